@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs everything building and testing Helpdock needs, idempotently:
+# each tool is installed only when it is missing or at the wrong version.
+# Works offline except for the package registries (crates.io, npm, Debian).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=
+apt_install() {
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# 1. The wasm32 target.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. trunk. 0.21 is the last line that builds with this machine's rustc.
+TRUNK_VERSION=0.21.14
+if ! command -v trunk >/dev/null || [ "$(trunk --version)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (a few minutes)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# 3. wasm-bindgen-cli at exactly the version Cargo.lock resolved; trunk is
+#    pinned to the same version in Trunk.toml and never downloads it.
+WB_VERSION=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)
+if [ -z "$WB_VERSION" ]; then echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1; fi
+if ! grep -q "^wasm_bindgen = \"$WB_VERSION\"" Trunk.toml; then
+  echo "setup: Trunk.toml pins a wasm-bindgen other than Cargo.lock's $WB_VERSION; update [tools] wasm_bindgen" >&2
+  exit 1
+fi
+if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version)" != "wasm-bindgen $WB_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WB_VERSION (a few minutes)"
+  # --locked can fail when a crate in the CLI's own lock file was yanked;
+  # then let cargo pick compatible versions.
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked --force \
+    || cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+fi
+
+# 4. npm tools: wasm-opt (binaryen; Debian's is too old), playwright-core
+#    (drives Debian's Chromium; never downloads a browser), axe-core.
+if ! npm ls --depth=0 >/dev/null 2>&1; then
+  say "installing npm packages (package-lock.json)"
+  npm ci --no-audit --no-fund
+fi
+
+# 5. Chromium and chromedriver for the browser tests, and CJK fonts so the
+#    Chinese interface renders (and is screenshotted) as users see it.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+say "ready: $(rustc --version | cut -d' ' -f1-2), $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version 2>/dev/null), $(chromium --version 2>/dev/null)"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the core's unit tests, the wasm
+# dependency guard, the release build and its size budget, and the browser
+# tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+
+step "lints (native core, wasm widget)"
+cargo clippy -p helpdock-core --all-targets -- -D warnings
+cargo clippy -p helpdock --target wasm32-unknown-unknown -- -D warnings
+
+step "core unit tests"
+cargo test -p helpdock-core
+
+step "the browser build pulls in nothing native-only"
+scripts/check-wasm-deps.sh
+
+step "release build"
+trunk build --release --offline
+
+step "size budget"
+node scripts/size-budget.mjs dist
+
+step "browser tests (Chromium)"
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,145 @@
+//! The widget's state and the few actions on it.
+//!
+//! Components only read these signals and call these methods; the JS handle
+//! and the Leptos component call the same methods, so "open" means one thing
+//! whichever way it is asked for.
+
+use helpdock_core::config::{Config, Identity};
+use helpdock_core::locale::Locale;
+use leptos::html;
+use leptos::prelude::*;
+
+/// The three areas of the panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// The help centre: search and categories.
+    Help,
+    /// The bot first, then people.
+    Chat,
+    /// The visitor's tickets.
+    Tickets,
+}
+
+impl Tab {
+    /// The tabs in the order they are shown.
+    pub const ALL: [Tab; 3] = [Tab::Help, Tab::Chat, Tab::Tickets];
+
+    /// A stable name, used in element ids.
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::Help => "help",
+            Tab::Chat => "chat",
+            Tab::Tickets => "tickets",
+        }
+    }
+
+    /// The tab `step` places away, wrapping around (for arrow keys).
+    pub fn cycle(self, step: isize) -> Tab {
+        let i = Tab::ALL.iter().position(|t| *t == self).unwrap_or(0) as isize;
+        let n = Tab::ALL.len() as isize;
+        Tab::ALL[((i + step) % n + n) as usize % Tab::ALL.len()]
+    }
+}
+
+/// What the widget tells the host page (`hd.on(name, callback)`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WidgetEvent {
+    /// The panel opened.
+    Open,
+    /// The panel closed.
+    Close,
+    /// The number of unread messages changed.
+    UnreadCount(u32),
+}
+
+impl WidgetEvent {
+    /// The event's name in the JS API.
+    pub fn name(&self) -> &'static str {
+        match self {
+            WidgetEvent::Open => "open",
+            WidgetEvent::Close => "close",
+            WidgetEvent::UnreadCount(_) => "unread-count",
+        }
+    }
+}
+
+/// The widget's source signals, provided once by context.
+#[derive(Debug, Clone, Copy)]
+pub struct WidgetState {
+    /// Whether the panel is open.
+    pub open: RwSignal<bool>,
+    /// The area shown in the panel.
+    pub tab: RwSignal<Tab>,
+    /// The interface language.
+    pub locale: RwSignal<Locale>,
+    /// Unread messages from people, shown on the launcher.
+    pub unread: RwSignal<u32>,
+    /// The signed-in host user, if the host said who it is.
+    pub identity: RwSignal<Option<Identity>>,
+    /// The launcher button, to give focus back to.
+    pub launcher: NodeRef<html::Button>,
+    /// The panel, to know whether focus is inside it.
+    pub panel: NodeRef<html::Section>,
+}
+
+impl WidgetState {
+    /// Source signals for `config`; `browser_locale` is used when the config
+    /// names no locale (or one Helpdock does not speak).
+    pub fn new(config: &Config, browser_locale: Locale) -> Self {
+        WidgetState {
+            open: RwSignal::new(config.open),
+            tab: RwSignal::new(Tab::Help),
+            locale: RwSignal::new(config.locale.unwrap_or(browser_locale)),
+            unread: RwSignal::new(0),
+            identity: RwSignal::new(config.user.clone()),
+            launcher: NodeRef::new(),
+            panel: NodeRef::new(),
+        }
+    }
+
+    /// Opens the panel and moves focus into it once it is shown.
+    pub fn open(&self) {
+        if self.open.get_untracked() {
+            return;
+        }
+        self.open.set(true);
+        let panel = self.panel;
+        request_animation_frame(move || {
+            if let Some(panel) = panel.get_untracked() {
+                crate::dom::focus_first_in(&panel);
+            }
+        });
+    }
+
+    /// Closes the panel. If focus was inside it, focus goes back to the
+    /// launcher, so keyboard users are not dropped at the top of the page.
+    pub fn close(&self) {
+        if !self.open.get_untracked() {
+            return;
+        }
+        let focus_was_inside = self
+            .panel
+            .get_untracked()
+            .is_some_and(|p| p.matches(":focus-within").unwrap_or(false));
+        self.open.set(false);
+        if focus_was_inside {
+            // After the next render: on phones the launcher is hidden while
+            // the panel is open, and a hidden button cannot take focus.
+            let launcher = self.launcher;
+            request_animation_frame(move || {
+                if let Some(launcher) = launcher.get_untracked() {
+                    _ = launcher.focus();
+                }
+            });
+        }
+    }
+
+    /// Opens a closed panel, closes an open one.
+    pub fn toggle(&self) {
+        if self.open.get_untracked() {
+            self.close();
+        } else {
+            self.open();
+        }
+    }
+}
