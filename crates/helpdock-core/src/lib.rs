@@ -26,3 +26,7 @@
 
 pub mod config;
 pub mod locale;
+pub mod pack;
+#[cfg(feature = "build")]
+pub mod source;
+pub mod text;

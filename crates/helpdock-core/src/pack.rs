@@ -1,0 +1,245 @@
+//! What a content pack holds: articles, categories, announcements and
+//! synonyms. Authors write them as Markdown and YAML ([`crate::source`]);
+//! the widget reads them from the compiled index ([`crate::index`]).
+
+use crate::locale::Locale;
+
+/// One help article.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Article {
+    /// Stable id, used in links and by `related`.
+    pub id: String,
+    /// The question or task the article answers.
+    pub title: String,
+    /// Markdown body.
+    pub body: String,
+    /// Category id, if any.
+    pub category: Option<String>,
+    /// Language tag of the article (`en`, `zh-CN`).
+    pub locale: String,
+    /// Short keywords.
+    pub tags: Vec<String>,
+    /// Other ways users ask the same thing.
+    pub questions: Vec<String>,
+    /// Ids of related articles.
+    pub related: Vec<String>,
+    /// Last update, `YYYY-MM-DD`.
+    pub updated: Option<String>,
+}
+
+/// A category to browse by.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Category {
+    /// Stable id, referred to by articles.
+    pub id: String,
+    /// Display name per locale tag.
+    pub names: Vec<(String, String)>,
+    /// Position in the list, lowest first.
+    pub order: i32,
+    /// An icon name the widget knows (e.g. `wallet`), if any.
+    pub icon: Option<String>,
+}
+
+impl Category {
+    /// The name in `locale`, else the first one given.
+    pub fn name(&self, locale: Locale) -> &str {
+        localized(&self.names, locale).unwrap_or(&self.id)
+    }
+}
+
+/// How loudly an announcement is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// News.
+    #[default]
+    Info,
+    /// Degraded service, e.g. slow deposits.
+    Warning,
+    /// Something users must know now, e.g. withdrawals paused.
+    Critical,
+}
+
+impl Severity {
+    /// The keyword used in content files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// Parses the keyword used in content files.
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+}
+
+/// A time-boxed notice, such as a maintenance window.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Announcement {
+    /// Stable id.
+    pub id: String,
+    /// Title per locale tag.
+    pub titles: Vec<(String, String)>,
+    /// Markdown body per locale tag.
+    pub bodies: Vec<(String, String)>,
+    /// Shown from this instant (Unix seconds, inclusive).
+    pub starts_at: i64,
+    /// Shown until this instant (Unix seconds, exclusive).
+    pub ends_at: i64,
+    /// How loudly.
+    pub severity: Severity,
+    /// Category ids it concerns.
+    pub categories: Vec<String>,
+    /// Tags it concerns (matched against articles' tags).
+    pub tags: Vec<String>,
+}
+
+impl Announcement {
+    /// Whether it is shown at `now` (Unix seconds).
+    pub fn is_active(&self, now: i64) -> bool {
+        self.starts_at <= now && now < self.ends_at
+    }
+
+    /// The title in `locale`, else the first one given.
+    pub fn title(&self, locale: Locale) -> &str {
+        localized(&self.titles, locale).unwrap_or_default()
+    }
+
+    /// The body in `locale`, else the first one given.
+    pub fn body(&self, locale: Locale) -> &str {
+        localized(&self.bodies, locale).unwrap_or_default()
+    }
+}
+
+fn localized(values: &[(String, String)], locale: Locale) -> Option<&str> {
+    values
+        .iter()
+        .find(|(tag, _)| Locale::from_tag(tag) == Some(locale))
+        .or_else(|| values.first())
+        .map(|(_, v)| v.as_str())
+}
+
+/// Everything an author wrote, before it is compiled into an index.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Content {
+    /// The articles.
+    pub articles: Vec<Article>,
+    /// The categories.
+    pub categories: Vec<Category>,
+    /// The announcements.
+    pub announcements: Vec<Announcement>,
+    /// Groups of words that mean the same thing.
+    pub synonyms: Vec<Vec<String>>,
+}
+
+/// Unix seconds for a date (`2026-11-24`, midnight UTC) or an RFC 3339
+/// date-time (`2026-11-24T02:00:00Z`, `2026-11-24T10:00+08:00`).
+pub fn parse_timestamp(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, time) = match s.find(['T', 't', ' ']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let mut parts = date.split('-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if parts.next().is_some()
+        || !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+    {
+        return None;
+    }
+    let mut seconds = days_from_civil(year, month, day) * 86_400;
+    if let Some(time) = time {
+        let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+            (clock, 0)
+        } else if let Some(i) = time.rfind(['+', '-']) {
+            let sign = if time.as_bytes()[i] == b'-' { -1 } else { 1 };
+            let (h, m) = time[i + 1..].split_once(':')?;
+            let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            (&time[..i], sign * (h * 3600 + m * 60))
+        } else {
+            return None; // a time without a zone is ambiguous
+        };
+        let mut fields = clock.split(':');
+        let h: i64 = fields.next()?.parse().ok()?;
+        let m: i64 = fields.next()?.parse().ok()?;
+        let sec: f64 = fields.next().map_or(Some(0.0), |s| s.parse().ok())?;
+        if fields.next().is_some() || h > 23 || m > 59 || !(0.0..61.0).contains(&sec) {
+            return None;
+        }
+        seconds += h * 3600 + m * 60 + sec as i64 - offset;
+    }
+    Some(seconds)
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(parse_timestamp("1970-01-01"), Some(0));
+        assert_eq!(parse_timestamp("2026-11-24T02:00:00Z"), Some(1_795_485_600));
+        assert_eq!(
+            parse_timestamp("2026-11-24T10:00+08:00"),
+            Some(1_795_485_600)
+        );
+        assert_eq!(parse_timestamp("2024-02-29"), Some(1_709_164_800));
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "2026-11-24T02:00",
+            "yesterday",
+            "2026-11-24T25:00Z",
+            "",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn announcements_are_active_inside_their_window() {
+        let a = Announcement {
+            starts_at: 100,
+            ends_at: 200,
+            ..Default::default()
+        };
+        assert!(!a.is_active(99));
+        assert!(a.is_active(100));
+        assert!(a.is_active(199));
+        assert!(!a.is_active(200));
+    }
+}
