@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, the core's unit tests, the wasm
+# Runs every test: formatting and lints, the core's and the CLI's tests, the wasm
 # dependency guard, the release build and its size budget, and the browser
 # tests in headless Chromium.
 set -euo pipefail
@@ -11,12 +11,12 @@ step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 step "format"
 cargo fmt --all --check
 
-step "lints (native core, wasm widget)"
-cargo clippy -p helpdock-core --all-targets -- -D warnings
+step "lints (native core and CLI, wasm widget)"
+cargo clippy -p helpdock-core -p helpdock-cli --features helpdock-core/build --all-targets -- -D warnings
 cargo clippy -p helpdock --target wasm32-unknown-unknown -- -D warnings
 
-step "core unit tests"
-cargo test -p helpdock-core
+step "core and CLI tests"
+cargo test -p helpdock-core -p helpdock-cli --features helpdock-core/build
 
 step "the browser build pulls in nothing native-only"
 scripts/check-wasm-deps.sh

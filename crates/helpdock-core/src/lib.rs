@@ -24,9 +24,12 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod config;
+pub mod index;
 pub mod locale;
 pub mod pack;
+pub mod search;
 #[cfg(feature = "build")]
 pub mod source;
 pub mod text;

@@ -125,11 +125,18 @@ pub fn terms(normalized: &str) -> Vec<String> {
 pub fn terms_of_units(units: &[Unit]) -> Vec<String> {
     let mut out = Vec::with_capacity(units.len() * 2);
     let mut previous: Option<char> = None;
+    let mut previous_word: Option<&str> = None;
     for unit in units {
         match unit {
             Unit::Word(w) | Unit::Number(w) => {
                 previous = None;
                 out.push(w.clone());
+                // Adjacent words also index as a pair: "top up", "exchange rate".
+                if let Some(p) = previous_word {
+                    out.push(format!("{p} {w}"));
+                }
+                previous_word = Some(w);
+                continue;
             }
             Unit::Cjk { c, joined } => {
                 out.push(c.to_string());
@@ -140,6 +147,7 @@ pub fn terms_of_units(units: &[Unit]) -> Vec<String> {
                     out.push(pair);
                 }
                 previous = Some(*c);
+                previous_word = None;
             }
         }
     }
@@ -306,11 +314,12 @@ mod tests {
         assert_eq!(
             t,
             [
-                "btc", "提", "币", "提币", "pend", "0.5", "btc", "没", "到", "没到", "账", "到账"
+                "btc", "提", "币", "提币", "pend", "0.5", "pend 0.5", "btc", "0.5 btc", "没", "到",
+                "没到", "账", "到账"
             ]
         );
-        assert_eq!(terms("1,000.50 usdt"), ["1000.50", "usdt"]);
-        assert_eq!(terms("what's up"), ["what", "up"]);
+        assert_eq!(terms("1,000.50 usdt"), ["1000.50", "usdt", "1000.50 usdt"]);
+        assert_eq!(terms("what's up"), ["what", "up", "what up"]);
         assert_eq!(terms("..."), Vec::<String>::new());
     }
 

@@ -1,0 +1,226 @@
+//! `helpdock`: compile a content pack, inspect it, ask it questions.
+//!
+//! The `ask` output format is an interface: answer-quality measurements read
+//! it, so it stays as documented in the README.
+
+use std::io::{self, BufRead, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use helpdock_core::index::{build, Index};
+use helpdock_core::locale::Locale;
+use helpdock_core::search::SearchOptions;
+use helpdock_core::source::{from_files, from_json, ContentError, SourceFile};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(
+    name = "helpdock",
+    version,
+    about = "Helpdock content packs: build, inspect, ask."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build or inspect a content pack.
+    Pack {
+        #[command(subcommand)]
+        command: PackCommand,
+    },
+    /// Answer questions read one per line from stdin, one JSON line each:
+    /// {"query", "answers": [{"id", "score"}], "confident"}.
+    Ask {
+        /// The compiled pack.
+        #[arg(long)]
+        pack: PathBuf,
+        /// How many answers per question.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+        /// Only articles in this locale (en, zh-CN).
+        #[arg(long)]
+        locale: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PackCommand {
+    /// Compile a content folder (Markdown + YAML) or a JSON document.
+    Build {
+        /// A content folder, or a .json file.
+        source: PathBuf,
+        /// Where to write the pack.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print what a pack holds: articles, terms, size.
+    Stats {
+        /// The compiled pack.
+        pack: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Pack {
+            command: PackCommand::Build { source, output },
+        } => build_pack(&source, &output),
+        Command::Pack {
+            command: PackCommand::Stats { pack },
+        } => stats(&pack),
+        Command::Ask { pack, top, locale } => ask(&pack, top, locale.as_deref()),
+    }
+}
+
+fn build_pack(source: &Path, output: &Path) -> Result<()> {
+    let content = if source.is_dir() {
+        let mut files = Vec::new();
+        collect_files(source, source, &mut files)?;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        from_files(&files)
+    } else {
+        let text = std::fs::read_to_string(source)
+            .with_context(|| format!("reading {}", source.display()))?;
+        from_json(&source.display().to_string(), &text)
+    };
+    let content = match content {
+        Ok(content) => content,
+        Err(errors) => {
+            report(source, &errors);
+            bail!(
+                "{} problem(s) in the content; nothing was written",
+                errors.len()
+            );
+        }
+    };
+    let bytes = build(&content);
+    // Check what was written reads back before replacing the old pack.
+    let index =
+        Index::from_bytes(&bytes).context("the freshly built pack does not read back (a bug)")?;
+    let tmp = output.with_extension("tmp");
+    std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, output).with_context(|| format!("writing {}", output.display()))?;
+    eprintln!(
+        "wrote {}: {} articles, {} categories, {} announcements, {} terms, {} bytes",
+        output.display(),
+        index.articles.len(),
+        index.categories.len(),
+        index.announcements.len(),
+        index.term_count(),
+        bytes.len()
+    );
+    Ok(())
+}
+
+fn report(source: &Path, errors: &[ContentError]) {
+    for e in errors {
+        let file = if source.is_dir() {
+            source.join(&e.file).display().to_string()
+        } else {
+            e.file.clone()
+        };
+        let e = ContentError { file, ..e.clone() };
+        eprintln!("{e}");
+    }
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(root, &path, out)?;
+            continue;
+        }
+        let wanted = path
+            .extension()
+            .is_some_and(|e| ["md", "yaml", "yml", "json", "txt"].contains(&&*e.to_string_lossy()));
+        if wanted {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push(SourceFile { path: rel, text });
+        }
+    }
+    Ok(())
+}
+
+fn open(pack: &Path) -> Result<(Index, usize)> {
+    let bytes = std::fs::read(pack).with_context(|| format!("reading {}", pack.display()))?;
+    let index = Index::from_bytes(&bytes).with_context(|| format!("opening {}", pack.display()))?;
+    Ok((index, bytes.len()))
+}
+
+fn stats(pack: &Path) -> Result<()> {
+    let (index, size) = open(pack)?;
+    let mut locales: Vec<&str> = index.articles.iter().map(|a| a.locale.as_str()).collect();
+    locales.sort_unstable();
+    locales.dedup();
+    let per_locale: Vec<String> = locales
+        .iter()
+        .map(|l| {
+            format!(
+                "{l}: {}",
+                index.articles.iter().filter(|a| a.locale == *l).count()
+            )
+        })
+        .collect();
+    println!(
+        "articles       {} ({})",
+        index.articles.len(),
+        per_locale.join(", ")
+    );
+    println!("categories     {}", index.categories.len());
+    println!("announcements  {}", index.announcements.len());
+    println!("terms          {}", index.term_count());
+    println!(
+        "size           {size} bytes ({:.0} bytes per article)",
+        size as f64 / index.articles.len().max(1) as f64
+    );
+    Ok(())
+}
+
+fn ask(pack: &Path, top: usize, locale: Option<&str>) -> Result<()> {
+    let (index, _) = open(pack)?;
+    let locale = match locale {
+        None => None,
+        Some(tag) => Some(
+            Locale::from_tag(tag)
+                .with_context(|| format!("--locale {tag:?}: expected en or zh-CN"))?,
+        ),
+    };
+    let options = SearchOptions { top, locale };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for line in io::stdin().lock().lines() {
+        let query = line.context("reading stdin")?;
+        let answer = index.search(&query, &options);
+        let answers: Vec<_> = answer
+            .hits
+            .iter()
+            .map(|h| json!({"id": index.articles[h.article as usize].id, "score": h.score}))
+            .collect();
+        let line = json!({"query": query, "answers": answers, "confident": answer.confident});
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(())
+}

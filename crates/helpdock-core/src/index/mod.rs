@@ -1,0 +1,360 @@
+//! The compiled content pack: a compact binary file the widget downloads and
+//! searches without rebuilding anything.
+//!
+//! # Format, version 1
+//!
+//! ```text
+//! "HDPK" u8:version
+//! then sections until the end: u8:tag varint:length payload
+//!   1 META           varint:articles f32:impact_scale
+//!   2 ARTICLES       per article: str:id str:locale str:title opt_str:category strs:tags
+//!                    strs:questions varint:n (varint:related_article_index)*n
+//!                    opt_str:updated str:body_markdown
+//!   3 CATEGORIES     varint:n, per category: str:id pairs:names signed:order opt_str:icon
+//!   4 ANNOUNCEMENTS  varint:n, per one: str:id pairs:titles pairs:bodies signed:starts
+//!                    signed:ends u8:severity strs:categories strs:tags
+//!   5 SYNONYMS       varint:n, per group: strs:variants
+//!   6 TERMS          varint:n, per term in byte order: varint:shared_prefix_len
+//!                    str:suffix varint:df varint:postings_bytes u8:max_impact
+//!   7 POSTINGS       per term, df entries: varint:article_delta u8:impact
+//! ```
+//!
+//! `varint` is unsigned LEB128, `signed` zig-zag LEB128, `str` a varint byte
+//! length and UTF-8, `strs` a varint count of `str`, `pairs` a varint count
+//! of two `str`s, `opt_str` a byte 0/1 then the `str`. Readers skip sections
+//! with tags they do not know, so later versions can add sections without
+//! breaking older widgets; a change to an existing section bumps the version.
+//!
+//! An *impact* is a term's BM25F contribution to an article (inverse document
+//! frequency × saturated, length-normalised, field-weighted term frequency),
+//! computed when the pack is built and quantised to a byte; the real value is
+//! `impact × impact_scale`. A query's score for an article is the weighted sum
+//! of its terms' impacts, so answering reads only the query's posting lists.
+
+#[cfg(feature = "build")]
+mod build;
+mod codec;
+
+use std::collections::HashMap;
+
+#[cfg(feature = "build")]
+pub use build::build;
+
+use crate::analysis::Synonyms;
+use crate::pack::{Announcement, Article, Category, Severity};
+use codec::Reader;
+
+/// The file signature.
+pub const MAGIC: &[u8; 4] = b"HDPK";
+/// The format version this crate writes and the newest it reads.
+pub const VERSION: u8 = 1;
+
+pub(crate) mod tag {
+    pub const META: u8 = 1;
+    pub const ARTICLES: u8 = 2;
+    pub const CATEGORIES: u8 = 3;
+    pub const ANNOUNCEMENTS: u8 = 4;
+    pub const SYNONYMS: u8 = 5;
+    pub const TERMS: u8 = 6;
+    pub const POSTINGS: u8 = 7;
+}
+
+/// Why a pack could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndexError {
+    /// The bytes are not a Helpdock pack at all.
+    #[error("not a Helpdock content pack (the file does not start with \"HDPK\")")]
+    BadMagic,
+    /// The pack was written by a newer Helpdock.
+    #[error("content pack format version {found} is newer than this Helpdock reads (up to {supported}); rebuild the pack or update Helpdock")]
+    UnsupportedVersion {
+        /// The version in the file.
+        found: u8,
+        /// The newest version this build reads.
+        supported: u8,
+    },
+    /// The file ends in the middle of a section.
+    #[error("content pack is truncated (in section {section})")]
+    Truncated {
+        /// The section being read.
+        section: &'static str,
+    },
+    /// A value in the file makes no sense.
+    #[error("content pack is corrupt (in section {section}: {what})")]
+    Corrupt {
+        /// The section being read.
+        section: &'static str,
+        /// What was wrong.
+        what: &'static str,
+    },
+}
+
+/// One entry of the term dictionary.
+#[derive(Debug, Clone)]
+pub(crate) struct TermEntry {
+    pub(crate) term: Box<str>,
+    pub(crate) df: u32,
+    pub(crate) offset: u32,
+    pub(crate) len: u32,
+}
+
+/// An opened content pack: its articles, categories and announcements, and
+/// the search index over them.
+#[derive(Debug, Clone)]
+pub struct Index {
+    /// The articles, in the order they were compiled.
+    pub articles: Vec<Article>,
+    /// The categories, by `order` then id.
+    pub categories: Vec<Category>,
+    /// All announcements; use [`Announcement::is_active`] to show the current ones.
+    pub announcements: Vec<Announcement>,
+    /// For each article, the indices of its related articles.
+    pub related: Vec<Vec<u32>>,
+    pub(crate) synonym_groups: Vec<Vec<String>>,
+    pub(crate) synonyms: Synonyms,
+    pub(crate) terms: Vec<TermEntry>,
+    pub(crate) postings: Vec<u8>,
+    pub(crate) impact_scale: f32,
+    /// Latin terms by first letter, for typo lookup.
+    pub(crate) fuzzy: HashMap<char, Vec<u32>>,
+}
+
+impl Index {
+    /// Opens a pack from its bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Index, IndexError> {
+        if bytes.len() < 5 || &bytes[..4] != MAGIC {
+            return Err(IndexError::BadMagic);
+        }
+        if bytes[4] > VERSION || bytes[4] == 0 {
+            return Err(IndexError::UnsupportedVersion {
+                found: bytes[4],
+                supported: VERSION,
+            });
+        }
+        let mut index = Index {
+            articles: Vec::new(),
+            categories: Vec::new(),
+            announcements: Vec::new(),
+            related: Vec::new(),
+            synonym_groups: Vec::new(),
+            synonyms: Synonyms::default(),
+            terms: Vec::new(),
+            postings: Vec::new(),
+            impact_scale: 0.0,
+            fuzzy: HashMap::new(),
+        };
+        let mut file = Reader::new(&bytes[5..], "header");
+        while !file.is_empty() {
+            let tag = file.byte()?;
+            let len = file.usize()?;
+            let payload = file.bytes(len)?;
+            match tag {
+                tag::META => {
+                    let mut r = Reader::new(payload, "META");
+                    let _articles = r.usize()?;
+                    index.impact_scale = r.f32()?;
+                }
+                tag::ARTICLES => index.read_articles(payload)?,
+                tag::CATEGORIES => index.categories = read_categories(payload)?,
+                tag::ANNOUNCEMENTS => index.announcements = read_announcements(payload)?,
+                tag::SYNONYMS => {
+                    let mut r = Reader::new(payload, "SYNONYMS");
+                    let n = r.usize()?;
+                    index.synonym_groups = (0..n).map(|_| r.strs()).collect::<Result<_, _>>()?;
+                }
+                tag::TERMS => index.terms = read_terms(payload)?,
+                tag::POSTINGS => index.postings = payload.to_vec(),
+                _ => {} // a later version's section
+            }
+        }
+        let postings_len = index.postings.len();
+        if index
+            .terms
+            .iter()
+            .any(|t| (t.offset as usize + t.len as usize) > postings_len)
+        {
+            return Err(IndexError::Corrupt {
+                section: "TERMS",
+                what: "posting list beyond the postings section",
+            });
+        }
+        index.synonyms = Synonyms::new(&index.synonym_groups);
+        for (i, t) in index.terms.iter().enumerate() {
+            let mut chars = t.term.chars();
+            if let Some(first) = chars.next().filter(|c| c.is_ascii_alphabetic()) {
+                if t.term.len() >= 3 && t.term.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    index.fuzzy.entry(first).or_default().push(i as u32);
+                }
+            }
+        }
+        Ok(index)
+    }
+
+    fn read_articles(&mut self, payload: &[u8]) -> Result<(), IndexError> {
+        let mut r = Reader::new(payload, "ARTICLES");
+        while !r.is_empty() {
+            let id = r.str()?;
+            let locale = r.str()?;
+            let title = r.str()?;
+            let category = r.opt_str()?;
+            let tags = r.strs()?;
+            let questions = r.strs()?;
+            let n = r.usize()?;
+            let related = (0..n)
+                .map(|_| r.varint().map(|v| v as u32))
+                .collect::<Result<Vec<_>, _>>()?;
+            let updated = r.opt_str()?;
+            let body = r.str()?;
+            self.articles.push(Article {
+                id,
+                title,
+                body,
+                category,
+                locale,
+                tags,
+                questions,
+                related: Vec::new(),
+                updated,
+            });
+            self.related.push(related);
+        }
+        let n = self.articles.len() as u32;
+        if self.related.iter().flatten().any(|&i| i >= n) {
+            return Err(IndexError::Corrupt {
+                section: "ARTICLES",
+                what: "related article out of range",
+            });
+        }
+        for i in 0..self.articles.len() {
+            let ids = self.related[i]
+                .iter()
+                .map(|&j| self.articles[j as usize].id.clone())
+                .collect();
+            self.articles[i].related = ids;
+        }
+        Ok(())
+    }
+
+    /// The article with `id` in `locale` (a tag as in the article), if any.
+    pub fn article(&self, id: &str, locale: &str) -> Option<(u32, &Article)> {
+        self.articles
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.id == id && a.locale == locale)
+            .map(|(i, a)| (i as u32, a))
+    }
+
+    /// The number of distinct terms in the index.
+    pub fn term_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub(crate) fn find_term(&self, term: &str) -> Option<usize> {
+        self.terms
+            .binary_search_by(|t| t.term.as_ref().cmp(term))
+            .ok()
+    }
+
+    /// Decodes a term's posting list: (article, impact) pairs.
+    pub(crate) fn postings(&self, term: usize) -> impl Iterator<Item = (u32, u8)> + '_ {
+        let t = &self.terms[term];
+        let bytes = &self.postings[t.offset as usize..(t.offset + t.len) as usize];
+        let mut pos = 0usize;
+        let mut article = 0u32;
+        std::iter::from_fn(move || {
+            if pos >= bytes.len() {
+                return None;
+            }
+            let mut delta = 0u32;
+            let mut shift = 0;
+            loop {
+                let b = *bytes.get(pos)?;
+                pos += 1;
+                delta |= u32::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            let impact = *bytes.get(pos)?;
+            pos += 1;
+            article += delta;
+            Some((article, impact))
+        })
+    }
+}
+
+fn read_terms(payload: &[u8]) -> Result<Vec<TermEntry>, IndexError> {
+    let mut r = Reader::new(payload, "TERMS");
+    let n = r.usize()?;
+    let mut terms = Vec::with_capacity(n);
+    let mut previous = String::new();
+    let mut offset = 0u32;
+    for _ in 0..n {
+        let shared = r.usize()?;
+        let suffix = r.str()?;
+        if shared > previous.len() || !previous.is_char_boundary(shared) {
+            return Err(IndexError::Corrupt {
+                section: "TERMS",
+                what: "bad shared prefix",
+            });
+        }
+        previous.truncate(shared);
+        previous.push_str(&suffix);
+        let df = r.varint()? as u32;
+        let len = r.varint()? as u32;
+        let _max_impact = r.byte()?; // for early termination, not used yet
+        terms.push(TermEntry {
+            term: previous.clone().into_boxed_str(),
+            df,
+            offset,
+            len,
+        });
+        offset = offset.checked_add(len).ok_or(IndexError::Corrupt {
+            section: "TERMS",
+            what: "postings overflow",
+        })?;
+    }
+    Ok(terms)
+}
+
+fn read_categories(payload: &[u8]) -> Result<Vec<Category>, IndexError> {
+    let mut r = Reader::new(payload, "CATEGORIES");
+    let n = r.usize()?;
+    (0..n)
+        .map(|_| {
+            Ok(Category {
+                id: r.str()?,
+                names: r.pairs()?,
+                order: r.signed()? as i32,
+                icon: r.opt_str()?,
+            })
+        })
+        .collect()
+}
+
+fn read_announcements(payload: &[u8]) -> Result<Vec<Announcement>, IndexError> {
+    let mut r = Reader::new(payload, "ANNOUNCEMENTS");
+    let n = r.usize()?;
+    (0..n)
+        .map(|_| {
+            Ok(Announcement {
+                id: r.str()?,
+                titles: r.pairs()?,
+                bodies: r.pairs()?,
+                starts_at: r.signed()?,
+                ends_at: r.signed()?,
+                severity: match r.byte()? {
+                    0 => Severity::Info,
+                    1 => Severity::Warning,
+                    _ => Severity::Critical,
+                },
+                categories: r.strs()?,
+                tags: r.strs()?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(all(test, feature = "build"))]
+mod tests;

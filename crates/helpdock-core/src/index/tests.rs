@@ -1,0 +1,201 @@
+use super::*;
+use crate::search::SearchOptions;
+use crate::source::from_json;
+
+fn pack() -> Index {
+    let content = from_json(
+        "test.json",
+        r#"{
+          "locale": "en",
+          "categories": [{"id": "funds", "names": {"en": "Deposits", "zh-CN": "充提"}, "order": 2}, {"id": "account", "name": "Account", "order": 1}],
+          "articles": [
+            {"id": "deposit-missing", "title": "My deposit has not arrived", "category": "funds",
+             "questions": ["where is my deposit", "crypto sent but not credited"], "tags": ["deposit", "txid"],
+             "body": "Check the [explorer](https://example.com/tx) for your TxID.", "related": ["wrong-network"]},
+            {"id": "wrong-network", "title": "I sent funds on the wrong network", "category": "funds",
+             "questions": ["sent usdt via the wrong chain"], "body": "Recovery may be possible."},
+            {"id": "reset-2fa", "title": "Reset two-factor authentication", "category": "account",
+             "questions": ["lost my authenticator phone"], "tags": ["2fa"]},
+            {"id": "deposit-missing", "locale": "zh-CN", "title": "充值未到账怎么办", "category": "funds",
+             "questions": ["充币一直没到账", "转账了但是余额没变"], "body": "请提供交易哈希 TxID。"},
+            {"id": "reset-2fa", "locale": "zh-CN", "title": "重置谷歌验证", "category": "account",
+             "questions": ["手机丢了谷歌验证怎么办"], "tags": ["2FA"]}
+          ],
+          "synonyms": [["充值", "充币", "入金", "deposit"], ["2FA", "two factor authentication", "谷歌验证"]],
+          "announcements": [{"id": "m", "title": {"en": "BTC maintenance"}, "starts": "2026-11-25T02:00:00Z", "ends": "2026-11-25T04:00:00Z", "severity": "warning", "tags": ["btc"]}]
+        }"#,
+    )
+    .expect("valid test content");
+    Index::from_bytes(&build(&content)).expect("opens")
+}
+
+fn top(index: &Index, query: &str, locale: Option<Locale>) -> Vec<String> {
+    index
+        .search(query, &SearchOptions { top: 3, locale })
+        .hits
+        .iter()
+        .map(|h| {
+            let a = &index.articles[h.article as usize];
+            format!("{}@{}", a.id, a.locale)
+        })
+        .collect()
+}
+
+use crate::locale::Locale;
+
+#[test]
+fn everything_written_is_read_back() {
+    let index = pack();
+    assert_eq!(index.articles.len(), 5);
+    let (_, a) = index.article("deposit-missing", "en").unwrap();
+    assert_eq!(a.related, ["wrong-network"]);
+    assert_eq!(a.tags, ["deposit", "txid"]);
+    assert_eq!(
+        index
+            .categories
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        ["account", "funds"]
+    );
+    assert_eq!(index.categories[1].name(Locale::ZhCn), "充提");
+    assert_eq!(index.announcements[0].severity, Severity::Warning);
+    assert!(index.term_count() > 20);
+}
+
+#[test]
+fn english_chinese_mixed_and_synonyms() {
+    let index = pack();
+    assert_eq!(
+        top(&index, "deposit not arrived", Some(Locale::En))[0],
+        "deposit-missing@en"
+    );
+    assert_eq!(
+        top(&index, "充值没到账", Some(Locale::ZhCn))[0],
+        "deposit-missing@zh-CN"
+    );
+    // 入金 appears nowhere in the articles; the synonym group carries it.
+    assert_eq!(
+        top(&index, "入金", Some(Locale::ZhCn))[0],
+        "deposit-missing@zh-CN"
+    );
+    assert_eq!(
+        top(&index, "USDT 充币 没到", Some(Locale::ZhCn))[0],
+        "deposit-missing@zh-CN"
+    );
+    assert_eq!(
+        top(&index, "2fa 丢了", Some(Locale::ZhCn))[0],
+        "reset-2fa@zh-CN"
+    );
+    assert_eq!(
+        top(&index, "two factor", Some(Locale::En))[0],
+        "reset-2fa@en"
+    );
+    assert_eq!(
+        top(&index, "ＵＳＤＴ wrong chain", None)[0],
+        "wrong-network@en"
+    );
+}
+
+#[test]
+fn typos_are_tolerated_and_reported() {
+    let index = pack();
+    let answer = index.search(
+        "authenticatr phnoe lost",
+        &SearchOptions {
+            top: 3,
+            locale: Some(Locale::En),
+        },
+    );
+    assert_eq!(
+        index.articles[answer.hits[0].article as usize].id,
+        "reset-2fa"
+    );
+    assert!(
+        answer
+            .corrections
+            .contains(&("authenticatr".to_owned(), "authenticator".to_owned())),
+        "{:?}",
+        answer.corrections
+    );
+}
+
+#[test]
+fn nonsense_gets_no_confident_answer() {
+    let index = pack();
+    for q in ["", "   ", "banana smoothie recipe", "天气怎么样"] {
+        let answer = index.search(
+            q,
+            &SearchOptions {
+                top: 3,
+                locale: None,
+            },
+        );
+        assert!(!answer.confident, "{q:?} -> {answer:?}");
+    }
+    let answer = index.search(
+        "my deposit has not arrived",
+        &SearchOptions {
+            top: 3,
+            locale: Some(Locale::En),
+        },
+    );
+    assert!(answer.confident, "{answer:?}");
+}
+
+#[test]
+fn link_targets_are_not_indexed() {
+    let index = pack();
+    assert!(index.find_term("https").is_none());
+    assert!(index.find_term("example.com").is_none());
+    assert!(index.find_term("explorer").is_some());
+}
+
+#[test]
+fn damaged_files_are_refused_with_a_reason() {
+    let bytes = build(&crate::pack::Content::default());
+    assert!(Index::from_bytes(&bytes).is_ok());
+    assert_eq!(
+        Index::from_bytes(b"PK\x03\x04zip").unwrap_err(),
+        IndexError::BadMagic
+    );
+    let mut newer = bytes.clone();
+    newer[4] = VERSION + 1;
+    assert_eq!(
+        Index::from_bytes(&newer).unwrap_err(),
+        IndexError::UnsupportedVersion {
+            found: VERSION + 1,
+            supported: VERSION
+        }
+    );
+    let full = build(
+        &from_json(
+            "t.json",
+            r#"{"articles": [{"id": "a", "title": "hello world"}]}"#,
+        )
+        .unwrap(),
+    );
+    for cut in [6, full.len() / 2, full.len() - 1] {
+        assert!(
+            matches!(
+                Index::from_bytes(&full[..cut]),
+                Err(IndexError::Truncated { .. })
+            ),
+            "cut at {cut}"
+        );
+    }
+}
+
+#[test]
+fn unknown_sections_from_later_versions_are_skipped() {
+    let mut bytes = build(
+        &from_json(
+            "t.json",
+            r#"{"articles": [{"id": "a", "title": "hello world"}]}"#,
+        )
+        .unwrap(),
+    );
+    bytes.extend_from_slice(&[99, 3, 1, 2, 3]);
+    let index = Index::from_bytes(&bytes).expect("skips tag 99");
+    assert_eq!(index.articles.len(), 1);
+}
