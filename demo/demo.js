@@ -48,6 +48,8 @@ const hd = await mount(document.body, {
   title: locale === "en" ? "CoinHarbor Support" : "CoinHarbor 客服",
   theme: { brandColor: "#0b5cd5", radius: 14 },
   preload: params.get("preload") ?? "idle",
+  // The help centre's content, compiled by `helpdock pack build`.
+  pack: params.get("pack") ?? "/starter.hdpk",
 });
 
 document.getElementById("lang-toggle").addEventListener("click", () => {

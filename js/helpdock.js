@@ -13,7 +13,7 @@
 // No inline script, no eval, no inline style attributes: the widget runs
 // under `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
 
-const EVENTS = ["open", "close", "unread-count", "escalated", "ticket-created"];
+const EVENTS = ["open", "close", "unread-count", "article-feedback", "escalated", "ticket-created"];
 const METHODS = ["open", "close", "toggle", "setLocale", "identify"];
 const LAUNCHER_LABEL = { en: "Open support", zh: "打开客服" };
 const CHAT_ICON =

@@ -9,8 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ShadowRootInit, ShadowRootMode};
 
 use crate::mount::{mount_in_shadow, Mounted};
-use crate::state::WidgetEvent;
-use crate::view::EventSink;
+use crate::state::{EventSink, WidgetEvent};
 
 /// The Helpdock widget. Place it anywhere in a Leptos app: it renders a
 /// `<helpdock-widget>` element whose shadow root holds the launcher and the
@@ -50,9 +49,7 @@ pub fn HelpdockWidget(
                 on_event.run(event);
             }
         });
-        mounted.set_value(Some(SendWrapper::new(mount_in_shadow(
-            &shadow, config, events,
-        ))));
+        mounted.set_value(Some(SendWrapper::new(mount_in_shadow(&shadow, config, events))));
     });
     on_cleanup(move || mounted.set_value(None));
     leptos::html::custom("helpdock-widget").node_ref(host)

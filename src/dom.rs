@@ -10,11 +10,7 @@ pub const NARROW_MAX_PX: f64 = 639.98;
 /// Whether the viewport is phone-sized.
 pub fn is_narrow() -> bool {
     web_sys::window()
-        .and_then(|w| {
-            w.match_media(&format!("(max-width: {NARROW_MAX_PX}px)"))
-                .ok()
-                .flatten()
-        })
+        .and_then(|w| w.match_media(&format!("(max-width: {NARROW_MAX_PX}px)")).ok().flatten())
         .is_some_and(|m| m.matches())
 }
 
@@ -25,13 +21,19 @@ pub fn focus_first_in(panel: &Element) {
     let target = if is_narrow() {
         None
     } else {
-        panel
-            .query_selector("[role=tabpanel]:not([hidden]) [data-autofocus]")
-            .ok()
-            .flatten()
+        panel.query_selector("[role=tabpanel]:not([hidden]) [data-autofocus]").ok().flatten()
     };
     let target = target.unwrap_or_else(|| panel.clone());
     if let Some(el) = target.dyn_ref::<HtmlElement>() {
         _ = el.focus();
+    }
+}
+
+/// Focuses the first element matching `selector` inside `scope`, if any.
+pub fn focus(scope: &Element, selector: &str) {
+    if let Ok(Some(el)) = scope.query_selector(selector) {
+        if let Some(el) = el.dyn_ref::<HtmlElement>() {
+            _ = el.focus();
+        }
     }
 }

@@ -12,8 +12,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::ShadowRoot;
 
 use crate::mount::{mount_in_shadow, report, Mounted};
-use crate::state::WidgetEvent;
-use crate::view::EventSink;
+use crate::state::{EventSink, WidgetEvent};
 
 /// Mounts a widget in `shadow_root`. `config` is the host's configuration
 /// object; `emit(name, detail)` receives the widget's events.
@@ -21,25 +20,26 @@ use crate::view::EventSink;
 /// Configuration problems are printed to the console, naming the field, and
 /// the widget uses the default for that field.
 #[wasm_bindgen(js_name = mountWidget)]
-pub fn mount_widget(
-    shadow_root: ShadowRoot,
-    config: JsValue,
-    emit: js_sys::Function,
-) -> WidgetHandle {
+pub fn mount_widget(shadow_root: ShadowRoot, config: JsValue, emit: js_sys::Function) -> WidgetHandle {
     let (config, diagnostics) = Config::from_json(&to_json(&config));
     report(&diagnostics);
     let events: EventSink = Rc::new(move |event: WidgetEvent| {
-        let detail = match event {
-            WidgetEvent::UnreadCount(n) => JsValue::from(n),
+        let detail = match &event {
+            WidgetEvent::UnreadCount(n) => JsValue::from(*n),
             WidgetEvent::Open | WidgetEvent::Close => JsValue::UNDEFINED,
+            WidgetEvent::ArticleFeedback { article, locale, helpful } => {
+                let detail = js_sys::Object::new();
+                _ = js_sys::Reflect::set(&detail, &"articleId".into(), &article.into());
+                _ = js_sys::Reflect::set(&detail, &"locale".into(), &locale.tag().into());
+                _ = js_sys::Reflect::set(&detail, &"helpful".into(), &(*helpful).into());
+                detail.into()
+            }
         };
         if let Err(err) = emit.call2(&JsValue::NULL, &event.name().into(), &detail) {
             web_sys::console::error_2(&"Helpdock: an event listener threw".into(), &err);
         }
     });
-    WidgetHandle {
-        mounted: Some(mount_in_shadow(&shadow_root, config, events)),
-    }
+    WidgetHandle { mounted: Some(mount_in_shadow(&shadow_root, config, events)) }
 }
 
 /// A mounted widget, as seen from JavaScript.
@@ -114,8 +114,5 @@ impl WidgetHandle {
 /// A JS value as JSON text (functions and `undefined` dropped, as
 /// `JSON.stringify` does); `null` when it cannot be serialised.
 fn to_json(value: &JsValue) -> String {
-    js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| "null".to_owned())
+    js_sys::JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "null".to_owned())
 }

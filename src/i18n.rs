@@ -26,18 +26,47 @@ pub struct Strings {
     pub chat_empty_body: &'static str,
     pub tickets_empty_title: &'static str,
     pub tickets_empty_body: &'static str,
+    pub loading: &'static str,
+    pub help_failed_title: &'static str,
+    pub help_failed_body: &'static str,
+    pub announcements: &'static str,
+    pub back: &'static str,
+    pub articles_one: &'static str,
+    pub articles_many: &'static str,
+    pub results_one: &'static str,
+    pub results_many: &'static str,
+    pub no_results_title: &'static str,
+    pub no_results_body: &'static str,
+    pub related: &'static str,
+    pub helpful_question: &'static str,
+    pub helpful_yes: &'static str,
+    pub helpful_no: &'static str,
+    pub helpful_thanks: &'static str,
+    pub updated: &'static str,
+    pub not_in_locale: &'static str,
     pub unread_one: &'static str,
     pub unread_many: &'static str,
 }
 
 impl Strings {
+    /// "12 articles".
+    pub fn article_count(&self, n: usize) -> String {
+        (if n == 1 { self.articles_one } else { self.articles_many }).replace("{n}", &n.to_string())
+    }
+
+    /// "3 results", announced to screen readers.
+    pub fn result_count(&self, n: usize) -> String {
+        (if n == 1 { self.results_one } else { self.results_many }).replace("{n}", &n.to_string())
+    }
+
+    /// "Updated 2026-11-01".
+    pub fn updated(&self, date: &str) -> String {
+        self.updated.replace("{date}", date)
+    }
+
     /// "3 unread messages", for the launcher badge's accessible name.
     pub fn unread(&self, count: u32) -> String {
-        let template = if count == 1 {
-            self.unread_one
-        } else {
-            self.unread_many
-        };
+        let template = if count == 1 { self.unread_one } else { self.unread_many };
         template.replace("{n}", &count.to_string())
     }
 }
@@ -66,10 +95,27 @@ static EN: Strings = Strings {
     help_empty_title: "The help centre is empty",
     help_empty_body: "Articles and categories appear here once a content pack is loaded.",
     chat_empty_title: "Ask us anything",
-    chat_empty_body:
-        "Our assistant answers from the help centre, and a person can take over at any time.",
+    chat_empty_body: "Our assistant answers from the help centre, and a person can take over at any time.",
     tickets_empty_title: "No tickets yet",
     tickets_empty_body: "Requests you send to our team appear here, with their status and replies.",
+    loading: "Loading the help centre…",
+    help_failed_title: "The help centre could not be loaded",
+    help_failed_body: "Check your connection and reopen this panel, or ask us in Chat.",
+    announcements: "Announcements",
+    back: "← Back",
+    articles_one: "{n} article",
+    articles_many: "{n} articles",
+    results_one: "{n} result",
+    results_many: "{n} results",
+    no_results_title: "No articles match",
+    no_results_body: "Try other words, or ask in Chat: our assistant and our team can help.",
+    related: "Related articles",
+    helpful_question: "Was this helpful?",
+    helpful_yes: "Yes",
+    helpful_no: "No",
+    helpful_thanks: "Thanks for your feedback.",
+    updated: "Updated {date}",
+    not_in_locale: "This article is not available in this language.",
     unread_one: "{n} unread message",
     unread_many: "{n} unread messages",
 };
@@ -93,6 +139,24 @@ static ZH_CN: Strings = Strings {
     chat_empty_body: "智能助手根据帮助中心为您解答，随时可以转人工客服。",
     tickets_empty_title: "暂无工单",
     tickets_empty_body: "您提交给客服团队的工单会显示在这里，包括处理状态和回复。",
+    loading: "正在加载帮助中心…",
+    help_failed_title: "帮助中心加载失败",
+    help_failed_body: "请检查网络后重新打开，或在“咨询”中向我们提问。",
+    announcements: "公告",
+    back: "← 返回",
+    articles_one: "{n} 篇文章",
+    articles_many: "{n} 篇文章",
+    results_one: "{n} 条结果",
+    results_many: "{n} 条结果",
+    no_results_title: "没有找到相关文章",
+    no_results_body: "换个说法试试，或在“咨询”中提问：智能助手和客服团队都可以帮您。",
+    related: "相关文章",
+    helpful_question: "这篇文章对您有帮助吗？",
+    helpful_yes: "有帮助",
+    helpful_no: "没帮助",
+    helpful_thanks: "感谢您的反馈。",
+    updated: "更新于 {date}",
+    not_in_locale: "这篇文章暂无当前语言版本。",
     unread_one: "{n} 条未读消息",
     unread_many: "{n} 条未读消息",
 };

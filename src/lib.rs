@@ -7,11 +7,13 @@
 //! its own shadow root. The logic the widget runs lives in `helpdock-core`.
 
 mod component;
+mod content;
 mod dom;
 pub mod embed;
 mod i18n;
 pub mod mount;
 pub mod state;
+mod storage;
 mod view;
 mod viewport;
 

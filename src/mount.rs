@@ -9,8 +9,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlLinkElement, ShadowRoot};
 
-use crate::state::WidgetState;
-use crate::view::{EventSink, WidgetRoot};
+use crate::state::{EventSink, WidgetState};
+use crate::view::WidgetRoot;
 
 /// A widget living in a shadow root. Dropping it removes the widget.
 pub struct Mounted {
@@ -24,9 +24,7 @@ pub struct Mounted {
 
 impl std::fmt::Debug for Mounted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mounted")
-            .field("state", &self.state)
-            .finish_non_exhaustive()
+        f.debug_struct("Mounted").field("state", &self.state).finish_non_exhaustive()
     }
 }
 
@@ -44,29 +42,21 @@ const STYLESHEET: &str = "helpdock.css";
 /// launcher if there is one.
 pub fn mount_in_shadow(shadow: &ShadowRoot, config: Config, events: EventSink) -> Mounted {
     let document = shadow.owner_document().unwrap_or_else(document);
-    let container: HtmlElement = document
-        .create_element("div")
-        .expect("creating a div cannot fail")
-        .unchecked_into();
+    let container: HtmlElement = document.create_element("div").expect("creating a div cannot fail").unchecked_into();
     container.set_class_name("hd-mount");
     ensure_stylesheet(shadow, &container, config.assets_base.as_deref());
     _ = shadow.append_child(&container);
 
     let owner = Owner::new_root(None);
     let (state, view) = owner.with(|| {
-        let state = WidgetState::new(&config, browser_locale());
+        let state = WidgetState::new(&config, browser_locale(), events);
         provide_context(state);
-        let view = mount_to(
-            container.clone(),
-            move || view! { <WidgetRoot config events /> },
-        );
+        let view = mount_to(container.clone(), move || view! { <WidgetRoot config /> });
         (state, view)
     });
 
     if let Ok(Some(placeholder)) = shadow.query_selector("[data-hd-placeholder]") {
-        let had_focus = shadow
-            .active_element()
-            .is_some_and(|active| placeholder.contains(Some(&active)));
+        let had_focus = shadow.active_element().is_some_and(|active| placeholder.contains(Some(&active)));
         placeholder.remove();
         if had_focus {
             if let Some(launcher) = state.launcher.get_untracked() {
@@ -74,34 +64,22 @@ pub fn mount_in_shadow(shadow: &ShadowRoot, config: Config, events: EventSink) -
             }
         }
     }
-    Mounted {
-        state,
-        container,
-        _view: Box::new(view),
-        owner,
-    }
+    Mounted { state, container, _view: Box::new(view), owner }
 }
 
 fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("Helpdock runs in a page with a document")
+    web_sys::window().and_then(|w| w.document()).expect("Helpdock runs in a page with a document")
 }
 
 /// Links `helpdock.css` into the shadow root unless the loader already did,
 /// and keeps `container` hidden until the sheet has loaded so the widget
 /// never flashes unstyled.
 fn ensure_stylesheet(shadow: &ShadowRoot, container: &HtmlElement, assets_base: Option<&str>) {
-    let existing = shadow
-        .query_selector("link[data-hd-style]")
-        .ok()
-        .flatten()
-        .map(JsCast::unchecked_into::<HtmlLinkElement>);
+    let existing =
+        shadow.query_selector("link[data-hd-style]").ok().flatten().map(JsCast::unchecked_into::<HtmlLinkElement>);
     let link = existing.unwrap_or_else(|| {
-        let link: HtmlLinkElement = document()
-            .create_element("link")
-            .expect("creating a link cannot fail")
-            .unchecked_into();
+        let link: HtmlLinkElement =
+            document().create_element("link").expect("creating a link cannot fail").unchecked_into();
         link.set_rel("stylesheet");
         link.set_href(&stylesheet_href(assets_base));
         _ = link.set_attribute("data-hd-style", "");
@@ -116,8 +94,7 @@ fn ensure_stylesheet(shadow: &ShadowRoot, container: &HtmlElement, assets_base: 
         let href = link.href();
         let on_error = Closure::once_into_js(move || {
             web_sys::console::error_1(
-                &format!("Helpdock: could not load its stylesheet from {href}; check `assetsBase`")
-                    .into(),
+                &format!("Helpdock: could not load its stylesheet from {href}; check `assetsBase`").into(),
             );
         });
         _ = link.add_event_listener_with_callback("error", on_error.unchecked_ref());

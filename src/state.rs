@@ -4,6 +4,8 @@
 //! and the Leptos component call the same methods, so "open" means one thing
 //! whichever way it is asked for.
 
+use std::rc::Rc;
+
 use helpdock_core::config::{Config, Identity};
 use helpdock_core::locale::Locale;
 use leptos::html;
@@ -50,7 +52,20 @@ pub enum WidgetEvent {
     Close,
     /// The number of unread messages changed.
     UnreadCount(u32),
+    /// The user answered "Was this helpful?" under an article.
+    ArticleFeedback {
+        /// The article's id.
+        article: String,
+        /// The locale it was read in.
+        locale: Locale,
+        /// Yes or no.
+        helpful: bool,
+    },
 }
+
+/// Where the widget's events go: the JS handle's listeners, or a Leptos
+/// host's callback.
+pub type EventSink = Rc<dyn Fn(WidgetEvent)>;
 
 impl WidgetEvent {
     /// The event's name in the JS API.
@@ -59,6 +74,7 @@ impl WidgetEvent {
             WidgetEvent::Open => "open",
             WidgetEvent::Close => "close",
             WidgetEvent::UnreadCount(_) => "unread-count",
+            WidgetEvent::ArticleFeedback { .. } => "article-feedback",
         }
     }
 }
@@ -80,12 +96,13 @@ pub struct WidgetState {
     pub launcher: NodeRef<html::Button>,
     /// The panel, to know whether focus is inside it.
     pub panel: NodeRef<html::Section>,
+    events: StoredValue<EventSink, LocalStorage>,
 }
 
 impl WidgetState {
     /// Source signals for `config`; `browser_locale` is used when the config
     /// names no locale (or one Helpdock does not speak).
-    pub fn new(config: &Config, browser_locale: Locale) -> Self {
+    pub fn new(config: &Config, browser_locale: Locale, events: EventSink) -> Self {
         WidgetState {
             open: RwSignal::new(config.open),
             tab: RwSignal::new(Tab::Help),
@@ -94,7 +111,13 @@ impl WidgetState {
             identity: RwSignal::new(config.user.clone()),
             launcher: NodeRef::new(),
             panel: NodeRef::new(),
+            events: StoredValue::new_local(events),
         }
+    }
+
+    /// Tells the host.
+    pub fn emit(&self, event: WidgetEvent) {
+        self.events.with_value(|emit| emit(event));
     }
 
     /// Opens the panel and moves focus into it once it is shown.
@@ -117,10 +140,7 @@ impl WidgetState {
         if !self.open.get_untracked() {
             return;
         }
-        let focus_was_inside = self
-            .panel
-            .get_untracked()
-            .is_some_and(|p| p.matches(":focus-within").unwrap_or(false));
+        let focus_was_inside = self.panel.get_untracked().is_some_and(|p| p.matches(":focus-within").unwrap_or(false));
         self.open.set(false);
         if focus_was_inside {
             // After the next render: on phones the launcher is hidden while

@@ -21,10 +21,7 @@ pub fn use_visual_viewport() -> ReadSignal<Option<VisualViewport>> {
     let read = || {
         web_sys::window()
             .and_then(|w| w.visual_viewport())
-            .map(|vv| VisualViewport {
-                height: vv.height(),
-                offset_top: vv.offset_top(),
-            })
+            .map(|vv| VisualViewport { height: vv.height(), offset_top: vv.offset_top() })
     };
     let (viewport, set_viewport) = signal(read());
     let Some(vv) = web_sys::window().and_then(|w| w.visual_viewport()) else {

@@ -9,4 +9,4 @@ mod panel;
 mod root;
 mod tickets;
 
-pub use root::{EventSink, WidgetRoot};
+pub use root::WidgetRoot;

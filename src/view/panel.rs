@@ -82,8 +82,7 @@ fn Tabs() -> impl IntoView {
         state.tab.set(tab);
         if let Some(list) = tablist.get_untracked() {
             if let Ok(Some(button)) = list.query_selector(&format!("#hd-tab-{}", tab.id())) {
-                if let Some(button) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&button)
-                {
+                if let Some(button) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&button) {
                     _ = button.focus();
                 }
             }

@@ -1,55 +1,40 @@
 //! The widget's root element: theme, language, corner, and the two parts.
 
-use std::rc::Rc;
-
 use helpdock_core::config::Config;
 use leptos::prelude::*;
 
+use crate::content::Content;
 use crate::state::{WidgetEvent, WidgetState};
 use crate::view::launcher::Launcher;
 use crate::view::panel::Panel;
 use crate::viewport::use_visual_viewport;
 
-/// Where the widget's events go: the JS handle's listeners, or a Leptos
-/// host's callback.
-pub type EventSink = Rc<dyn Fn(WidgetEvent)>;
-
 /// Everything inside the shadow root. Expects [`WidgetState`] in context.
 #[component]
-pub fn WidgetRoot(config: Config, events: EventSink) -> impl IntoView {
+pub fn WidgetRoot(config: Config) -> impl IntoView {
     let state = expect_context::<WidgetState>();
-    let events = StoredValue::new_local(events);
+    provide_context(Content::new(config.pack.clone()));
 
     // Tell the host when the panel opens or closes and when unread changes,
     // however that came about (click, Esc, API).
     Effect::new(move |previous: Option<bool>| {
         let open = state.open.get();
         if previous.is_some_and(|p| p != open) {
-            events.with_value(|emit| {
-                emit(if open {
-                    WidgetEvent::Open
-                } else {
-                    WidgetEvent::Close
-                })
-            });
+            state.emit(if open { WidgetEvent::Open } else { WidgetEvent::Close });
         }
         open
     });
     Effect::new(move |previous: Option<u32>| {
         let unread = state.unread.get();
         if previous.is_some_and(|p| p != unread) {
-            events.with_value(|emit| emit(WidgetEvent::UnreadCount(unread)));
+            state.emit(WidgetEvent::UnreadCount(unread));
         }
         unread
     });
 
     let viewport = use_visual_viewport();
     let theme = config.theme;
-    let on_brand = if theme.brand_color.prefers_dark_text() {
-        "#111418"
-    } else {
-        "#ffffff"
-    };
+    let on_brand = if theme.brand_color.prefers_dark_text() { "#111418" } else { "#ffffff" };
     let font = theme.font_family.clone().unwrap_or_default();
     view! {
         <div

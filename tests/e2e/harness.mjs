@@ -37,9 +37,11 @@ export async function startAll() {
  * Opens the demo page and records every console error, page error, failed
  * request and CSP violation in `problems`.
  */
-export async function openDemo(env, { viewport = { width: 1280, height: 800 }, query = "", colorScheme = "light" } = {}) {
+export async function openDemo(env, { viewport = { width: 1280, height: 800 }, query = "", colorScheme = "light", clock } = {}) {
   const context = await env.browser.newContext({ viewport, colorScheme, locale: "zh-CN" });
   const page = await context.newPage();
+  // A fixed "now" (ISO string), for time-dependent content such as announcements.
+  if (clock) await page.clock.setFixedTime(new Date(clock));
   const problems = [];
   const requests = [];
   page.on("console", (msg) => {

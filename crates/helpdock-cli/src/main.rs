@@ -16,11 +16,7 @@ use helpdock_core::source::{from_files, from_json, ContentError, SourceFile};
 use serde_json::json;
 
 #[derive(Parser)]
-#[command(
-    name = "helpdock",
-    version,
-    about = "Helpdock content packs: build, inspect, ask."
-)]
+#[command(name = "helpdock", version, about = "Helpdock content packs: build, inspect, ask.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -77,12 +73,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Pack {
-            command: PackCommand::Build { source, output },
-        } => build_pack(&source, &output),
-        Command::Pack {
-            command: PackCommand::Stats { pack },
-        } => stats(&pack),
+        Command::Pack { command: PackCommand::Build { source, output } } => build_pack(&source, &output),
+        Command::Pack { command: PackCommand::Stats { pack } } => stats(&pack),
         Command::Ask { pack, top, locale } => ask(&pack, top, locale.as_deref()),
     }
 }
@@ -94,24 +86,19 @@ fn build_pack(source: &Path, output: &Path) -> Result<()> {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         from_files(&files)
     } else {
-        let text = std::fs::read_to_string(source)
-            .with_context(|| format!("reading {}", source.display()))?;
+        let text = std::fs::read_to_string(source).with_context(|| format!("reading {}", source.display()))?;
         from_json(&source.display().to_string(), &text)
     };
     let content = match content {
         Ok(content) => content,
         Err(errors) => {
             report(source, &errors);
-            bail!(
-                "{} problem(s) in the content; nothing was written",
-                errors.len()
-            );
+            bail!("{} problem(s) in the content; nothing was written", errors.len());
         }
     };
     let bytes = build(&content);
     // Check what was written reads back before replacing the old pack.
-    let index =
-        Index::from_bytes(&bytes).context("the freshly built pack does not read back (a bug)")?;
+    let index = Index::from_bytes(&bytes).context("the freshly built pack does not read back (a bug)")?;
     let tmp = output.with_extension("tmp");
     std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, output).with_context(|| format!("writing {}", output.display()))?;
@@ -129,11 +116,7 @@ fn build_pack(source: &Path, output: &Path) -> Result<()> {
 
 fn report(source: &Path, errors: &[ContentError]) {
     for e in errors {
-        let file = if source.is_dir() {
-            source.join(&e.file).display().to_string()
-        } else {
-            e.file.clone()
-        };
+        let file = if source.is_dir() { source.join(&e.file).display().to_string() } else { e.file.clone() };
         let e = ContentError { file, ..e.clone() };
         eprintln!("{e}");
     }
@@ -146,17 +129,11 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(
             collect_files(root, &path, out)?;
             continue;
         }
-        let wanted = path
-            .extension()
-            .is_some_and(|e| ["md", "yaml", "yml", "json", "txt"].contains(&&*e.to_string_lossy()));
+        let wanted =
+            path.extension().is_some_and(|e| ["md", "yaml", "yml", "json", "txt"].contains(&&*e.to_string_lossy()));
         if wanted {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             out.push(SourceFile { path: rel, text });
         }
     }
@@ -174,27 +151,13 @@ fn stats(pack: &Path) -> Result<()> {
     let mut locales: Vec<&str> = index.articles.iter().map(|a| a.locale.as_str()).collect();
     locales.sort_unstable();
     locales.dedup();
-    let per_locale: Vec<String> = locales
-        .iter()
-        .map(|l| {
-            format!(
-                "{l}: {}",
-                index.articles.iter().filter(|a| a.locale == *l).count()
-            )
-        })
-        .collect();
-    println!(
-        "articles       {} ({})",
-        index.articles.len(),
-        per_locale.join(", ")
-    );
+    let per_locale: Vec<String> =
+        locales.iter().map(|l| format!("{l}: {}", index.articles.iter().filter(|a| a.locale == *l).count())).collect();
+    println!("articles       {} ({})", index.articles.len(), per_locale.join(", "));
     println!("categories     {}", index.categories.len());
     println!("announcements  {}", index.announcements.len());
     println!("terms          {}", index.term_count());
-    println!(
-        "size           {size} bytes ({:.0} bytes per article)",
-        size as f64 / index.articles.len().max(1) as f64
-    );
+    println!("size           {size} bytes ({:.0} bytes per article)", size as f64 / index.articles.len().max(1) as f64);
     Ok(())
 }
 
@@ -202,10 +165,7 @@ fn ask(pack: &Path, top: usize, locale: Option<&str>) -> Result<()> {
     let (index, _) = open(pack)?;
     let locale = match locale {
         None => None,
-        Some(tag) => Some(
-            Locale::from_tag(tag)
-                .with_context(|| format!("--locale {tag:?}: expected en or zh-CN"))?,
-        ),
+        Some(tag) => Some(Locale::from_tag(tag).with_context(|| format!("--locale {tag:?}: expected en or zh-CN"))?),
     };
     let options = SearchOptions { top, locale };
     let stdout = io::stdout();

@@ -106,25 +106,11 @@ mod tests {
     #[test]
     fn synonyms_meet_across_languages_and_scripts() {
         let syn = Synonyms::new(&[
-            vec![
-                "充值".into(),
-                "充币".into(),
-                "入金".into(),
-                "deposit".into(),
-            ],
+            vec!["充值".into(), "充币".into(), "入金".into(), "deposit".into()],
             vec!["身份认证".into(), "实名认证".into(), "KYC".into()],
-            vec![
-                "2FA".into(),
-                "two factor authentication".into(),
-                "two factor".into(),
-            ],
+            vec!["2FA".into(), "two factor authentication".into(), "two factor".into()],
         ]);
-        let group = |text: &str| {
-            analyze(text, &syn)
-                .into_iter()
-                .filter(|t| is_group_term(t))
-                .collect::<Vec<_>>()
-        };
+        let group = |text: &str| analyze(text, &syn).into_iter().filter(|t| is_group_term(t)).collect::<Vec<_>>();
         assert_eq!(group("入金没到账"), [group_term(0)]);
         assert_eq!(group("My deposits are late"), [group_term(0)]);
         assert_eq!(group("实名认证失败"), [group_term(1)]);

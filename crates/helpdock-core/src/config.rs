@@ -38,6 +38,9 @@ pub struct Config {
     /// The URL of the folder holding `helpdock.css` (and the rest of the
     /// release build); `None` means "next to the page".
     pub assets_base: Option<String>,
+    /// The URL of the compiled content pack (`helpdock pack build`); without
+    /// one the Help area says it has no articles.
+    pub pack: Option<String>,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
             open: false,
             z_index: DEFAULT_Z_INDEX,
             assets_base: None,
+            pack: None,
         }
     }
 }
@@ -169,18 +173,12 @@ impl CssColor {
             matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit())
         } else {
             let lower = value.to_ascii_lowercase();
-            ["rgb(", "rgba(", "hsl(", "hsla("]
-                .iter()
-                .any(|f| lower.starts_with(f))
-                && lower.ends_with(')')
-                && {
-                    let open = lower.find('(').unwrap_or(0);
-                    let args = &lower[open + 1..lower.len() - 1];
-                    !args.trim().is_empty()
-                        && args.bytes().all(|b| {
-                            b.is_ascii_digit() || b" .,%/-".contains(&b) || b"degturn".contains(&b)
-                        })
-                }
+            ["rgb(", "rgba(", "hsl(", "hsla("].iter().any(|f| lower.starts_with(f)) && lower.ends_with(')') && {
+                let open = lower.find('(').unwrap_or(0);
+                let args = &lower[open + 1..lower.len() - 1];
+                !args.trim().is_empty()
+                    && args.bytes().all(|b| b.is_ascii_digit() || b" .,%/-".contains(&b) || b"degturn".contains(&b))
+            }
         };
         valid.then(|| CssColor(value.to_owned()))
     }
@@ -223,10 +221,7 @@ impl CssColor {
             };
         }
         let lower = s.to_ascii_lowercase();
-        let args = lower
-            .strip_prefix("rgba(")
-            .or_else(|| lower.strip_prefix("rgb("))?
-            .strip_suffix(')')?;
+        let args = lower.strip_prefix("rgba(").or_else(|| lower.strip_prefix("rgb("))?.strip_suffix(')')?;
         let mut channels = args
             .split(|c: char| c == ',' || c == '/' || c.is_whitespace())
             .filter(|p| !p.is_empty())
@@ -234,12 +229,7 @@ impl CssColor {
                 Some(pct) => pct.parse::<f64>().ok().map(|v| v * 2.55),
                 None => p.parse::<f64>().ok(),
             });
-        let mut next = || {
-            channels
-                .next()
-                .flatten()
-                .map(|v| v.clamp(0.0, 255.0).round() as u8)
-        };
+        let mut next = || channels.next().flatten().map(|v| v.clamp(0.0, 255.0).round() as u8);
         Some([next()?, next()?, next()?])
     }
 }
@@ -277,16 +267,11 @@ impl Identity {
         let user_id_path = join(path, "userId");
         let user_id = match map.get("userId") {
             None | Some(Value::Null) => {
-                r.error(
-                    &user_id_path,
-                    "is required: the host's id for the signed-in user",
-                );
+                r.error(&user_id_path, "is required: the host's id for the signed-in user");
                 None
             }
             Some(Value::Number(n)) => Some(n.to_string()),
-            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= MAX_TEXT_LEN => {
-                Some(s.trim().to_owned())
-            }
+            Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= MAX_TEXT_LEN => Some(s.trim().to_owned()),
             Some(other) => {
                 r.error(
                     &user_id_path,
@@ -303,7 +288,10 @@ impl Identity {
             if looks_like_email(&email) {
                 Some(email)
             } else {
-                r.error(&join(path, "email"), &format!("expected an e-mail address like name@example.com, got {email:?}; ignoring it"));
+                r.error(
+                    &join(path, "email"),
+                    &format!("expected an e-mail address like name@example.com, got {email:?}; ignoring it"),
+                );
                 None
             }
         });
@@ -318,12 +306,7 @@ impl Identity {
                 None
             }
         });
-        let identity = user_id.map(|user_id| Identity {
-            user_id,
-            name,
-            email,
-            user_hash,
-        });
+        let identity = user_id.map(|user_id| Identity { user_id, name, email, user_hash });
         (identity, r.diagnostics)
     }
 }
@@ -386,46 +369,28 @@ impl Config {
         r.unknown_fields(
             map,
             "",
-            &[
-                "locale",
-                "position",
-                "theme",
-                "title",
-                "user",
-                "preload",
-                "open",
-                "zIndex",
-                "assetsBase",
-            ],
+            &["locale", "position", "theme", "title", "user", "preload", "open", "zIndex", "assetsBase", "pack"],
         );
 
         if let Some(tag) = r.text(map.get("locale"), "locale") {
             config.locale = parse_locale(&tag, "locale", &mut r);
         }
         config.position = r
-            .keyword(
-                map.get("position"),
-                "position",
-                &[("right", Side::Right), ("left", Side::Left)],
-            )
+            .keyword(map.get("position"), "position", &[("right", Side::Right), ("left", Side::Left)])
             .unwrap_or_default();
         config.preload = r
             .keyword(
                 map.get("preload"),
                 "preload",
-                &[
-                    ("idle", Preload::Idle),
-                    ("interaction", Preload::Interaction),
-                    ("eager", Preload::Eager),
-                ],
+                &[("idle", Preload::Idle), ("interaction", Preload::Interaction), ("eager", Preload::Eager)],
             )
             .unwrap_or_default();
         config.title = r.text(map.get("title"), "title");
         config.open = r.boolean(map.get("open"), "open").unwrap_or(false);
-        config.z_index = r
-            .integer(map.get("zIndex"), "zIndex", 0, i64::from(i32::MAX))
-            .map_or(DEFAULT_Z_INDEX, |z| z as i32);
+        config.z_index =
+            r.integer(map.get("zIndex"), "zIndex", 0, i64::from(i32::MAX)).map_or(DEFAULT_Z_INDEX, |z| z as i32);
         config.assets_base = r.text(map.get("assetsBase"), "assetsBase");
+        config.pack = r.text(map.get("pack"), "pack");
         if let Some(theme) = map.get("theme").filter(|v| !v.is_null()) {
             config.theme = read_theme(theme, &mut r);
         }
@@ -465,11 +430,7 @@ fn read_theme(value: &Value, r: &mut Reader) -> Theme {
     let Some(map) = r.object(value, "theme") else {
         return theme;
     };
-    r.unknown_fields(
-        map,
-        "theme",
-        &["brandColor", "radius", "font", "colorScheme"],
-    );
+    r.unknown_fields(map, "theme", &["brandColor", "radius", "font", "colorScheme"]);
     if let Some(color) = r.text(map.get("brandColor"), "theme.brandColor") {
         match CssColor::parse(&color) {
             Some(color) => theme.brand_color = color,
@@ -481,25 +442,19 @@ fn read_theme(value: &Value, r: &mut Reader) -> Theme {
             ),
         }
     }
-    if let Some(radius) = r.integer(
-        map.get("radius"),
-        "theme.radius",
-        0,
-        i64::from(MAX_RADIUS_PX),
-    ) {
+    if let Some(radius) = r.integer(map.get("radius"), "theme.radius", 0, i64::from(MAX_RADIUS_PX)) {
         theme.radius_px = radius as u8;
     }
     if let Some(font) = r.text(map.get("font"), "theme.font") {
-        let safe = font
-            .chars()
-            .all(|c| c.is_alphanumeric() || " -_,.'\"".contains(c))
-            && !font.trim().is_empty();
+        let safe = font.chars().all(|c| c.is_alphanumeric() || " -_,.'\"".contains(c)) && !font.trim().is_empty();
         if safe {
             theme.font_family = Some(font);
         } else {
             r.error(
                 "theme.font",
-                &format!("expected a font-family list like \"Inter, sans-serif\", got {font:?}; using the system fonts"),
+                &format!(
+                    "expected a font-family list like \"Inter, sans-serif\", got {font:?}; using the system fonts"
+                ),
             );
         }
     }
@@ -507,11 +462,7 @@ fn read_theme(value: &Value, r: &mut Reader) -> Theme {
         .keyword(
             map.get("colorScheme"),
             "theme.colorScheme",
-            &[
-                ("auto", ColorScheme::Auto),
-                ("light", ColorScheme::Light),
-                ("dark", ColorScheme::Dark),
-            ],
+            &[("auto", ColorScheme::Auto), ("light", ColorScheme::Light), ("dark", ColorScheme::Dark)],
         )
         .unwrap_or_default();
     theme
@@ -554,9 +505,7 @@ struct Reader {
 
 impl Reader {
     fn new() -> Self {
-        Reader {
-            diagnostics: Vec::new(),
-        }
+        Reader { diagnostics: Vec::new() }
     }
 
     fn error(&mut self, field: &str, message: &str) {
@@ -570,13 +519,7 @@ impl Reader {
     fn object<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
         let map = value.as_object();
         if map.is_none() {
-            self.error(
-                path,
-                &format!(
-                    "expected an object, got {}; using the defaults",
-                    describe(value)
-                ),
-            );
+            self.error(path, &format!("expected an object, got {}; using the defaults", describe(value)));
         }
         map
     }
@@ -604,17 +547,11 @@ impl Reader {
             Value::String(s) if s.trim().is_empty() => None,
             Value::String(s) if s.chars().count() <= MAX_TEXT_LEN => Some(s.trim().to_owned()),
             Value::String(_) => {
-                self.error(
-                    field,
-                    &format!("is longer than {MAX_TEXT_LEN} characters; ignoring it"),
-                );
+                self.error(field, &format!("is longer than {MAX_TEXT_LEN} characters; ignoring it"));
                 None
             }
             other => {
-                self.error(
-                    field,
-                    &format!("expected a string, got {}; ignoring it", describe(other)),
-                );
+                self.error(field, &format!("expected a string, got {}; ignoring it", describe(other)));
                 None
             }
         }
@@ -625,13 +562,7 @@ impl Reader {
             Value::Null => None,
             Value::Bool(b) => Some(*b),
             other => {
-                self.error(
-                    field,
-                    &format!(
-                        "expected true or false, got {}; ignoring it",
-                        describe(other)
-                    ),
-                );
+                self.error(field, &format!("expected true or false, got {}; ignoring it", describe(other)));
                 None
             }
         }
@@ -640,46 +571,25 @@ impl Reader {
     fn integer(&mut self, value: Option<&Value>, field: &str, min: i64, max: i64) -> Option<i64> {
         match value? {
             Value::Null => None,
-            Value::Number(n)
-                if n.as_f64()
-                    .is_some_and(|f| f.fract() == 0.0 && f >= min as f64 && f <= max as f64) =>
-            {
+            Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f >= min as f64 && f <= max as f64) => {
                 n.as_f64().map(|f| f as i64)
             }
             other => {
                 self.error(
                     field,
-                    &format!(
-                        "expected a whole number from {min} to {max}, got {}; using the default",
-                        describe(other)
-                    ),
+                    &format!("expected a whole number from {min} to {max}, got {}; using the default", describe(other)),
                 );
                 None
             }
         }
     }
 
-    fn keyword<T: Copy>(
-        &mut self,
-        value: Option<&Value>,
-        field: &str,
-        choices: &[(&str, T)],
-    ) -> Option<T> {
+    fn keyword<T: Copy>(&mut self, value: Option<&Value>, field: &str, choices: &[(&str, T)]) -> Option<T> {
         let text = self.text(value, field)?;
-        let found = choices
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(&text))
-            .map(|(_, v)| *v);
+        let found = choices.iter().find(|(k, _)| k.eq_ignore_ascii_case(&text)).map(|(_, v)| *v);
         if found.is_none() {
             let names: Vec<String> = choices.iter().map(|(k, _)| format!("{k:?}")).collect();
-            self.error(
-                field,
-                &format!(
-                    "expected one of {}, got {text:?}; using {:?}",
-                    names.join(", "),
-                    choices[0].0
-                ),
-            );
+            self.error(field, &format!("expected one of {}, got {text:?}; using {:?}", names.join(", "), choices[0].0));
         }
         found
     }
@@ -707,13 +617,7 @@ mod tests {
 
     fn read(json: &str) -> (Config, Vec<String>) {
         let (config, diagnostics) = Config::from_json(json);
-        (
-            config,
-            diagnostics
-                .iter()
-                .map(|d| format!("{:?} {d}", d.severity))
-                .collect(),
-        )
+        (config, diagnostics.iter().map(|d| format!("{:?} {d}", d.severity)).collect())
     }
 
     #[test]
@@ -733,7 +637,8 @@ mod tests {
                 "theme": {"brandColor": "#F0B90B", "radius": 4, "font": "Inter, 'PingFang SC', sans-serif", "colorScheme": "dark"},
                 "user": {"userId": 100234, "name": "Li Wei", "email": "li.wei@example.com",
                          "userHash": "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"},
-                "preload": "interaction", "open": true, "zIndex": 1000, "assetsBase": "/static/helpdock/"
+                "preload": "interaction", "open": true, "zIndex": 1000, "assetsBase": "/static/helpdock/",
+                "pack": "/static/helpdock/help.hdpk"
             }"##,
         );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
@@ -742,22 +647,17 @@ mod tests {
         assert_eq!(config.title.as_deref(), Some("CoinHub 客服"));
         assert_eq!(config.theme.brand_color.as_str(), "#F0B90B");
         assert_eq!(config.theme.radius_px, 4);
-        assert_eq!(
-            config.theme.font_family.as_deref(),
-            Some("Inter, 'PingFang SC', sans-serif")
-        );
+        assert_eq!(config.theme.font_family.as_deref(), Some("Inter, 'PingFang SC', sans-serif"));
         assert_eq!(config.theme.color_scheme, ColorScheme::Dark);
         let user = config.user.expect("identity");
         assert_eq!(user.user_id, "100234");
         assert_eq!(user.email.as_deref(), Some("li.wei@example.com"));
-        assert_eq!(
-            user.user_hash.as_deref(),
-            Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
-        );
+        assert_eq!(user.user_hash.as_deref(), Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
         assert_eq!(config.preload, Preload::Interaction);
         assert!(config.open);
         assert_eq!(config.z_index, 1000);
         assert_eq!(config.assets_base.as_deref(), Some("/static/helpdock/"));
+        assert_eq!(config.pack.as_deref(), Some("/static/helpdock/help.hdpk"));
     }
 
     #[test]
@@ -794,18 +694,13 @@ mod tests {
         let (config, diagnostics) = Config::from_json("{locale: en}");
         assert_eq!(config, Config::default());
         assert_eq!(diagnostics.len(), 1);
-        assert!(
-            diagnostics[0].message.starts_with("is not valid JSON"),
-            "{}",
-            diagnostics[0]
-        );
+        assert!(diagnostics[0].message.starts_with("is not valid JSON"), "{}", diagnostics[0]);
     }
 
     #[test]
     fn one_bad_field_does_not_discard_the_good_ones() {
-        let (config, diagnostics) = read(
-            r#"{"locale": "en", "position": "left", "theme": {"brandColor": "bogus", "radius": 0}}"#,
-        );
+        let (config, diagnostics) =
+            read(r#"{"locale": "en", "position": "left", "theme": {"brandColor": "bogus", "radius": 0}}"#);
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(config.locale, Some(Locale::En));
         assert_eq!(config.position, Side::Left);
@@ -848,20 +743,8 @@ mod tests {
 
     #[test]
     fn text_on_the_brand_colour_stays_readable() {
-        let dark_text = [
-            "#fff",
-            "#F0B90B",
-            "#ffd700",
-            "rgb(240, 185, 11)",
-            "#f0f0f0cc",
-        ];
-        let white_text = [
-            "#000",
-            "#1f6feb",
-            "#0b3d91",
-            "rgb(31 111 235)",
-            "hsl(0 0% 100%)",
-        ];
+        let dark_text = ["#fff", "#F0B90B", "#ffd700", "rgb(240, 185, 11)", "#f0f0f0cc"];
+        let white_text = ["#000", "#1f6feb", "#0b3d91", "rgb(31 111 235)", "hsl(0 0% 100%)"];
         for c in dark_text {
             assert!(CssColor::parse(c).unwrap().prefers_dark_text(), "{c}");
         }
@@ -872,12 +755,10 @@ mod tests {
 
     #[test]
     fn identify_requires_a_user_id() {
-        let (identity, diagnostics) =
-            Identity::from_value(&serde_json::json!({"name": "Ann"}), "identify");
+        let (identity, diagnostics) = Identity::from_value(&serde_json::json!({"name": "Ann"}), "identify");
         assert_eq!(identity, None);
         assert_eq!(diagnostics[0].field, "identify.userId");
-        let (identity, diagnostics) =
-            Identity::from_value(&serde_json::json!({"userId": " u-42 "}), "identify");
+        let (identity, diagnostics) = Identity::from_value(&serde_json::json!({"userId": " u-42 "}), "identify");
         assert!(diagnostics.is_empty());
         assert_eq!(identity.map(|i| i.user_id), Some("u-42".to_owned()));
         let (identity, diagnostics) = Identity::from_value(&serde_json::json!("u-42"), "identify");

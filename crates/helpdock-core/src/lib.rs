@@ -28,6 +28,7 @@ pub mod analysis;
 pub mod config;
 pub mod index;
 pub mod locale;
+pub mod markdown;
 pub mod pack;
 pub mod search;
 #[cfg(feature = "build")]

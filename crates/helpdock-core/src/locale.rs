@@ -93,10 +93,7 @@ mod tests {
 
     #[test]
     fn negotiation_takes_the_first_supported_preference() {
-        assert_eq!(
-            Locale::negotiate(["fr-FR", "zh-CN", "en"]),
-            Some(Locale::ZhCn)
-        );
+        assert_eq!(Locale::negotiate(["fr-FR", "zh-CN", "en"]), Some(Locale::ZhCn));
         assert_eq!(Locale::negotiate(["de", "ja"]), None);
     }
 

@@ -18,10 +18,7 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions {
-            top: 5,
-            locale: None,
-        }
+        SearchOptions { top: 5, locale: None }
     }
 }
 
@@ -102,10 +99,7 @@ impl Index {
             .iter()
             .enumerate()
             .filter(|(i, s)| **s > 0.0 && locale_tag.is_none_or(|l| self.articles[*i].locale == l))
-            .map(|(i, s)| Hit {
-                article: i as u32,
-                score: s * self.impact_scale,
-            })
+            .map(|(i, s)| Hit { article: i as u32, score: s * self.impact_scale })
             .collect();
         let keep = options.top.max(2).min(hits.len());
         if keep < hits.len() {
@@ -116,13 +110,7 @@ impl Index {
 
         let confidence = self.confidence(&hits, &used, total_weight);
         hits.truncate(options.top);
-        Answer {
-            hits,
-            confidence,
-            confident: confidence >= CONFIDENT,
-            matched,
-            corrections,
-        }
+        Answer { hits, confidence, confident: confidence >= CONFIDENT, matched, corrections }
     }
 
     /// The index term a misspelt Latin word most likely meant: within one
@@ -147,8 +135,7 @@ impl Index {
                 }
                 if let Some(d) = bounded_edit_distance(word, &entry.term, max) {
                     let candidate = (d, entry.df, t as usize);
-                    let better =
-                        best.is_none_or(|(bd, bdf, _)| d < bd || (d == bd && entry.df > bdf));
+                    let better = best.is_none_or(|(bd, bdf, _)| d < bd || (d == bd && entry.df > bdf));
                     if better {
                         best = Some(candidate);
                     }
@@ -171,19 +158,12 @@ impl Index {
         if total_weight <= 0.0 {
             return 0.0;
         }
-        let covered: f32 = used
-            .iter()
-            .filter(|(term, _)| self.postings(*term).any(|(a, _)| a == first.article))
-            .map(|(_, w)| w)
-            .sum();
+        let covered: f32 =
+            used.iter().filter(|(term, _)| self.postings(*term).any(|(a, _)| a == first.article)).map(|(_, w)| w).sum();
         let coverage = covered / total_weight;
-        let margin = hits
-            .get(1)
-            .map_or(1.0, |second| (first.score - second.score) / first.score);
-        let z = CALIBRATION[0]
-            + CALIBRATION[1] * coverage
-            + CALIBRATION[2] * margin
-            + CALIBRATION[3] * first.score.ln_1p();
+        let margin = hits.get(1).map_or(1.0, |second| (first.score - second.score) / first.score);
+        let z =
+            CALIBRATION[0] + CALIBRATION[1] * coverage + CALIBRATION[2] * margin + CALIBRATION[3] * first.score.ln_1p();
         1.0 / (1.0 + (-z).exp())
     }
 }
@@ -193,4 +173,88 @@ const CALIBRATION: [f32; 4] = [-4.0, 3.0, 6.0, 0.8];
 
 fn rank(a: &Hit, b: &Hit) -> std::cmp::Ordering {
     b.score.total_cmp(&a.score).then(a.article.cmp(&b.article))
+}
+
+/// Splits `text` into runs, marking those that match the query's
+/// [`Answer::matched`] terms: Latin words whose folded form starts with a
+/// matched stem, and CJK character pairs that were matched. For showing
+/// results with the matches highlighted.
+pub fn highlight<'t>(text: &'t str, matched: &[String]) -> Vec<(&'t str, bool)> {
+    use crate::text::{is_cjk, normalize};
+    let stems: Vec<&str> = matched
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !t.contains(' ') && t.chars().next().is_some_and(|c| !is_cjk(c)) && t.len() >= 2)
+        .collect();
+    let cjk: Vec<Vec<char>> = {
+        let pairs: Vec<Vec<char>> = matched
+            .iter()
+            .map(|t| t.chars().collect::<Vec<_>>())
+            .filter(|c| c.len() >= 2 && c.iter().all(|c| is_cjk(*c)))
+            .collect();
+        if pairs.is_empty() {
+            matched.iter().map(|t| t.chars().collect::<Vec<_>>()).filter(|c| c.len() == 1 && is_cjk(c[0])).collect()
+        } else {
+            pairs
+        }
+    };
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut marks = vec![false; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].1;
+        if is_cjk(c) {
+            let folded: Vec<char> = chars[i..].iter().map(|(_, c)| *c).take(4).collect();
+            if let Some(term) = cjk.iter().find(|t| folded.starts_with(t)) {
+                marks[i..i + term.len()].iter_mut().for_each(|m| *m = true);
+            }
+            i += 1;
+        } else if c.is_alphanumeric() {
+            let start = i;
+            while i < chars.len() && chars[i].1.is_alphanumeric() && !is_cjk(chars[i].1) {
+                i += 1;
+            }
+            let end = chars.get(i).map_or(text.len(), |(b, _)| *b);
+            let word = normalize(&text[chars[start].0..end]);
+            if stems.iter().any(|s| word.starts_with(s)) {
+                marks[start..i].iter_mut().for_each(|m| *m = true);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let mut runs = Vec::new();
+    let mut run_start = 0;
+    for k in 1..=chars.len() {
+        if k == chars.len() || marks[k] != marks[run_start] {
+            let from = chars[run_start].0;
+            let to = chars.get(k).map_or(text.len(), |(b, _)| *b);
+            runs.push((&text[from..to], marks[run_start]));
+            run_start = k;
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(text: &str, matched: &[&str]) -> String {
+        let matched: Vec<String> = matched.iter().map(|s| s.to_string()).collect();
+        highlight(text, &matched).into_iter().map(|(t, m)| if m { format!("[{t}]") } else { t.to_owned() }).collect()
+    }
+
+    #[test]
+    fn highlights_words_by_stem_and_cjk_pairs() {
+        assert_eq!(
+            marked("My Deposits have not arrived", &["deposit", "arriv", "deposit arriv"]),
+            "My [Deposits] have not [arrived]"
+        );
+        assert_eq!(marked("充值未到账怎么办", &["充", "值", "充值", "到账"]), "[充值]未[到账]怎么办");
+        assert_eq!(marked("冻结账户", &["冻"]), "[冻]结账户");
+        assert_eq!(marked("USDT 充值", &["usdt"]), "[USDT] 充值");
+        assert_eq!(marked("", &["x"]), "");
+        assert_eq!(marked("nothing", &[]), "nothing");
+    }
 }

@@ -148,22 +148,14 @@ pub fn from_json(path: &str, text: &str) -> Result<Content, Vec<ContentError>> {
     let default_locale = doc.locale.clone().unwrap_or_else(|| "en".to_owned());
     let locale = Locale::from_tag(&default_locale).unwrap_or(Locale::En);
     let mut content = Content {
-        categories: doc
-            .categories
-            .into_iter()
-            .map(|c| c.into_category(locale))
-            .collect(),
+        categories: doc.categories.into_iter().map(|c| c.into_category(locale)).collect(),
         synonyms: doc.synonyms,
         ..Content::default()
     };
     let mut errors = Vec::new();
     let mut origins = Vec::new();
     for (i, a) in doc.articles.into_iter().enumerate() {
-        let origin = Origin {
-            file: path.to_owned(),
-            field_prefix: format!("articles[{i}]."),
-            ..Origin::default()
-        };
+        let origin = Origin { file: path.to_owned(), field_prefix: format!("articles[{i}]."), ..Origin::default() };
         let id = a.id.unwrap_or_default();
         content.articles.push(Article {
             id,
@@ -179,11 +171,8 @@ pub fn from_json(path: &str, text: &str) -> Result<Content, Vec<ContentError>> {
         origins.push(origin);
     }
     for (i, a) in doc.announcements.into_iter().enumerate() {
-        let origin = Origin {
-            file: path.to_owned(),
-            field_prefix: format!("announcements[{i}]."),
-            ..Origin::default()
-        };
+        let origin =
+            Origin { file: path.to_owned(), field_prefix: format!("announcements[{i}]."), ..Origin::default() };
         match a.into_announcement(&origin) {
             Ok(a) => content.announcements.push(a),
             Err(e) => errors.extend(e),
@@ -214,69 +203,40 @@ fn validate(content: &Content, origins: &[Origin]) -> Vec<ContentError> {
     for (i, (a, origin)) in content.articles.iter().zip(origins).enumerate() {
         let locale_ok = Locale::from_tag(&a.locale).is_some();
         if !locale_ok {
-            errors.push(origin.error(
-                "locale",
-                format!(
-                    "unsupported locale {:?}; expected \"en\" or \"zh-CN\"",
-                    a.locale
-                ),
-            ));
+            errors.push(
+                origin.error("locale", format!("unsupported locale {:?}; expected \"en\" or \"zh-CN\"", a.locale)),
+            );
         }
         if a.id.trim().is_empty() {
-            errors.push(origin.error(
-                "id",
-                "is missing; every article needs a stable id".to_owned(),
-            ));
-        } else if !a
-            .id
-            .chars()
-            .all(|c| c.is_alphanumeric() || "-_./".contains(c))
-        {
-            errors.push(origin.error(
-                "id",
-                format!(
-                    "{:?} may only contain letters, digits, '-', '_', '.' and '/'",
-                    a.id
-                ),
-            ));
+            errors.push(origin.error("id", "is missing; every article needs a stable id".to_owned()));
+        } else if !a.id.chars().all(|c| c.is_alphanumeric() || "-_./".contains(c)) {
+            errors.push(
+                origin.error("id", format!("{:?} may only contain letters, digits, '-', '_', '.' and '/'", a.id)),
+            );
         } else if let Some(first) = seen.insert((a.id.as_str(), a.locale.as_str()), i) {
             let other = &origins[first];
-            errors.push(origin.error(
-                "id",
-                format!(
-                    "duplicate id {:?} (also used in {} for locale {})",
-                    a.id, other.file, a.locale
+            errors.push(
+                origin.error(
+                    "id",
+                    format!("duplicate id {:?} (also used in {} for locale {})", a.id, other.file, a.locale),
                 ),
-            ));
+            );
         }
         if a.title.trim().is_empty() {
-            errors.push(origin.error(
-                "title",
-                "is missing; every article needs a title".to_owned(),
-            ));
+            errors.push(origin.error("title", "is missing; every article needs a title".to_owned()));
         }
         if let Some(category) = &a.category {
             if !categories.contains(category.as_str()) {
-                errors.push(origin.error(
-                    "category",
-                    format!("unknown category {category:?}; {}", known_categories()),
-                ));
+                errors.push(origin.error("category", format!("unknown category {category:?}; {}", known_categories())));
             }
         }
         if let Some(updated) = &a.updated {
             if parse_timestamp(updated).is_none() {
-                errors.push(origin.error(
-                    "updated",
-                    format!("{updated:?} is not a date; expected YYYY-MM-DD"),
-                ));
+                errors.push(origin.error("updated", format!("{updated:?} is not a date; expected YYYY-MM-DD")));
             }
         }
     }
-    let ids: HashSet<(&str, &str)> = content
-        .articles
-        .iter()
-        .map(|a| (a.id.as_str(), a.locale.as_str()))
-        .collect();
+    let ids: HashSet<(&str, &str)> = content.articles.iter().map(|a| (a.id.as_str(), a.locale.as_str())).collect();
     for (a, origin) in content.articles.iter().zip(origins) {
         for r in &a.related {
             if !ids.contains(&(r.as_str(), a.locale.as_str())) {
@@ -302,10 +262,7 @@ fn validate(content: &Content, origins: &[Origin]) -> Vec<ContentError> {
     errors
 }
 
-fn parse_yaml<T: for<'de> Deserialize<'de>>(
-    file: &SourceFile,
-    field: &str,
-) -> Result<T, ContentError> {
+fn parse_yaml<T: for<'de> Deserialize<'de>>(file: &SourceFile, field: &str) -> Result<T, ContentError> {
     serde_yaml_ng::from_str(&file.text).map_err(|e| ContentError {
         file: file.path.clone(),
         line: e.location().map(|l| l.line()),
@@ -332,41 +289,24 @@ fn parse_markdown(file: &SourceFile) -> Result<(Article, Origin), ContentError> 
         message,
     };
     let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or_else(|| {
-            err(
-                Some(1),
-                "front matter",
-                "expected the file to start with a `---` line, then YAML front matter, then `---`"
-                    .to_owned(),
-            )
-        })?;
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")).ok_or_else(|| {
+        err(
+            Some(1),
+            "front matter",
+            "expected the file to start with a `---` line, then YAML front matter, then `---`".to_owned(),
+        )
+    })?;
     let end = rest
         .find("\n---\n")
         .or_else(|| rest.find("\n---\r\n"))
         .map(|i| (i, i + 5))
         .or_else(|| rest.strip_suffix("\n---").map(|r| (r.len(), rest.len())))
-        .ok_or_else(|| {
-            err(
-                Some(1),
-                "front matter",
-                "has no closing `---` line".to_owned(),
-            )
-        })?;
+        .ok_or_else(|| err(Some(1), "front matter", "has no closing `---` line".to_owned()))?;
     let front = &rest[..end.0];
-    let body = rest[end.1..]
-        .trim_start_matches(['\r', '\n'])
-        .trim_end()
-        .to_owned();
+    let body = rest[end.1..].trim_start_matches(['\r', '\n']).trim_end().to_owned();
     let fm: FrontMatter = serde_yaml_ng::from_str(front).map_err(|e| {
         // +1 for the opening `---` line.
-        err(
-            e.location().map(|l| l.line() + 1),
-            "front matter",
-            format!("is not valid: {}", yaml_message(&e)),
-        )
+        err(e.location().map(|l| l.line() + 1), "front matter", format!("is not valid: {}", yaml_message(&e)))
     })?;
     let mut key_lines = HashMap::new();
     for (i, line) in front.lines().enumerate() {
@@ -376,12 +316,7 @@ fn parse_markdown(file: &SourceFile) -> Result<(Article, Origin), ContentError> 
             }
         }
     }
-    let stem = file
-        .path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&file.path)
-        .trim_end_matches(".md");
+    let stem = file.path.rsplit('/').next().unwrap_or(&file.path).trim_end_matches(".md");
     let article = Article {
         id: fm.id.unwrap_or_else(|| stem.to_owned()),
         title: fm.title.unwrap_or_default(),
@@ -393,12 +328,7 @@ fn parse_markdown(file: &SourceFile) -> Result<(Article, Origin), ContentError> 
         related: fm.related,
         updated: fm.updated,
     };
-    let origin = Origin {
-        file: file.path.clone(),
-        key_lines,
-        field_prefix: String::new(),
-        first_line: Some(1),
-    };
+    let origin = Origin { file: file.path.clone(), key_lines, field_prefix: String::new(), first_line: Some(1) };
     Ok((article, origin))
 }
 
@@ -406,24 +336,14 @@ fn parse_markdown(file: &SourceFile) -> Result<(Article, Origin), ContentError> 
 fn parse_synonyms(text: &str) -> Vec<Vec<String>> {
     text.lines()
         .map(|l| l.split('#').next().unwrap_or_default())
-        .map(|l| {
-            l.split(['=', ','])
-                .map(str::trim)
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
+        .map(|l| l.split(['=', ',']).map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect::<Vec<_>>())
         .filter(|g| g.len() >= 2)
         .collect()
 }
 
 /// The line of the `index`-th top-level `- ` item of a YAML list.
 fn line_of_list_item(text: &str, index: usize) -> Option<usize> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| l.starts_with("- "))
-        .nth(index)
-        .map(|(i, _)| i + 1)
+    text.lines().enumerate().filter(|(_, l)| l.starts_with("- ")).nth(index).map(|(i, _)| i + 1)
 }
 
 #[derive(Deserialize)]
@@ -493,12 +413,7 @@ impl CategoryIn {
         if let Some(name) = self.name {
             names.insert(0, (locale.tag().to_owned(), name));
         }
-        Category {
-            id: self.id,
-            names,
-            order: self.order,
-            icon: self.icon,
-        }
+        Category { id: self.id, names, order: self.order, icon: self.icon }
     }
 }
 
@@ -543,18 +458,14 @@ impl AnnouncementIn {
         let severity = match self.severity.as_deref() {
             None => Severity::Info,
             Some(s) => Severity::parse(s).unwrap_or_else(|| {
-                errors.push(origin.error(
-                    "severity",
-                    format!("{s:?}; expected \"info\", \"warning\" or \"critical\""),
-                ));
+                errors.push(origin.error("severity", format!("{s:?}; expected \"info\", \"warning\" or \"critical\"")));
                 Severity::Info
             }),
         };
         if self.title.is_empty() {
-            errors.push(origin.error(
-                "title",
-                "needs at least one locale, e.g. `title: {en: ..., zh-CN: ...}`".to_owned(),
-            ));
+            errors.push(
+                origin.error("title", "needs at least one locale, e.g. `title: {en: ..., zh-CN: ...}`".to_owned()),
+            );
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -577,22 +488,13 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: path.to_owned(),
-            text: text.to_owned(),
-        }
+        SourceFile { path: path.to_owned(), text: text.to_owned() }
     }
 
-    const CATEGORIES: &str =
-        "- id: deposits\n  names: {en: Deposits, zh-CN: 充值}\n  order: 1\n  icon: wallet\n";
+    const CATEGORIES: &str = "- id: deposits\n  names: {en: Deposits, zh-CN: 充值}\n  order: 1\n  icon: wallet\n";
 
     fn errors(files: &[SourceFile]) -> Vec<String> {
-        from_files(files)
-            .err()
-            .unwrap_or_default()
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        from_files(files).err().unwrap_or_default().iter().map(ToString::to_string).collect()
     }
 
     #[test]
@@ -614,25 +516,13 @@ mod tests {
         .expect("valid content");
         assert_eq!(content.articles.len(), 2);
         let a = &content.articles[0];
-        assert_eq!(
-            (a.id.as_str(), a.body.as_str()),
-            ("deposit-missing", "Check the **TxID**.")
-        );
+        assert_eq!((a.id.as_str(), a.body.as_str()), ("deposit-missing", "Check the **TxID**."));
         assert_eq!(a.questions, ["where is my deposit"]);
-        assert_eq!(
-            content.articles[1].id, "wrong-network",
-            "id defaults to the file name"
-        );
-        assert_eq!(
-            content.synonyms,
-            vec![vec!["充值", "充币", "入金", "deposit"]]
-        );
+        assert_eq!(content.articles[1].id, "wrong-network", "id defaults to the file name");
+        assert_eq!(content.synonyms, vec![vec!["充值", "充币", "入金", "deposit"]]);
         assert_eq!(content.categories[0].name(Locale::ZhCn), "充值");
         assert_eq!(content.announcements[0].severity, Severity::Critical);
-        assert_eq!(
-            content.announcements[0].ends_at - content.announcements[0].starts_at,
-            7200
-        );
+        assert_eq!(content.announcements[0].ends_at - content.announcements[0].starts_at, 7200);
     }
 
     #[test]
@@ -641,10 +531,7 @@ mod tests {
             file("categories.yaml", CATEGORIES),
             file("a.md", "---\nid: same\ntitle: A\ncategory: deposit\n---\n"),
             file("b.md", "---\nid: same\ntitle: B\n---\n"),
-            file(
-                "c.md",
-                "---\nid: c\ntitle: \"\"\nrelated: [nope]\nupdated: 2026-02-30\n---\n",
-            ),
+            file("c.md", "---\nid: c\ntitle: \"\"\nrelated: [nope]\nupdated: 2026-02-30\n---\n"),
             file("d.md", "---\nid: d\ntitle: A\n  bad: indent\n---\n"),
             file("e.md", "no front matter\n"),
             file("f.md", "---\nid: f\ntitel: F\n---\n"),
@@ -691,11 +578,7 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(content.articles[0].locale, "zh-CN");
-        let errs = from_json(
-            "content.json",
-            r#"{"articles": [{"id": "a"}, {"title": "t"}]}"#,
-        )
-        .unwrap_err();
+        let errs = from_json("content.json", r#"{"articles": [{"id": "a"}, {"title": "t"}]}"#).unwrap_err();
         let errs: Vec<String> = errs.iter().map(ToString::to_string).collect();
         assert_eq!(
             errs,
@@ -704,18 +587,8 @@ mod tests {
                 "content.json: articles[1].id: is missing; every article needs a stable id",
             ]
         );
-        let errs = from_json(
-            "content.json",
-            "{\n  \"articles\": [\n    {\"id\": 1}\n  ]\n}",
-        )
-        .unwrap_err();
+        let errs = from_json("content.json", "{\n  \"articles\": [\n    {\"id\": 1}\n  ]\n}").unwrap_err();
         assert_eq!(errs[0].line, Some(3));
-        assert!(
-            errs[0]
-                .message
-                .contains("invalid type: integer `1`, expected a string"),
-            "{}",
-            errs[0]
-        );
+        assert!(errs[0].message.contains("invalid type: integer `1`, expected a string"), "{}", errs[0]);
     }
 }

@@ -80,9 +80,7 @@ pub fn units(normalized: &str) -> Vec<Unit> {
         if w.is_empty() {
             return;
         }
-        if w.chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-        {
+        if w.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
             out.push(Unit::Number(w.replace(',', "")));
         } else if !is_stopword(w) {
             out.push(Unit::Word(stem(w)));
@@ -92,19 +90,14 @@ pub fn units(normalized: &str) -> Vec<Unit> {
     while let Some(c) = chars.next() {
         if is_cjk(c) {
             flush(&mut word, &mut out);
-            out.push(Unit::Cjk {
-                c,
-                joined: previous_cjk,
-            });
+            out.push(Unit::Cjk { c, joined: previous_cjk });
             previous_cjk = true;
             continue;
         }
         previous_cjk = false;
         let inner_punct = (c == '.' || c == ',' || c == '\'')
             && !word.is_empty()
-            && chars
-                .peek()
-                .is_some_and(|n| n.is_alphanumeric() && !is_cjk(*n));
+            && chars.peek().is_some_and(|n| n.is_alphanumeric() && !is_cjk(*n));
         if c.is_alphanumeric() || inner_punct {
             word.push(c);
         } else {
@@ -162,10 +155,10 @@ pub fn is_cjk_unigram(term: &str) -> bool {
 
 /// Words too common in questions to tell articles apart (sorted).
 const STOPWORDS: &[&str] = &[
-    "a", "about", "am", "an", "and", "are", "as", "at", "be", "been", "but", "by", "could", "did",
-    "do", "does", "for", "from", "had", "has", "have", "hello", "hi", "i", "i'm", "i've", "if",
-    "in", "into", "is", "it", "it's", "its", "me", "my", "of", "on", "or", "our", "please", "so",
-    "that", "the", "there", "this", "to", "us", "was", "we", "were", "would", "you", "your",
+    "a", "about", "am", "an", "and", "are", "as", "at", "be", "been", "but", "by", "could", "did", "do", "does", "for",
+    "from", "had", "has", "have", "hello", "hi", "i", "i'm", "i've", "if", "in", "into", "is", "it", "it's", "its",
+    "me", "my", "of", "on", "or", "our", "please", "so", "that", "the", "there", "this", "to", "us", "was", "we",
+    "were", "would", "you", "your",
 ];
 
 fn is_stopword(word: &str) -> bool {
@@ -185,23 +178,13 @@ pub fn stem(word: &str) -> String {
         s = format!("{base}y");
     } else if let Some(base) = s.strip_suffix("ied").filter(|b| b.len() >= 2) {
         s = format!("{base}y");
-    } else if s.ends_with("sses")
-        || s.ends_with("shes")
-        || s.ends_with("ches")
-        || s.ends_with("xes")
-    {
+    } else if s.ends_with("sses") || s.ends_with("shes") || s.ends_with("ches") || s.ends_with("xes") {
         s.truncate(s.len() - 2);
     } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
         s.truncate(s.len() - 1);
-    } else if let Some(base) = s
-        .strip_suffix("ing")
-        .filter(|b| b.len() >= 3 && has_vowel(b))
-    {
+    } else if let Some(base) = s.strip_suffix("ing").filter(|b| b.len() >= 3 && has_vowel(b)) {
         s = undouble(base);
-    } else if let Some(base) = s
-        .strip_suffix("ed")
-        .filter(|b| b.len() >= 3 && has_vowel(b))
-    {
+    } else if let Some(base) = s.strip_suffix("ed").filter(|b| b.len() >= 3 && has_vowel(b)) {
         s = undouble(base);
     }
     // "charge", "charged" and "charging" all end as "charg".
@@ -219,11 +202,7 @@ fn has_vowel(s: &str) -> bool {
 fn undouble(base: &str) -> String {
     let b = base.as_bytes();
     let n = b.len();
-    if n >= 2
-        && b[n - 1] == b[n - 2]
-        && !b"lsz".contains(&b[n - 1])
-        && !b"aeiou".contains(&b[n - 1])
-    {
+    if n >= 2 && b[n - 1] == b[n - 2] && !b"lsz".contains(&b[n - 1]) && !b"aeiou".contains(&b[n - 1]) {
         base[..n - 1].to_owned()
     } else {
         base.to_owned()
@@ -296,10 +275,7 @@ mod tests {
         ];
         for group in groups {
             let stems: Vec<String> = group.iter().map(|w| stem(w)).collect();
-            assert!(
-                stems.windows(2).all(|w| w[0] == w[1]),
-                "{group:?} -> {stems:?}"
-            );
+            assert!(stems.windows(2).all(|w| w[0] == w[1]), "{group:?} -> {stems:?}");
         }
         assert_eq!(stem("status"), "status");
         assert_eq!(stem("bus"), "bus");
@@ -313,10 +289,7 @@ mod tests {
         let t = terms(&normalize("My BTC 提币 pending, 0.5 BTC 没到账!"));
         assert_eq!(
             t,
-            [
-                "btc", "提", "币", "提币", "pend", "0.5", "pend 0.5", "btc", "0.5 btc", "没", "到",
-                "没到", "账", "到账"
-            ]
+            ["btc", "提", "币", "提币", "pend", "0.5", "pend 0.5", "btc", "0.5 btc", "没", "到", "没到", "账", "到账"]
         );
         assert_eq!(terms("1,000.50 usdt"), ["1000.50", "usdt", "1000.50 usdt"]);
         assert_eq!(terms("what's up"), ["what", "up", "what up"]);
@@ -325,10 +298,7 @@ mod tests {
 
     #[test]
     fn mixed_scripts_split_at_the_boundary() {
-        assert_eq!(
-            terms("usdt充值trc20"),
-            ["usdt", "充", "值", "充值", "trc20"]
-        );
+        assert_eq!(terms("usdt充值trc20"), ["usdt", "充", "值", "充值", "trc20"]);
         assert!(is_cjk_unigram("充") && !is_cjk_unigram("充值") && !is_cjk_unigram("a"));
     }
 

@@ -19,22 +19,10 @@ struct Field {
     b: f32,
 }
 
-const TITLE: Field = Field {
-    weight: 2.5,
-    b: 0.4,
-};
-const QUESTIONS: Field = Field {
-    weight: 2.0,
-    b: 0.9,
-};
-const TAGS: Field = Field {
-    weight: 1.5,
-    b: 0.2,
-};
-const BODY: Field = Field {
-    weight: 0.5,
-    b: 0.75,
-};
+const TITLE: Field = Field { weight: 2.5, b: 0.4 };
+const QUESTIONS: Field = Field { weight: 2.0, b: 0.9 };
+const TAGS: Field = Field { weight: 1.5, b: 0.2 };
+const BODY: Field = Field { weight: 0.5, b: 0.75 };
 const FIELDS: [Field; 4] = [TITLE, QUESTIONS, TAGS, BODY];
 
 /// Compiles validated content (see [`crate::source`]) into pack bytes.
@@ -48,10 +36,7 @@ pub fn build(content: &Content) -> Vec<u8> {
     for a in &content.articles {
         let fields: [Vec<String>; 4] = [
             analyze(&a.title, &synonyms),
-            a.questions
-                .iter()
-                .flat_map(|q| analyze(q, &synonyms))
-                .collect(),
+            a.questions.iter().flat_map(|q| analyze(q, &synonyms)).collect(),
             a.tags.iter().flat_map(|t| analyze(t, &synonyms)).collect(),
             analyze(&plain_text(&a.body), &synonyms),
         ];
@@ -88,31 +73,17 @@ pub fn build(content: &Content) -> Vec<u8> {
                 .enumerate()
                 .filter(|(f, _)| freq[*f] > 0.0)
                 .map(|(f, field)| {
-                    let norm = if average[f] > 0.0 {
-                        1.0 - field.b + field.b * lengths[d][f] / average[f]
-                    } else {
-                        1.0
-                    };
+                    let norm =
+                        if average[f] > 0.0 { 1.0 - field.b + field.b * lengths[d][f] / average[f] } else { 1.0 };
                     field.weight * freq[f] / norm
                 })
                 .sum();
             let impact = idf * weighted / (K1 + weighted);
-            postings
-                .entry(t.as_str())
-                .or_default()
-                .push((d as u32, impact));
+            postings.entry(t.as_str()).or_default().push((d as u32, impact));
         }
     }
-    let max_impact = postings
-        .values()
-        .flatten()
-        .map(|p| p.1)
-        .fold(0f32, f32::max);
-    let scale = if max_impact > 0.0 {
-        max_impact / 255.0
-    } else {
-        1.0
-    };
+    let max_impact = postings.values().flatten().map(|p| p.1).fold(0f32, f32::max);
+    let scale = if max_impact > 0.0 { max_impact / 255.0 } else { 1.0 };
 
     let mut out = Writer::default();
     out.buf.extend_from_slice(MAGIC);
@@ -128,12 +99,8 @@ pub fn build(content: &Content) -> Vec<u8> {
     meta.f32(scale);
     section(tag::META, meta);
 
-    let position: HashMap<(&str, &str), usize> = content
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| ((a.id.as_str(), a.locale.as_str()), i))
-        .collect();
+    let position: HashMap<(&str, &str), usize> =
+        content.articles.iter().enumerate().map(|(i, a)| ((a.id.as_str(), a.locale.as_str()), i)).collect();
     let mut articles = Writer::default();
     for a in &content.articles {
         articles.str(&a.id);
@@ -142,11 +109,8 @@ pub fn build(content: &Content) -> Vec<u8> {
         articles.opt_str(a.category.as_deref());
         articles.strs(&a.tags);
         articles.strs(&a.questions);
-        let related: Vec<usize> = a
-            .related
-            .iter()
-            .filter_map(|r| position.get(&(r.as_str(), a.locale.as_str())).copied())
-            .collect();
+        let related: Vec<usize> =
+            a.related.iter().filter_map(|r| position.get(&(r.as_str(), a.locale.as_str())).copied()).collect();
         articles.varint(related.len() as u64);
         for r in related {
             articles.varint(r as u64);
@@ -198,15 +162,8 @@ pub fn build(content: &Content) -> Vec<u8> {
     terms.varint(postings.len() as u64);
     let mut previous = "";
     for (term, list) in &postings {
-        let shared = previous
-            .bytes()
-            .zip(term.bytes())
-            .take_while(|(a, b)| a == b)
-            .count();
-        let shared = (0..=shared)
-            .rev()
-            .find(|&i| term.is_char_boundary(i))
-            .unwrap_or(0);
+        let shared = previous.bytes().zip(term.bytes()).take_while(|(a, b)| a == b).count();
+        let shared = (0..=shared).rev().find(|&i| term.is_char_boundary(i)).unwrap_or(0);
         let start = lists.buf.len();
         let mut last = 0u32;
         let mut max = 0u8;

@@ -68,11 +68,7 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], section: &'static str) -> Self {
-        Reader {
-            bytes,
-            pos: 0,
-            section,
-        }
+        Reader { bytes, pos: 0, section }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -80,9 +76,7 @@ impl<'a> Reader<'a> {
     }
 
     fn truncated(&self) -> IndexError {
-        IndexError::Truncated {
-            section: self.section,
-        }
+        IndexError::Truncated { section: self.section }
     }
 
     pub(crate) fn byte(&mut self) -> Result<u8, IndexError> {
@@ -92,11 +86,7 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], IndexError> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|e| *e <= self.bytes.len())
-            .ok_or_else(|| self.truncated())?;
+        let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or_else(|| self.truncated())?;
         let out = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(out)
@@ -111,17 +101,12 @@ impl<'a> Reader<'a> {
                 return Ok(v);
             }
         }
-        Err(IndexError::Corrupt {
-            section: self.section,
-            what: "varint longer than 64 bits",
-        })
+        Err(IndexError::Corrupt { section: self.section, what: "varint longer than 64 bits" })
     }
 
     pub(crate) fn usize(&mut self) -> Result<usize, IndexError> {
-        usize::try_from(self.varint()?).map_err(|_| IndexError::Corrupt {
-            section: self.section,
-            what: "count too large",
-        })
+        usize::try_from(self.varint()?)
+            .map_err(|_| IndexError::Corrupt { section: self.section, what: "count too large" })
     }
 
     pub(crate) fn signed(&mut self) -> Result<i64, IndexError> {
@@ -135,18 +120,11 @@ impl<'a> Reader<'a> {
         let bytes = self.bytes(n)?;
         std::str::from_utf8(bytes)
             .map(str::to_owned)
-            .map_err(|_| IndexError::Corrupt {
-                section,
-                what: "string is not UTF-8",
-            })
+            .map_err(|_| IndexError::Corrupt { section, what: "string is not UTF-8" })
     }
 
     pub(crate) fn opt_str(&mut self) -> Result<Option<String>, IndexError> {
-        Ok(if self.byte()? == 1 {
-            Some(self.str()?)
-        } else {
-            None
-        })
+        Ok(if self.byte()? == 1 { Some(self.str()?) } else { None })
     }
 
     pub(crate) fn strs(&mut self) -> Result<Vec<String>, IndexError> {
@@ -194,9 +172,6 @@ mod tests {
         assert_eq!(r.opt_str().unwrap(), Some(String::new()));
         assert_eq!(r.f32().unwrap(), 0.25);
         assert!(r.is_empty());
-        assert!(matches!(
-            r.byte(),
-            Err(IndexError::Truncated { section: "test" })
-        ));
+        assert!(matches!(r.byte(), Err(IndexError::Truncated { section: "test" })));
     }
 }

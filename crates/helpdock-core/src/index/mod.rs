@@ -126,10 +126,7 @@ impl Index {
             return Err(IndexError::BadMagic);
         }
         if bytes[4] > VERSION || bytes[4] == 0 {
-            return Err(IndexError::UnsupportedVersion {
-                found: bytes[4],
-                supported: VERSION,
-            });
+            return Err(IndexError::UnsupportedVersion { found: bytes[4], supported: VERSION });
         }
         let mut index = Index {
             articles: Vec::new(),
@@ -168,15 +165,8 @@ impl Index {
             }
         }
         let postings_len = index.postings.len();
-        if index
-            .terms
-            .iter()
-            .any(|t| (t.offset as usize + t.len as usize) > postings_len)
-        {
-            return Err(IndexError::Corrupt {
-                section: "TERMS",
-                what: "posting list beyond the postings section",
-            });
+        if index.terms.iter().any(|t| (t.offset as usize + t.len as usize) > postings_len) {
+            return Err(IndexError::Corrupt { section: "TERMS", what: "posting list beyond the postings section" });
         }
         index.synonyms = Synonyms::new(&index.synonym_groups);
         for (i, t) in index.terms.iter().enumerate() {
@@ -200,9 +190,7 @@ impl Index {
             let tags = r.strs()?;
             let questions = r.strs()?;
             let n = r.usize()?;
-            let related = (0..n)
-                .map(|_| r.varint().map(|v| v as u32))
-                .collect::<Result<Vec<_>, _>>()?;
+            let related = (0..n).map(|_| r.varint().map(|v| v as u32)).collect::<Result<Vec<_>, _>>()?;
             let updated = r.opt_str()?;
             let body = r.str()?;
             self.articles.push(Article {
@@ -220,16 +208,10 @@ impl Index {
         }
         let n = self.articles.len() as u32;
         if self.related.iter().flatten().any(|&i| i >= n) {
-            return Err(IndexError::Corrupt {
-                section: "ARTICLES",
-                what: "related article out of range",
-            });
+            return Err(IndexError::Corrupt { section: "ARTICLES", what: "related article out of range" });
         }
         for i in 0..self.articles.len() {
-            let ids = self.related[i]
-                .iter()
-                .map(|&j| self.articles[j as usize].id.clone())
-                .collect();
+            let ids = self.related[i].iter().map(|&j| self.articles[j as usize].id.clone()).collect();
             self.articles[i].related = ids;
         }
         Ok(())
@@ -237,11 +219,7 @@ impl Index {
 
     /// The article with `id` in `locale` (a tag as in the article), if any.
     pub fn article(&self, id: &str, locale: &str) -> Option<(u32, &Article)> {
-        self.articles
-            .iter()
-            .enumerate()
-            .find(|(_, a)| a.id == id && a.locale == locale)
-            .map(|(i, a)| (i as u32, a))
+        self.articles.iter().enumerate().find(|(_, a)| a.id == id && a.locale == locale).map(|(i, a)| (i as u32, a))
     }
 
     /// The number of distinct terms in the index.
@@ -250,9 +228,7 @@ impl Index {
     }
 
     pub(crate) fn find_term(&self, term: &str) -> Option<usize> {
-        self.terms
-            .binary_search_by(|t| t.term.as_ref().cmp(term))
-            .ok()
+        self.terms.binary_search_by(|t| t.term.as_ref().cmp(term)).ok()
     }
 
     /// Decodes a term's posting list: (article, impact) pairs.
@@ -294,26 +270,15 @@ fn read_terms(payload: &[u8]) -> Result<Vec<TermEntry>, IndexError> {
         let shared = r.usize()?;
         let suffix = r.str()?;
         if shared > previous.len() || !previous.is_char_boundary(shared) {
-            return Err(IndexError::Corrupt {
-                section: "TERMS",
-                what: "bad shared prefix",
-            });
+            return Err(IndexError::Corrupt { section: "TERMS", what: "bad shared prefix" });
         }
         previous.truncate(shared);
         previous.push_str(&suffix);
         let df = r.varint()? as u32;
         let len = r.varint()? as u32;
         let _max_impact = r.byte()?; // for early termination, not used yet
-        terms.push(TermEntry {
-            term: previous.clone().into_boxed_str(),
-            df,
-            offset,
-            len,
-        });
-        offset = offset.checked_add(len).ok_or(IndexError::Corrupt {
-            section: "TERMS",
-            what: "postings overflow",
-        })?;
+        terms.push(TermEntry { term: previous.clone().into_boxed_str(), df, offset, len });
+        offset = offset.checked_add(len).ok_or(IndexError::Corrupt { section: "TERMS", what: "postings overflow" })?;
     }
     Ok(terms)
 }
@@ -322,14 +287,7 @@ fn read_categories(payload: &[u8]) -> Result<Vec<Category>, IndexError> {
     let mut r = Reader::new(payload, "CATEGORIES");
     let n = r.usize()?;
     (0..n)
-        .map(|_| {
-            Ok(Category {
-                id: r.str()?,
-                names: r.pairs()?,
-                order: r.signed()? as i32,
-                icon: r.opt_str()?,
-            })
-        })
+        .map(|_| Ok(Category { id: r.str()?, names: r.pairs()?, order: r.signed()? as i32, icon: r.opt_str()? }))
         .collect()
 }
 

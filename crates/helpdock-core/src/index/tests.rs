@@ -50,14 +50,7 @@ fn everything_written_is_read_back() {
     let (_, a) = index.article("deposit-missing", "en").unwrap();
     assert_eq!(a.related, ["wrong-network"]);
     assert_eq!(a.tags, ["deposit", "txid"]);
-    assert_eq!(
-        index
-            .categories
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>(),
-        ["account", "funds"]
-    );
+    assert_eq!(index.categories.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["account", "funds"]);
     assert_eq!(index.categories[1].name(Locale::ZhCn), "充提");
     assert_eq!(index.announcements[0].severity, Severity::Warning);
     assert!(index.term_count() > 20);
@@ -66,55 +59,23 @@ fn everything_written_is_read_back() {
 #[test]
 fn english_chinese_mixed_and_synonyms() {
     let index = pack();
-    assert_eq!(
-        top(&index, "deposit not arrived", Some(Locale::En))[0],
-        "deposit-missing@en"
-    );
-    assert_eq!(
-        top(&index, "充值没到账", Some(Locale::ZhCn))[0],
-        "deposit-missing@zh-CN"
-    );
+    assert_eq!(top(&index, "deposit not arrived", Some(Locale::En))[0], "deposit-missing@en");
+    assert_eq!(top(&index, "充值没到账", Some(Locale::ZhCn))[0], "deposit-missing@zh-CN");
     // 入金 appears nowhere in the articles; the synonym group carries it.
-    assert_eq!(
-        top(&index, "入金", Some(Locale::ZhCn))[0],
-        "deposit-missing@zh-CN"
-    );
-    assert_eq!(
-        top(&index, "USDT 充币 没到", Some(Locale::ZhCn))[0],
-        "deposit-missing@zh-CN"
-    );
-    assert_eq!(
-        top(&index, "2fa 丢了", Some(Locale::ZhCn))[0],
-        "reset-2fa@zh-CN"
-    );
-    assert_eq!(
-        top(&index, "two factor", Some(Locale::En))[0],
-        "reset-2fa@en"
-    );
-    assert_eq!(
-        top(&index, "ＵＳＤＴ wrong chain", None)[0],
-        "wrong-network@en"
-    );
+    assert_eq!(top(&index, "入金", Some(Locale::ZhCn))[0], "deposit-missing@zh-CN");
+    assert_eq!(top(&index, "USDT 充币 没到", Some(Locale::ZhCn))[0], "deposit-missing@zh-CN");
+    assert_eq!(top(&index, "2fa 丢了", Some(Locale::ZhCn))[0], "reset-2fa@zh-CN");
+    assert_eq!(top(&index, "two factor", Some(Locale::En))[0], "reset-2fa@en");
+    assert_eq!(top(&index, "ＵＳＤＴ wrong chain", None)[0], "wrong-network@en");
 }
 
 #[test]
 fn typos_are_tolerated_and_reported() {
     let index = pack();
-    let answer = index.search(
-        "authenticatr phnoe lost",
-        &SearchOptions {
-            top: 3,
-            locale: Some(Locale::En),
-        },
-    );
-    assert_eq!(
-        index.articles[answer.hits[0].article as usize].id,
-        "reset-2fa"
-    );
+    let answer = index.search("authenticatr phnoe lost", &SearchOptions { top: 3, locale: Some(Locale::En) });
+    assert_eq!(index.articles[answer.hits[0].article as usize].id, "reset-2fa");
     assert!(
-        answer
-            .corrections
-            .contains(&("authenticatr".to_owned(), "authenticator".to_owned())),
+        answer.corrections.contains(&("authenticatr".to_owned(), "authenticator".to_owned())),
         "{:?}",
         answer.corrections
     );
@@ -124,22 +85,10 @@ fn typos_are_tolerated_and_reported() {
 fn nonsense_gets_no_confident_answer() {
     let index = pack();
     for q in ["", "   ", "banana smoothie recipe", "天气怎么样"] {
-        let answer = index.search(
-            q,
-            &SearchOptions {
-                top: 3,
-                locale: None,
-            },
-        );
+        let answer = index.search(q, &SearchOptions { top: 3, locale: None });
         assert!(!answer.confident, "{q:?} -> {answer:?}");
     }
-    let answer = index.search(
-        "my deposit has not arrived",
-        &SearchOptions {
-            top: 3,
-            locale: Some(Locale::En),
-        },
-    );
+    let answer = index.search("my deposit has not arrived", &SearchOptions { top: 3, locale: Some(Locale::En) });
     assert!(answer.confident, "{answer:?}");
 }
 
@@ -155,46 +104,22 @@ fn link_targets_are_not_indexed() {
 fn damaged_files_are_refused_with_a_reason() {
     let bytes = build(&crate::pack::Content::default());
     assert!(Index::from_bytes(&bytes).is_ok());
-    assert_eq!(
-        Index::from_bytes(b"PK\x03\x04zip").unwrap_err(),
-        IndexError::BadMagic
-    );
+    assert_eq!(Index::from_bytes(b"PK\x03\x04zip").unwrap_err(), IndexError::BadMagic);
     let mut newer = bytes.clone();
     newer[4] = VERSION + 1;
     assert_eq!(
         Index::from_bytes(&newer).unwrap_err(),
-        IndexError::UnsupportedVersion {
-            found: VERSION + 1,
-            supported: VERSION
-        }
+        IndexError::UnsupportedVersion { found: VERSION + 1, supported: VERSION }
     );
-    let full = build(
-        &from_json(
-            "t.json",
-            r#"{"articles": [{"id": "a", "title": "hello world"}]}"#,
-        )
-        .unwrap(),
-    );
+    let full = build(&from_json("t.json", r#"{"articles": [{"id": "a", "title": "hello world"}]}"#).unwrap());
     for cut in [6, full.len() / 2, full.len() - 1] {
-        assert!(
-            matches!(
-                Index::from_bytes(&full[..cut]),
-                Err(IndexError::Truncated { .. })
-            ),
-            "cut at {cut}"
-        );
+        assert!(matches!(Index::from_bytes(&full[..cut]), Err(IndexError::Truncated { .. })), "cut at {cut}");
     }
 }
 
 #[test]
 fn unknown_sections_from_later_versions_are_skipped() {
-    let mut bytes = build(
-        &from_json(
-            "t.json",
-            r#"{"articles": [{"id": "a", "title": "hello world"}]}"#,
-        )
-        .unwrap(),
-    );
+    let mut bytes = build(&from_json("t.json", r#"{"articles": [{"id": "a", "title": "hello world"}]}"#).unwrap());
     bytes.extend_from_slice(&[99, 3, 1, 2, 3]);
     let index = Index::from_bytes(&bytes).expect("skips tag 99");
     assert_eq!(index.articles.len(), 1);

@@ -1,0 +1,20 @@
+//! The visitor's small local memory (localStorage), namespaced and
+//! tolerant: private modes and full quotas just mean nothing is remembered.
+
+const PREFIX: &str = "helpdock:";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The value stored under `key`, if any.
+pub fn get(key: &str) -> Option<String> {
+    local_storage()?.get_item(&format!("{PREFIX}{key}")).ok().flatten()
+}
+
+/// Stores `value` under `key`; failures are ignored.
+pub fn set(key: &str, value: &str) {
+    if let Some(storage) = local_storage() {
+        _ = storage.set_item(&format!("{PREFIX}{key}"), value);
+    }
+}
