@@ -41,6 +41,9 @@ enum Command {
         /// Only articles in this locale (en, zh-CN).
         #[arg(long)]
         locale: Option<String>,
+        /// Also print why: the confidence and the evidence behind it.
+        #[arg(long)]
+        explain: bool,
     },
 }
 
@@ -75,7 +78,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Pack { command: PackCommand::Build { source, output } } => build_pack(&source, &output),
         Command::Pack { command: PackCommand::Stats { pack } } => stats(&pack),
-        Command::Ask { pack, top, locale } => ask(&pack, top, locale.as_deref()),
+        Command::Ask { pack, top, locale, explain } => ask(&pack, top, locale.as_deref(), explain),
     }
 }
 
@@ -161,7 +164,7 @@ fn stats(pack: &Path) -> Result<()> {
     Ok(())
 }
 
-fn ask(pack: &Path, top: usize, locale: Option<&str>) -> Result<()> {
+fn ask(pack: &Path, top: usize, locale: Option<&str>, explain: bool) -> Result<()> {
     let (index, _) = open(pack)?;
     let locale = match locale {
         None => None,
@@ -178,7 +181,17 @@ fn ask(pack: &Path, top: usize, locale: Option<&str>) -> Result<()> {
             .iter()
             .map(|h| json!({"id": index.articles[h.article as usize].id, "score": h.score}))
             .collect();
-        let line = json!({"query": query, "answers": answers, "confident": answer.confident});
+        let mut line = json!({"query": query, "answers": answers, "confident": answer.confident});
+        if explain {
+            line["why"] = json!({
+                "confidence": answer.confidence,
+                "coverage": answer.why.coverage,
+                "margin": answer.why.margin,
+                "strength": answer.why.strength,
+                "matched": answer.matched,
+                "corrections": answer.corrections,
+            });
+        }
         writeln!(out, "{line}")?;
     }
     out.flush()?;

@@ -45,6 +45,20 @@ pub struct Answer {
     pub matched: Vec<String>,
     /// Misspelt query words and the index terms used instead.
     pub corrections: Vec<(String, String)>,
+    /// What the confidence was computed from.
+    pub why: Why,
+}
+
+/// The evidence behind [`Answer::confidence`], each in 0..=1.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Why {
+    /// Share of the query (by term weight) found in the first article.
+    pub coverage: f32,
+    /// How far the first article leads the second, relative to its score.
+    pub margin: f32,
+    /// The first article's score relative to the best any article could
+    /// get for these terms.
+    pub strength: f32,
 }
 
 /// The confidence above which the bot answers outright.
@@ -108,9 +122,10 @@ impl Index {
         }
         hits.sort_unstable_by(rank);
 
-        let confidence = self.confidence(&hits, &used, total_weight);
+        let why = self.why(&hits, &used, total_weight);
+        let confidence = if hits.is_empty() { 0.0 } else { calibrate(&why) };
         hits.truncate(options.top);
-        Answer { hits, confidence, confident: confidence >= CONFIDENT, matched, corrections }
+        Answer { hits, confidence, confident: confidence >= CONFIDENT, matched, corrections, why }
     }
 
     /// The index term a misspelt Latin word most likely meant: within one
@@ -145,31 +160,35 @@ impl Index {
         best.map(|(_, _, t)| t)
     }
 
-    /// Probability that the first hit is right, from how much of the query
-    /// it covers, how far ahead of the second it is, and how strong it is.
-    /// The coefficients are set by hand so that, on Banking77 questions held
-    /// out from the pack, about 87% of confident first answers are right
-    /// (BENCHMARKS.md has the figures and the command); they are not yet a
-    /// fitted probability.
-    fn confidence(&self, hits: &[Hit], used: &[(usize, f32)], total_weight: f32) -> f32 {
-        let Some(first) = hits.first() else {
-            return 0.0;
-        };
+    fn why(&self, hits: &[Hit], used: &[(usize, f32)], total_weight: f32) -> Why {
+        let Some(first) = hits.first() else { return Why::default() };
         if total_weight <= 0.0 {
-            return 0.0;
+            return Why::default();
         }
         let covered: f32 =
             used.iter().filter(|(term, _)| self.postings(*term).any(|(a, _)| a == first.article)).map(|(_, w)| w).sum();
-        let coverage = covered / total_weight;
-        let margin = hits.get(1).map_or(1.0, |second| (first.score - second.score) / first.score);
-        let z =
-            CALIBRATION[0] + CALIBRATION[1] * coverage + CALIBRATION[2] * margin + CALIBRATION[3] * first.score.ln_1p();
-        1.0 / (1.0 + (-z).exp())
+        let best_possible: f32 =
+            used.iter().map(|(term, w)| w * f32::from(self.terms[*term].max_impact)).sum::<f32>() * self.impact_scale;
+        Why {
+            coverage: covered / total_weight,
+            margin: hits.get(1).map_or(1.0, |second| (first.score - second.score) / first.score),
+            strength: if best_possible > 0.0 { (first.score / best_possible).min(1.0) } else { 0.0 },
+        }
     }
 }
 
-/// Intercept, coverage, margin, ln(1 + score).
-const CALIBRATION: [f32; 4] = [-4.0, 3.0, 6.0, 0.8];
+/// Probability that the first hit is right: a logistic model of [`Why`].
+/// The coefficients come from `scripts/quality-banking77.py --fit` (see
+/// BENCHMARKS.md), which fits them on Banking77 questions held out from
+/// the pack, including questions whose intent has no article at all.
+fn calibrate(why: &Why) -> f32 {
+    let [b0, coverage, margin, strength] = CALIBRATION;
+    let z = b0 + coverage * why.coverage + margin * why.margin + strength * why.strength;
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Intercept, coverage, margin, strength.
+const CALIBRATION: [f32; 4] = [-2.919, 2.645, 6.171, 0.697];
 
 fn rank(a: &Hit, b: &Hit) -> std::cmp::Ordering {
     b.score.total_cmp(&a.score).then(a.article.cmp(&b.article))

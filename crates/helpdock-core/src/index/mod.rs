@@ -96,6 +96,7 @@ pub(crate) struct TermEntry {
     pub(crate) df: u32,
     pub(crate) offset: u32,
     pub(crate) len: u32,
+    pub(crate) max_impact: u8,
 }
 
 /// An opened content pack: its articles, categories and announcements, and
@@ -276,8 +277,8 @@ fn read_terms(payload: &[u8]) -> Result<Vec<TermEntry>, IndexError> {
         previous.push_str(&suffix);
         let df = r.varint()? as u32;
         let len = r.varint()? as u32;
-        let _max_impact = r.byte()?; // for early termination, not used yet
-        terms.push(TermEntry { term: previous.clone().into_boxed_str(), df, offset, len });
+        let max_impact = r.byte()?;
+        terms.push(TermEntry { term: previous.clone().into_boxed_str(), df, offset, len, max_impact });
         offset = offset.checked_add(len).ok_or(IndexError::Corrupt { section: "TERMS", what: "postings overflow" })?;
     }
     Ok(terms)
