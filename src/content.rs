@@ -88,9 +88,9 @@ fn describe(err: wasm_bindgen::JsValue) -> String {
 }
 
 /// Searches the pack in `locale`, normalising the query with the browser's
-/// own NFKC (the core leaves its tables out of the wasm).
+/// own NFKC and lower-casing (the core leaves those tables out of the wasm).
 pub fn search(index: &Index, query: &str, locale: Locale, top: usize) -> Answer {
-    let normalized = String::from(js_sys::JsString::from(query).normalize("NFKC"));
+    let normalized = String::from(js_sys::JsString::from(query).normalize("NFKC").to_lower_case());
     index.search(&normalized, &SearchOptions { top, locale: Some(locale) })
 }
 

@@ -6,6 +6,7 @@
 //! Both go through [`mount::mount_in_shadow`], so the widget always lives in
 //! its own shadow root. The logic the widget runs lives in `helpdock-core`.
 
+pub mod bench;
 mod component;
 mod content;
 mod dom;

@@ -48,8 +48,8 @@ pub fn WidgetRoot(config: Config) -> impl IntoView {
             style:--hd-radius=format!("{}px", theme.radius_px)
             style:--hd-font=font
             style:--hd-z=config.z_index.to_string()
-            style:--hd-vv-height=move || viewport.get().map(|v| format!("{}px", v.height)).unwrap_or_default()
-            style:--hd-vv-top=move || viewport.get().map(|v| format!("{}px", v.offset_top)).unwrap_or_default()
+            style:--hd-vv-height=move || viewport.get().map(|v| format!("{}px", v.height.round() as i32)).unwrap_or_default()
+            style:--hd-vv-top=move || viewport.get().map(|v| format!("{}px", v.offset_top.round() as i32)).unwrap_or_default()
         >
             <Launcher />
             <Panel title=config.title />

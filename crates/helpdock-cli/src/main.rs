@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use helpdock_core::index::{build, Index};
 use helpdock_core::locale::Locale;
+use helpdock_core::pack::Content;
 use helpdock_core::search::SearchOptions;
 use helpdock_core::source::{from_files, from_json, ContentError, SourceFile};
 use serde_json::json;
@@ -57,6 +58,21 @@ enum PackCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Build a larger pack for measuring: `--articles` articles derived from
+    /// the source's, about half their words swapped for others from it.
+    Synth {
+        /// A content folder, or a .json file.
+        source: PathBuf,
+        /// How many articles.
+        #[arg(long)]
+        articles: usize,
+        /// Seed for the word swaps.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the pack.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Print what a pack holds: articles, terms, size.
     Stats {
         /// The compiled pack.
@@ -77,12 +93,21 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Pack { command: PackCommand::Build { source, output } } => build_pack(&source, &output),
+        Command::Pack { command: PackCommand::Synth { source, articles, seed, output } } => {
+            let content = helpdock_core::synthetic::synthetic(&load(&source)?, articles, seed);
+            write_pack(&content, &output)
+        }
         Command::Pack { command: PackCommand::Stats { pack } } => stats(&pack),
         Command::Ask { pack, top, locale, explain } => ask(&pack, top, locale.as_deref(), explain),
     }
 }
 
 fn build_pack(source: &Path, output: &Path) -> Result<()> {
+    write_pack(&load(source)?, output)
+}
+
+/// Reads and checks a content folder or JSON document.
+fn load(source: &Path) -> Result<Content> {
     let content = if source.is_dir() {
         let mut files = Vec::new();
         collect_files(source, source, &mut files)?;
@@ -92,14 +117,14 @@ fn build_pack(source: &Path, output: &Path) -> Result<()> {
         let text = std::fs::read_to_string(source).with_context(|| format!("reading {}", source.display()))?;
         from_json(&source.display().to_string(), &text)
     };
-    let content = match content {
-        Ok(content) => content,
-        Err(errors) => {
-            report(source, &errors);
-            bail!("{} problem(s) in the content; nothing was written", errors.len());
-        }
-    };
-    let bytes = build(&content);
+    content.or_else(|errors| {
+        report(source, &errors);
+        bail!("{} problem(s) in the content; nothing was written", errors.len())
+    })
+}
+
+fn write_pack(content: &Content, output: &Path) -> Result<()> {
+    let bytes = build(content);
     // Check what was written reads back before replacing the old pack.
     let index = Index::from_bytes(&bytes).context("the freshly built pack does not read back (a bug)")?;
     let tmp = output.with_extension("tmp");

@@ -270,7 +270,7 @@ impl Identity {
                 r.error(&user_id_path, "is required: the host's id for the signed-in user");
                 None
             }
-            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(n @ Value::Number(_)) => Some(serde_json::to_string(n).unwrap_or_default()),
             Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= MAX_TEXT_LEN => Some(s.trim().to_owned()),
             Some(other) => {
                 r.error(
@@ -491,7 +491,8 @@ fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => format!("{b}"),
-        Value::Number(n) => format!("the number {n}"),
+        // serde_json's own formatting (ryu) keeps core::fmt's float code out of the wasm.
+        Value::Number(_) => format!("the number {}", serde_json::to_string(value).unwrap_or_default()),
         Value::String(s) => format!("{s:?}"),
         Value::Array(_) => "an array".to_owned(),
         Value::Object(_) => "an object".to_owned(),

@@ -4,9 +4,13 @@
 //! The same functions run when a pack is built and when a query is asked, so
 //! an article and a question that mean the same words meet on the same terms.
 
-/// Normalises text for matching: Unicode NFKC (with the `nfkc` feature;
-/// browsers pass text through `String.prototype.normalize("NFKC")` instead),
-/// full-width forms folded to their ASCII twins, and lower case.
+/// Normalises text for matching: Unicode NFKC, full-width forms folded to
+/// their ASCII twins, and lower case.
+///
+/// With the `nfkc` feature (native builds) this does everything. Without it
+/// (the widget) NFKC and non-ASCII lower-casing are left to the browser,
+/// which passes text through `normalize("NFKC").toLowerCase()` first, so the
+/// wasm carries neither Unicode table.
 pub fn normalize(text: &str) -> String {
     #[cfg(feature = "nfkc")]
     let text: String = {
@@ -19,7 +23,10 @@ pub fn normalize(text: &str) -> String {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else {
+            #[cfg(feature = "nfkc")]
             out.extend(c.to_lowercase());
+            #[cfg(not(feature = "nfkc"))]
+            out.push(c);
         }
     }
     out

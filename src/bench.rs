@@ -1,0 +1,53 @@
+//! Search timed inside the browser, for the benchmark page
+//! (`bench/index.html`, driven by `tests/e2e/bench.test.mjs`).
+
+use helpdock_core::index::Index;
+use helpdock_core::locale::Locale;
+use wasm_bindgen::prelude::*;
+
+use crate::content::search;
+
+/// Opens `pack` and asks each of `queries` (a JSON array of
+/// `[question, locale, expected article id prefix]`) `repeat` times in a
+/// row, the way the widget does (browser NFKC included). Returns JSON:
+/// `{"micros": [mean µs per query], "right": n, "total": n, "open_ms": t}`.
+/// Repeating smooths the browser's coarse timer (5 µs when the page is
+/// cross-origin isolated, 100 µs otherwise).
+#[wasm_bindgen(js_name = benchSearch)]
+pub fn bench_search(pack: &[u8], queries: &str, repeat: u32) -> Result<String, JsError> {
+    let performance = web_sys::window().and_then(|w| w.performance()).ok_or_else(|| JsError::new("no performance"))?;
+    let start = performance.now();
+    let index = Index::from_bytes(pack).map_err(|e| JsError::new(&e.to_string()))?;
+    let open_ms = performance.now() - start;
+    let queries: Vec<(String, String, String)> =
+        serde_json::from_str(queries).map_err(|e| JsError::new(&format!("queries: {e}")))?;
+    let mut micros = Vec::with_capacity(queries.len());
+    let mut right = 0;
+    for (q, locale, expected) in &queries {
+        let locale = Locale::from_tag(locale).unwrap_or(Locale::En);
+        let start = performance.now();
+        let mut answer = None;
+        for _ in 0..repeat.max(1) {
+            answer = Some(search(&index, q, locale, 5));
+        }
+        micros.push((performance.now() - start) * 1000.0 / f64::from(repeat.max(1)));
+        let top = answer.and_then(|a| a.hits.first().map(|h| index.articles[h.article as usize].id.clone()));
+        if top.is_some_and(|id| id.split('~').next() == Some(expected.as_str())) {
+            right += 1;
+        }
+    }
+    Ok(serde_json::json!({"micros": micros, "right": right, "total": queries.len(), "open_ms": open_ms}).to_string())
+}
+
+/// The questions of every article in `pack`, as the JSON `queries` for
+/// [`bench_search`]: `[[question, locale, article id], ...]`.
+#[wasm_bindgen(js_name = packQuestions)]
+pub fn pack_questions(pack: &[u8]) -> Result<String, JsError> {
+    let index = Index::from_bytes(pack).map_err(|e| JsError::new(&e.to_string()))?;
+    let questions: Vec<(&str, &str, &str)> = index
+        .articles
+        .iter()
+        .flat_map(|a| a.questions.iter().map(move |q| (q.as_str(), a.locale.as_str(), a.id.as_str())))
+        .collect();
+    Ok(serde_json::to_string(&questions).unwrap_or_default())
+}
