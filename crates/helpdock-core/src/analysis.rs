@@ -86,12 +86,17 @@ pub fn analyze(text: &str, synonyms: &Synonyms) -> Vec<String> {
 }
 
 const PAIR_WEIGHT: f32 = 0.3;
+/// A long word's five-letter prefix ("verif*" for verify, verification):
+/// partial evidence for related word forms the stemmer leaves apart.
+const PREFIX_WEIGHT: f32 = 0.6;
 
 /// How much a query term counts: a single CJK character is weak evidence
 /// next to the pair it belongs to.
 pub fn query_weight(term: &str) -> f32 {
     if is_cjk_unigram(term) {
         0.3
+    } else if term.ends_with('*') {
+        PREFIX_WEIGHT
     } else if term.contains(' ') {
         PAIR_WEIGHT
     } else {

@@ -32,7 +32,7 @@ pub mod markdown;
 pub mod pack;
 pub mod search;
 #[cfg(feature = "build")]
-pub mod synthetic;
-#[cfg(feature = "build")]
 pub mod source;
+#[cfg(feature = "build")]
+pub mod synthetic;
 pub mod text;

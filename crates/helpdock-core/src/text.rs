@@ -131,6 +131,11 @@ pub fn terms_of_units(units: &[Unit]) -> Vec<String> {
             Unit::Word(w) | Unit::Number(w) => {
                 previous = None;
                 out.push(w.clone());
+                // Long words also index by their first five letters, so
+                // "verify" and "verification" share "verif*".
+                if w.len() > 6 && w.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    out.push(format!("{}*", &w[..5]));
+                }
                 // Adjacent words also index as a pair: "top up", "exchange rate".
                 if let Some(p) = previous_word {
                     out.push(format!("{p} {w}"));
@@ -301,6 +306,13 @@ mod tests {
         assert_eq!(terms("1,000.50 usdt"), ["1000.50", "usdt", "1000.50 usdt"]);
         assert_eq!(terms("what's up"), ["what", "up", "what up"]);
         assert_eq!(terms("..."), Vec::<String>::new());
+    }
+
+    #[test]
+    fn long_words_also_index_their_prefix() {
+        assert_eq!(terms("verification"), ["verification", "verif*"]);
+        assert_eq!(terms("verify"), ["verify"]);
+        assert_eq!(terms("2026-11-01"), ["2026", "11", "2026 11", "01", "11 01"]);
     }
 
     #[test]
