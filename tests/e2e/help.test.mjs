@@ -105,7 +105,7 @@ describe("browsing", () => {
       window.helpdock.on("article-feedback", (d) => window.feedback.push(d));
     });
     await page.getByRole("button", { name: /^Deposits and withdrawals/ }).click();
-    await page.getByRole("heading", { name: "Deposits and withdrawals" }).waitFor();
+    await page.locator("helpdock-widget").getByRole("heading", { name: "Deposits and withdrawals", exact: true }).waitFor();
     await page.getByRole("button", { name: "My deposit has not arrived" }).click();
     await page.locator("helpdock-widget .hd-article").waitFor();
     assert.ok(await page.locator("helpdock-widget .hd-markdown ol li").count() >= 3, "the steps render as a list");

@@ -174,8 +174,16 @@ fn open(pack: &Path) -> Result<(Index, usize)> {
     Ok((index, bytes.len()))
 }
 
+fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).and_then(|()| encoder.finish()).map_or(0, |out| out.len())
+}
+
 fn stats(pack: &Path) -> Result<()> {
-    let (index, size) = open(pack)?;
+    let bytes = std::fs::read(pack).with_context(|| format!("reading {}", pack.display()))?;
+    let index = Index::from_bytes(&bytes).with_context(|| format!("opening {}", pack.display()))?;
+    let size = bytes.len();
     let mut locales: Vec<&str> = index.articles.iter().map(|a| a.locale.as_str()).collect();
     locales.sort_unstable();
     locales.dedup();
@@ -185,7 +193,16 @@ fn stats(pack: &Path) -> Result<()> {
     println!("categories     {}", index.categories.len());
     println!("announcements  {}", index.announcements.len());
     println!("terms          {}", index.term_count());
-    println!("size           {size} bytes ({:.0} bytes per article)", size as f64 / index.articles.len().max(1) as f64);
+    let per_article = |n: usize| n as f64 / index.articles.len().max(1) as f64;
+    let gzipped = gzip_len(&bytes);
+    println!(
+        "size           {size} bytes, {gzipped} gzipped ({:.0} / {:.0} bytes per article)",
+        per_article(size),
+        per_article(gzipped)
+    );
+    for (name, payload) in helpdock_core::index::sections(&bytes)? {
+        println!("  {name:<13}{:>9} bytes, {:>8} gzipped", payload.len(), gzip_len(payload));
+    }
     Ok(())
 }
 

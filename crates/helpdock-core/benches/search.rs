@@ -73,15 +73,19 @@ fn search(c: &mut Criterion) {
         let index = Index::from_bytes(&bytes).expect("opens");
 
         // A fast wrong answer must not pass: the unchanged copy of the
-        // question's article has to come first for most questions.
-        let right = questions
+        // question's article has to come first for most questions (of those
+        // whose article is in the pack: 100 is fewer than the starter's).
+        let present: std::collections::HashSet<&str> =
+            content.articles.iter().filter_map(|a| a.id.split('~').next()).collect();
+        let answerable: Vec<_> = questions.iter().filter(|(_, _, id)| present.contains(id.as_str())).collect();
+        let right = answerable
             .iter()
             .filter(|(q, locale, id)| {
                 let answer = index.search(q, &SearchOptions { top: 1, locale: Some(*locale) });
                 answer.hits.first().is_some_and(|h| index.articles[h.article as usize].id.split('~').next() == Some(id))
             })
             .count();
-        let share = right as f64 / questions.len() as f64;
+        let share = right as f64 / answerable.len() as f64;
         assert!(share >= 0.8, "{size} articles: only {share:.2} of questions found their article");
 
         let mut times = Vec::with_capacity(questions.len() * 5);

@@ -115,12 +115,25 @@ impl Index {
             .filter(|(i, s)| **s > 0.0 && locale_tag.is_none_or(|l| self.articles[*i].locale == l))
             .map(|(i, s)| Hit { article: i as u32, score: s * self.impact_scale })
             .collect();
-        let keep = options.top.max(2).min(hits.len());
-        if keep < hits.len() {
-            hits.select_nth_unstable_by(keep, rank);
-            hits.truncate(keep);
+        let keep = options.top.max(2);
+        // Searching all locales, the same article can match in each of
+        // them: keep enough candidates to drop the lower-ranked copies.
+        let candidates = if locale_tag.is_some() { keep } else { keep * self.locale_count };
+        if candidates < hits.len() {
+            hits.select_nth_unstable_by(candidates, rank);
+            hits.truncate(candidates);
         }
         hits.sort_unstable_by(rank);
+        if locale_tag.is_none() {
+            let mut seen = Vec::with_capacity(hits.len());
+            hits.retain(|hit| {
+                let id = self.articles[hit.article as usize].id.as_str();
+                let first = !seen.contains(&id);
+                seen.push(id);
+                first
+            });
+        }
+        hits.truncate(keep);
 
         let why = self.why(&hits, &used, total_weight);
         let confidence = if hits.is_empty() { 0.0 } else { calibrate(&why) };

@@ -27,7 +27,8 @@ pub fn synthetic(base: &Content, count: usize, seed: u64) -> Content {
             } else {
                 vocabulary[(rng.next() % vocabulary.len() as u64) as usize]
             };
-            if !out.is_empty() && !(is_cjk_word(pick) && out.ends_with(is_cjk_char)) {
+            let joins_cjk = is_cjk_word(pick) && out.ends_with(is_cjk_char);
+            if !out.is_empty() && !joins_cjk {
                 out.push(' ');
             }
             out.push_str(pick);

@@ -118,6 +118,34 @@ pub struct Index {
     pub(crate) impact_scale: f32,
     /// Latin terms by first letter, for typo lookup.
     pub(crate) fuzzy: HashMap<char, Vec<u32>>,
+    /// How many locales the articles are written in (at least 1).
+    pub(crate) locale_count: usize,
+}
+
+/// The sections of a pack by name, with their payloads, in file order:
+/// what `helpdock pack stats` reports sizes for.
+pub fn sections(bytes: &[u8]) -> Result<Vec<(&'static str, &[u8])>, IndexError> {
+    if bytes.len() < 5 || &bytes[..4] != MAGIC {
+        return Err(IndexError::BadMagic);
+    }
+    let mut file = Reader::new(&bytes[5..], "header");
+    let mut out = Vec::new();
+    while !file.is_empty() {
+        let tag = file.byte()?;
+        let len = file.usize()?;
+        let name = match tag {
+            tag::META => "meta",
+            tag::ARTICLES => "articles",
+            tag::CATEGORIES => "categories",
+            tag::ANNOUNCEMENTS => "announcements",
+            tag::SYNONYMS => "synonyms",
+            tag::TERMS => "terms",
+            tag::POSTINGS => "postings",
+            _ => "unknown",
+        };
+        out.push((name, file.bytes(len)?));
+    }
+    Ok(out)
 }
 
 impl Index {
@@ -140,6 +168,7 @@ impl Index {
             postings: Vec::new(),
             impact_scale: 0.0,
             fuzzy: HashMap::new(),
+            locale_count: 1,
         };
         let mut file = Reader::new(&bytes[5..], "header");
         while !file.is_empty() {
@@ -170,6 +199,10 @@ impl Index {
             return Err(IndexError::Corrupt { section: "TERMS", what: "posting list beyond the postings section" });
         }
         index.synonyms = Synonyms::new(&index.synonym_groups);
+        let mut locales: Vec<&str> = index.articles.iter().map(|a| a.locale.as_str()).collect();
+        locales.sort_unstable();
+        locales.dedup();
+        index.locale_count = locales.len().max(1);
         for (i, t) in index.terms.iter().enumerate() {
             let mut chars = t.term.chars();
             if let Some(first) = chars.next().filter(|c| c.is_ascii_alphabetic()) {

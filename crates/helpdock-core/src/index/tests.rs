@@ -70,6 +70,15 @@ fn english_chinese_mixed_and_synonyms() {
 }
 
 #[test]
+fn searching_all_locales_lists_each_article_once() {
+    let index = pack();
+    // "2FA" matches both translations of reset-2fa; the better one stands for both.
+    let hits = top(&index, "2FA 谷歌验证", None);
+    assert_eq!(hits.iter().filter(|h| h.starts_with("reset-2fa@")).count(), 1, "{hits:?}");
+    assert_eq!(hits[0], "reset-2fa@zh-CN");
+}
+
+#[test]
 fn typos_are_tolerated_and_reported() {
     let index = pack();
     let answer = index.search("authenticatr phnoe lost", &SearchOptions { top: 3, locale: Some(Locale::En) });
