@@ -34,6 +34,7 @@ pub fn mount_widget(shadow_root: ShadowRoot, config: JsValue, emit: js_sys::Func
                 _ = js_sys::Reflect::set(&detail, &"helpful".into(), &(*helpful).into());
                 detail.into()
             }
+            WidgetEvent::Escalated(json) => js_sys::JSON::parse(json).unwrap_or(JsValue::NULL),
         };
         if let Err(err) = emit.call2(&JsValue::NULL, &event.name().into(), &detail) {
             web_sys::console::error_2(&"Helpdock: an event listener threw".into(), &err);

@@ -46,12 +46,42 @@ pub struct Strings {
     pub not_in_locale: &'static str,
     pub unread_one: &'static str,
     pub unread_many: &'static str,
+    pub chat_placeholder: &'static str,
+    pub chat_label: &'static str,
+    pub send: &'static str,
+    pub talk_to_person: &'static str,
+    pub solved_question: &'static str,
+    pub solved_yes: &'static str,
+    pub solved_no: &'static str,
+    pub open_article: &'static str,
+    pub clarify: &'static str,
+    pub dont_know: &'static str,
+    pub checks_title: &'static str,
+    pub urgent_title: &'static str,
+    pub step_of: &'static str,
+    pub skip: &'static str,
+    pub leave_form: &'static str,
+    pub channels_title: &'static str,
+    pub chat_closed: &'static str,
+    pub summary_title: &'static str,
+    pub handed_over: &'static str,
+    pub resolved: &'static str,
+    pub blocked_title: &'static str,
+    pub edit_and_resend: &'static str,
+    pub restart: &'static str,
+    pub link_warning: &'static str,
+    pub attach_file: &'static str,
 }
 
 impl Strings {
     /// "12 articles".
     pub fn article_count(&self, n: usize) -> String {
         (if n == 1 { self.articles_one } else { self.articles_many }).replace("{n}", &n.to_string())
+    }
+
+    /// "Step 2 of 6".
+    pub fn step(&self, i: usize, n: usize) -> String {
+        self.step_of.replace("{i}", &i.to_string()).replace("{n}", &n.to_string())
     }
 
     /// "3 results", announced to screen readers.
@@ -118,6 +148,32 @@ static EN: Strings = Strings {
     not_in_locale: "This article is not available in this language.",
     unread_one: "{n} unread message",
     unread_many: "{n} unread messages",
+    chat_placeholder: "Ask a question…",
+    chat_label: "Message",
+    send: "Send",
+    talk_to_person: "Talk to a person",
+    solved_question: "Did this solve it?",
+    solved_yes: "Yes, thanks",
+    solved_no: "No",
+    open_article: "Open article",
+    clarify: "Which of these do you mean?",
+    dont_know: "I couldn't find an answer to that in the help centre.",
+    checks_title: "Before we go on, please check:",
+    urgent_title: "Do this now to protect your account:",
+    step_of: "Step {i} of {n}",
+    skip: "Skip",
+    leave_form: "Leave the form",
+    channels_title: "How would you like to reach us?",
+    chat_closed: "Live chat is closed right now; a ticket reaches the same team.",
+    summary_title: "What we will pass on:",
+    handed_over:
+        "Your conversation and the details you gave have been passed to our team, so you won't need to repeat yourself.",
+    resolved: "Glad that helped.",
+    blocked_title: "Not sent: this looks like something secret",
+    edit_and_resend: "Remove it and send again.",
+    restart: "Start over",
+    link_warning: "This message links outside our official sites.",
+    attach_file: "Choose a file",
 };
 
 static ZH_CN: Strings = Strings {
@@ -159,4 +215,29 @@ static ZH_CN: Strings = Strings {
     not_in_locale: "这篇文章暂无当前语言版本。",
     unread_one: "{n} 条未读消息",
     unread_many: "{n} 条未读消息",
+    chat_placeholder: "请输入您的问题…",
+    chat_label: "消息",
+    send: "发送",
+    talk_to_person: "联系人工客服",
+    solved_question: "这解决您的问题了吗？",
+    solved_yes: "解决了",
+    solved_no: "没有",
+    open_article: "查看文章",
+    clarify: "您想问的是哪一个？",
+    dont_know: "抱歉，帮助中心里没有找到这个问题的答案。",
+    checks_title: "继续之前，请先检查：",
+    urgent_title: "请立即采取以下措施保护账户：",
+    step_of: "第 {i} 步，共 {n} 步",
+    skip: "跳过",
+    leave_form: "退出表单",
+    channels_title: "您希望通过哪种方式联系我们？",
+    chat_closed: "在线客服当前不在服务时间，工单同样由客服团队处理。",
+    summary_title: "我们会转交以下信息：",
+    handed_over: "对话记录和您提供的信息已转交客服团队，无需重复描述。",
+    resolved: "很高兴能帮到您。",
+    blocked_title: "未发送：内容疑似包含敏感信息",
+    edit_and_resend: "请删除后重新发送。",
+    restart: "重新开始",
+    link_warning: "该消息包含非官方网站的链接。",
+    attach_file: "选择文件",
 };

@@ -7,6 +7,7 @@
 //! its own shadow root. The logic the widget runs lives in `helpdock-core`.
 
 pub mod bench;
+mod chat;
 mod component;
 mod content;
 mod dom;

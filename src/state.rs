@@ -61,6 +61,9 @@ pub enum WidgetEvent {
         /// Yes or no.
         helpful: bool,
     },
+    /// The bot handed the conversation to people: the `escalate` action as
+    /// JSON (reason, channel, topic, transcript, collected fields).
+    Escalated(String),
 }
 
 /// Where the widget's events go: the JS handle's listeners, or a Leptos
@@ -75,6 +78,7 @@ impl WidgetEvent {
             WidgetEvent::Close => "close",
             WidgetEvent::UnreadCount(_) => "unread-count",
             WidgetEvent::ArticleFeedback { .. } => "article-feedback",
+            WidgetEvent::Escalated(_) => "escalated",
         }
     }
 }

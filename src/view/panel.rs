@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::i18n::{strings, Strings};
 use crate::state::{Tab, WidgetState};
 use crate::view::chat::ChatArea;
-use crate::view::help::HelpArea;
+use crate::view::help::{HelpArea, HelpView, HelpViewSignal};
 use crate::view::icons::CloseIcon;
 use crate::view::tickets::TicketsArea;
 
@@ -18,6 +18,7 @@ pub fn Panel(
     title: Option<String>,
 ) -> impl IntoView {
     let state = expect_context::<WidgetState>();
+    provide_context(HelpViewSignal(RwSignal::new(HelpView::Home)));
     let t = move || strings(state.locale.get());
     let title = move || title.clone().unwrap_or_else(|| t().panel_title.to_owned());
     let on_keydown = move |ev: KeyboardEvent| {

@@ -14,6 +14,7 @@ use crate::viewport::use_visual_viewport;
 pub fn WidgetRoot(config: Config) -> impl IntoView {
     let state = expect_context::<WidgetState>();
     provide_context(Content::new(config.pack.clone()));
+    provide_context(crate::chat::ChatState::new(config.channels.clone()));
 
     // Tell the host when the panel opens or closes and when unread changes,
     // however that came about (click, Esc, API).

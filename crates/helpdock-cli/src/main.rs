@@ -3,6 +3,9 @@
 //! The `ask` output format is an interface: answer-quality measurements read
 //! it, so it stays as documented in the README.
 
+mod chat;
+mod guard;
+
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,6 +48,33 @@ enum Command {
         /// Also print why: the confidence and the evidence behind it.
         #[arg(long)]
         explain: bool,
+    },
+    /// Talk to the bot: one user turn per line on stdin (or /yes, /no,
+    /// /choose <article>, /person, /skip, /cancel, /channel <kind>), one
+    /// JSON line per turn: {"turn", "actions": [{"kind", ...}]}.
+    Chat {
+        /// The compiled pack.
+        #[arg(long)]
+        pack: PathBuf,
+        /// The bot's language (en, zh-CN).
+        #[arg(long)]
+        locale: Option<String>,
+        /// The widget configuration (JSON) whose `channels` the bot offers.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The moment of the conversation (RFC 3339); default now.
+        #[arg(long)]
+        now: Option<String>,
+        /// The user's UTC offset, for dates like "yesterday 10:00".
+        #[arg(long, default_value = "+00:00", allow_hyphen_values = true)]
+        utc_offset: String,
+    },
+    /// Check texts for secrets: one text per line on stdin, one JSON line
+    /// each: {"text_len", "blocked", "kinds"}. The text is never echoed.
+    Guard {
+        /// An official domain (repeatable); links to other hosts are reported.
+        #[arg(long = "official-domain", value_name = "D")]
+        official_domains: Vec<String>,
     },
 }
 
@@ -99,6 +129,14 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Pack { command: PackCommand::Stats { pack } } => stats(&pack),
         Command::Ask { pack, top, locale, explain } => ask(&pack, top, locale.as_deref(), explain),
+        Command::Chat { pack, locale, config, now, utc_offset } => chat::run(chat::Setup {
+            pack: &pack,
+            config: config.as_deref(),
+            locale: locale.as_deref(),
+            now: now.as_deref(),
+            utc_offset: &utc_offset,
+        }),
+        Command::Guard { official_domains } => guard::run(&official_domains),
     }
 }
 

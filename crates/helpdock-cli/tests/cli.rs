@@ -108,3 +108,53 @@ fn a_file_that_is_not_a_pack_is_refused() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("not a Helpdock content pack"), "{stderr}");
 }
+
+#[test]
+fn guard_reports_each_line_without_echoing_it() {
+    let input = "where is my deposit?\n\
+                 my password is hunter22! and 2FA code 123456, password: Winter2024\n\
+                 验证码是 654321\n\
+                 \n\
+                 see https://evil.io/login\n\
+                 TxID 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060\n";
+    let out = helpdock(&["guard"], input);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for secret in ["hunter22", "123456", "Winter2024", "654321", "evil.io", "5c504ed4"] {
+        assert!(!stdout.contains(secret), "the output echoes {secret}: {stdout}");
+    }
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let summary: Vec<(u64, bool, Vec<&str>)> = lines
+        .iter()
+        .map(|l| {
+            let kinds = l["kinds"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+            (l["text_len"].as_u64().unwrap(), l["blocked"].as_bool().unwrap(), kinds)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (20, false, vec![]),
+            (66, true, vec!["password", "otp_code"]),
+            (11, true, vec!["otp_code"]),
+            (0, false, vec![]),
+            (25, false, vec!["unofficial_link"]),
+            (71, false, vec![]),
+        ]
+    );
+    // The documented key order.
+    assert!(stdout.starts_with(r#"{"text_len": 20, "blocked": false, "kinds": []}"#), "{stdout}");
+}
+
+#[test]
+fn guard_trusts_the_official_domains_it_is_given() {
+    let input = "https://help.example.com/x\nt.me/example_support\nhttps://example.net\r\n";
+    let out = helpdock(&["guard", "--official-domain", "example.com", "--official-domain", "t.me"], input);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let kinds: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["kinds"].to_string())
+        .collect();
+    assert_eq!(kinds, [r#"[]"#, r#"[]"#, r#"["unofficial_link"]"#]);
+}

@@ -41,6 +41,9 @@ pub struct Config {
     /// The URL of the compiled content pack (`helpdock pack build`); without
     /// one the Help area says it has no articles.
     pub pack: Option<String>,
+    /// How users reach people: live-chat hours, tickets, e-mail, community,
+    /// phone lines, and the official domains links are checked against.
+    pub channels: crate::channel::Channels,
 }
 
 impl Default for Config {
@@ -56,6 +59,7 @@ impl Default for Config {
             z_index: DEFAULT_Z_INDEX,
             assets_base: None,
             pack: None,
+            channels: crate::channel::Channels::default(),
         }
     }
 }
@@ -369,7 +373,19 @@ impl Config {
         r.unknown_fields(
             map,
             "",
-            &["locale", "position", "theme", "title", "user", "preload", "open", "zIndex", "assetsBase", "pack"],
+            &[
+                "locale",
+                "position",
+                "theme",
+                "title",
+                "user",
+                "preload",
+                "open",
+                "zIndex",
+                "assetsBase",
+                "pack",
+                "channels",
+            ],
         );
 
         if let Some(tag) = r.text(map.get("locale"), "locale") {
@@ -393,6 +409,9 @@ impl Config {
         config.pack = r.text(map.get("pack"), "pack");
         if let Some(theme) = map.get("theme").filter(|v| !v.is_null()) {
             config.theme = read_theme(theme, &mut r);
+        }
+        if let Some(channels) = map.get("channels").filter(|v| !v.is_null()) {
+            config.channels = crate::channel::Channels::from_value(channels, &mut r);
         }
         if let Some(user) = map.get("user").filter(|v| !v.is_null()) {
             let (identity, diagnostics) = Identity::from_value(user, "user");
@@ -468,7 +487,7 @@ fn read_theme(value: &Value, r: &mut Reader) -> Theme {
     theme
 }
 
-fn looks_like_email(s: &str) -> bool {
+pub(crate) fn looks_like_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
     };
@@ -500,16 +519,16 @@ fn describe(value: &Value) -> String {
 }
 
 /// Collects diagnostics while reading fields of one kind or another.
-struct Reader {
+pub(crate) struct Reader {
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Reader {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Reader { diagnostics: Vec::new() }
     }
 
-    fn error(&mut self, field: &str, message: &str) {
+    pub(crate) fn error(&mut self, field: &str, message: &str) {
         self.diagnostics.push(Diagnostic {
             field: field.to_owned(),
             severity: Severity::Error,
@@ -517,7 +536,7 @@ impl Reader {
         });
     }
 
-    fn object<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+    pub(crate) fn object<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
         let map = value.as_object();
         if map.is_none() {
             self.error(path, &format!("expected an object, got {}; using the defaults", describe(value)));
@@ -525,7 +544,7 @@ impl Reader {
         map
     }
 
-    fn unknown_fields(&mut self, map: &Map<String, Value>, path: &str, known: &[&str]) {
+    pub(crate) fn unknown_fields(&mut self, map: &Map<String, Value>, path: &str, known: &[&str]) {
         for key in map.keys().filter(|k| !known.contains(&k.as_str())) {
             let hint = known
                 .iter()
@@ -542,7 +561,7 @@ impl Reader {
     }
 
     /// A trimmed, non-empty string of bounded length; `None` when absent.
-    fn text(&mut self, value: Option<&Value>, field: &str) -> Option<String> {
+    pub(crate) fn text(&mut self, value: Option<&Value>, field: &str) -> Option<String> {
         match value? {
             Value::Null => None,
             Value::String(s) if s.trim().is_empty() => None,
@@ -558,7 +577,7 @@ impl Reader {
         }
     }
 
-    fn boolean(&mut self, value: Option<&Value>, field: &str) -> Option<bool> {
+    pub(crate) fn boolean(&mut self, value: Option<&Value>, field: &str) -> Option<bool> {
         match value? {
             Value::Null => None,
             Value::Bool(b) => Some(*b),
@@ -569,7 +588,7 @@ impl Reader {
         }
     }
 
-    fn integer(&mut self, value: Option<&Value>, field: &str, min: i64, max: i64) -> Option<i64> {
+    pub(crate) fn integer(&mut self, value: Option<&Value>, field: &str, min: i64, max: i64) -> Option<i64> {
         match value? {
             Value::Null => None,
             Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f >= min as f64 && f <= max as f64) => {
@@ -585,7 +604,7 @@ impl Reader {
         }
     }
 
-    fn keyword<T: Copy>(&mut self, value: Option<&Value>, field: &str, choices: &[(&str, T)]) -> Option<T> {
+    pub(crate) fn keyword<T: Copy>(&mut self, value: Option<&Value>, field: &str, choices: &[(&str, T)]) -> Option<T> {
         let text = self.text(value, field)?;
         let found = choices.iter().find(|(k, _)| k.eq_ignore_ascii_case(&text)).map(|(_, v)| *v);
         if found.is_none() {

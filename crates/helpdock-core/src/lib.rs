@@ -25,7 +25,13 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod bot;
+pub mod channel;
+mod civil;
 pub mod config;
+pub mod fields;
+pub mod flow;
+pub mod guard;
 pub mod index;
 pub mod locale;
 pub mod markdown;

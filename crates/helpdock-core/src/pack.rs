@@ -2,6 +2,7 @@
 //! synonyms. Authors write them as Markdown and YAML ([`crate::source`]);
 //! the widget reads them from the compiled index ([`crate::index`]).
 
+use crate::civil::{days_from_civil, days_in_month};
 use crate::locale::Locale;
 
 /// One help article.
@@ -118,7 +119,7 @@ impl Announcement {
     }
 }
 
-fn localized(values: &[(String, String)], locale: Locale) -> Option<&str> {
+pub(crate) fn localized(values: &[(String, String)], locale: Locale) -> Option<&str> {
     values
         .iter()
         .find(|(tag, _)| Locale::from_tag(tag) == Some(locale))
@@ -137,6 +138,8 @@ pub struct Content {
     pub announcements: Vec<Announcement>,
     /// Groups of words that mean the same thing.
     pub synonyms: Vec<Vec<String>>,
+    /// Guided flows, one per problem type.
+    pub flows: Vec<crate::flow::Flow>,
 }
 
 /// Unix seconds for a date (`2026-11-24`, midnight UTC) or an RFC 3339
@@ -179,26 +182,6 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
         seconds += h * 3600 + m * 60 + sec as i64 - offset;
     }
     Some(seconds)
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Reading what content authors write: a folder of Markdown articles with
-//! YAML front matter plus `categories.yaml`, `announcements.yaml` and
+//! YAML front matter plus `categories.yaml`, `announcements.yaml`, `flows.yaml` and
 //! `synonyms.txt`, or the same content as one JSON document.
 //!
 //! The caller reads the files (this crate does no IO) and hands over their
@@ -12,6 +12,8 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use crate::fields::FieldFormat;
+use crate::flow::{ChannelKind, Flow, FlowField};
 use crate::locale::Locale;
 use crate::pack::{parse_timestamp, Announcement, Article, Category, Content, Severity};
 
@@ -78,6 +80,7 @@ pub fn from_files(files: &[SourceFile]) -> Result<Content, Vec<ContentError>> {
     let mut errors = Vec::new();
     let mut category_lines = HashMap::new();
     let mut announcement_origins = Vec::new();
+    let mut flow_origins = Vec::new();
     for file in files {
         let name = file.path.rsplit('/').next().unwrap_or(&file.path);
         match name {
@@ -108,6 +111,20 @@ pub fn from_files(files: &[SourceFile]) -> Result<Content, Vec<ContentError>> {
                     Err(e) => errors.push(e),
                 }
             }
+            "flows.yaml" | "flows.yml" | "flows.json" => match parse_yaml::<Vec<FlowIn>>(file, "flows") {
+                Ok(list) => {
+                    for (i, f) in list.into_iter().enumerate() {
+                        let origin = Origin {
+                            file: file.path.clone(),
+                            field_prefix: format!("flows[{i}]."),
+                            first_line: line_of_list_item(&file.text, i),
+                            ..Origin::default()
+                        };
+                        flow_origins.push((origin, f));
+                    }
+                }
+                Err(e) => errors.push(e),
+            },
             "synonyms.txt" => content.synonyms.extend(parse_synonyms(&file.text)),
             "README.md" if !file.path.contains('/') => {}
             _ if name.ends_with(".md") => match parse_markdown(file) {
@@ -126,6 +143,7 @@ pub fn from_files(files: &[SourceFile]) -> Result<Content, Vec<ContentError>> {
             Err(e) => errors.extend(e),
         }
     }
+    errors.extend(read_flows(&mut content, flow_origins));
     errors.extend(validate(&content, &origins));
     if errors.is_empty() {
         Ok(content)
@@ -178,12 +196,103 @@ pub fn from_json(path: &str, text: &str) -> Result<Content, Vec<ContentError>> {
             Err(e) => errors.extend(e),
         }
     }
+    let flows =
+        doc.flows.into_iter().enumerate().map(|(i, f)| {
+            (Origin { file: path.to_owned(), field_prefix: format!("flows[{i}]."), ..Origin::default() }, f)
+        });
+    errors.extend(read_flows(&mut content, flows.collect()));
     errors.extend(validate(&content, &origins));
     if errors.is_empty() {
         Ok(content)
     } else {
         Err(errors)
     }
+}
+
+/// Turns the flows as written into [`Flow`]s, checking each on its own and
+/// against the articles and categories.
+fn read_flows(content: &mut Content, flows: Vec<(Origin, FlowIn)>) -> Vec<ContentError> {
+    let mut errors = Vec::new();
+    let categories: HashSet<String> = content.categories.iter().map(|c| c.id.clone()).collect();
+    let articles: HashSet<String> = content.articles.iter().map(|a| a.id.clone()).collect();
+    let mut seen = HashSet::new();
+    for (origin, f) in flows {
+        if !seen.insert(f.id.clone()) {
+            errors.push(origin.error("id", format!("duplicate flow id {:?}", f.id)));
+        }
+        if f.title.is_empty() {
+            errors.push(origin.error("title", "needs at least one locale, e.g. `title: {en: ..., zh-CN: ...}`".into()));
+        }
+        for a in &f.articles {
+            if !articles.contains(a) {
+                errors.push(origin.error("articles", format!("no article with id {a:?}")));
+            }
+        }
+        if let Some(c) = f.category.as_ref().filter(|c| !categories.contains(*c)) {
+            errors.push(origin.error("category", format!("unknown category {c:?}")));
+        }
+        if f.articles.is_empty() && f.keywords.is_empty() {
+            errors.push(origin.error("articles", "a flow needs `articles` or `keywords` to be started by".into()));
+        }
+        let channel = match f.channel.as_deref() {
+            None => ChannelKind::Ticket,
+            Some(name) => ChannelKind::parse(name).unwrap_or_else(|| {
+                errors.push(origin.error(
+                    "channel",
+                    format!("{name:?}; expected live_chat, ticket, email, phone, community or help_centre"),
+                ));
+                ChannelKind::Ticket
+            }),
+        };
+        let mut field_ids = HashSet::new();
+        let mut fields = Vec::new();
+        for (j, field) in f.fields.into_iter().enumerate() {
+            let key = format!("fields[{j}]");
+            if !field_ids.insert(field.id.clone()) {
+                errors.push(origin.error(&format!("{key}.id"), format!("duplicate field id {:?}", field.id)));
+            }
+            let format = match field.format.as_deref() {
+                None => FieldFormat::Text,
+                Some(name) => FieldFormat::from_name(name).unwrap_or_else(|| {
+                    errors.push(origin.error(
+                        &format!("{key}.format"),
+                        format!(
+                            "unknown format {name:?}; expected one of: text, long_text, email, phone, email_or_phone, \
+                             uid, amount, coin, network, tx_id, tx_id_or_id, address, date_time, choice, attachment"
+                        ),
+                    ));
+                    FieldFormat::Text
+                }),
+            };
+            if format == FieldFormat::Choice && field.options.is_empty() {
+                errors.push(origin.error(&format!("{key}.options"), "a choice field needs `options`".into()));
+            }
+            if field.ask.is_empty() {
+                errors.push(origin.error(&format!("{key}.ask"), "needs the question to ask, per locale".into()));
+            }
+            fields.push(FlowField {
+                id: field.id,
+                labels: field.label.into_iter().collect(),
+                prompts: field.ask.into_iter().collect(),
+                format,
+                required: field.required,
+                options: field.options,
+            });
+        }
+        content.flows.push(Flow {
+            id: f.id,
+            titles: f.title.into_iter().collect(),
+            articles: f.articles,
+            keywords: f.keywords,
+            urgent: f.urgent,
+            category: f.category,
+            tags: f.tags,
+            checks: f.checks.into_iter().map(|c| c.into_iter().collect()).collect(),
+            channel,
+            fields,
+        });
+    }
+    errors
 }
 
 /// Checks what no single file can: ids, references, dates, locales.
@@ -374,6 +483,48 @@ struct JsonContent {
     announcements: Vec<AnnouncementIn>,
     #[serde(default)]
     synonyms: Vec<Vec<String>>,
+    #[serde(default)]
+    flows: Vec<FlowIn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlowIn {
+    id: String,
+    title: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    articles: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    urgent: bool,
+    category: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    checks: Vec<std::collections::BTreeMap<String, String>>,
+    channel: Option<String>,
+    #[serde(default)]
+    fields: Vec<FieldIn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldIn {
+    id: String,
+    #[serde(default)]
+    label: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    ask: std::collections::BTreeMap<String, String>,
+    format: Option<String>,
+    #[serde(default = "yes")]
+    required: bool,
+    #[serde(default)]
+    options: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]

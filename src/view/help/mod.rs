@@ -2,7 +2,7 @@
 
 mod article;
 mod home;
-mod markdown;
+pub(crate) mod markdown;
 mod results;
 
 use leptos::ev::KeyboardEvent;
@@ -27,6 +27,11 @@ pub enum HelpView {
     /// One article, by id (looked up in the current locale).
     Article(String),
 }
+
+/// Which Help screen is shown; provided by the panel so that the Chat area
+/// can open an article in the Help area.
+#[derive(Debug, Clone, Copy)]
+pub struct HelpViewSignal(pub RwSignal<HelpView>);
 
 /// The Help area's own state, provided by context to its screens.
 #[derive(Debug, Clone, Copy)]
@@ -99,8 +104,9 @@ pub fn HelpArea() -> impl IntoView {
         let answer = search(&index, &q, state.locale.get(), MAX_RESULTS);
         Some(SearchResults { articles: answer.hits.iter().map(|h| h.article).collect(), matched: answer.matched })
     });
-    let help =
-        HelpState { view: RwSignal::new(HelpView::Home), active: RwSignal::new(None), results, panel: state.panel };
+    // Shared with the Chat area, whose answers open articles here.
+    let view = expect_context::<HelpViewSignal>().0;
+    let help = HelpState { view, active: RwSignal::new(None), results, panel: state.panel };
     provide_context(help);
 
     let on_input = move |ev| {

@@ -157,6 +157,35 @@ pub fn build(content: &Content) -> Vec<u8> {
     }
     section(tag::SYNONYMS, w);
 
+    if !content.flows.is_empty() {
+        let mut w = Writer::default();
+        w.varint(content.flows.len() as u64);
+        for f in &content.flows {
+            w.str(&f.id);
+            w.pairs(&f.titles);
+            w.strs(&f.articles);
+            w.strs(&f.keywords);
+            w.buf.push(u8::from(f.urgent));
+            w.opt_str(f.category.as_deref());
+            w.strs(&f.tags);
+            w.varint(f.checks.len() as u64);
+            for check in &f.checks {
+                w.pairs(check);
+            }
+            w.str(f.channel.as_str());
+            w.varint(f.fields.len() as u64);
+            for field in &f.fields {
+                w.str(&field.id);
+                w.pairs(&field.labels);
+                w.pairs(&field.prompts);
+                w.str(field.format.as_str());
+                w.buf.push(u8::from(field.required));
+                w.strs(&field.options);
+            }
+        }
+        section(tag::FLOWS, w);
+    }
+
     let mut terms = Writer::default();
     let mut lists = Writer::default();
     terms.varint(postings.len() as u64);

@@ -17,7 +17,15 @@
 //!   6 TERMS          varint:n, per term in byte order: varint:shared_prefix_len
 //!                    str:suffix varint:df varint:postings_bytes u8:max_impact
 //!   7 POSTINGS       per term, df entries: varint:article_delta u8:impact
+//!   8 FLOWS          varint:n, per flow: str:id pairs:titles strs:articles
+//!                    strs:keywords u8:urgent opt_str:category strs:tags
+//!                    varint:n (pairs:check)*n str:channel
+//!                    varint:n, per field: str:id pairs:labels pairs:prompts
+//!                    str:format u8:required strs:options
 //! ```
+//!
+//! FLOWS was added after the first packs were written; a pack without it
+//! simply has no flows.
 //!
 //! `varint` is unsigned LEB128, `signed` zig-zag LEB128, `str` a varint byte
 //! length and UTF-8, `strs` a varint count of `str`, `pairs` a varint count
@@ -57,6 +65,7 @@ pub(crate) mod tag {
     pub const SYNONYMS: u8 = 5;
     pub const TERMS: u8 = 6;
     pub const POSTINGS: u8 = 7;
+    pub const FLOWS: u8 = 8;
 }
 
 /// Why a pack could not be opened.
@@ -109,6 +118,8 @@ pub struct Index {
     pub categories: Vec<Category>,
     /// All announcements; use [`Announcement::is_active`] to show the current ones.
     pub announcements: Vec<Announcement>,
+    /// Guided flows, one per problem type.
+    pub flows: Vec<crate::flow::Flow>,
     /// For each article, the indices of its related articles.
     pub related: Vec<Vec<u32>>,
     pub(crate) synonym_groups: Vec<Vec<String>>,
@@ -141,6 +152,7 @@ pub fn sections(bytes: &[u8]) -> Result<Vec<(&'static str, &[u8])>, IndexError> 
             tag::SYNONYMS => "synonyms",
             tag::TERMS => "terms",
             tag::POSTINGS => "postings",
+            tag::FLOWS => "flows",
             _ => "unknown",
         };
         out.push((name, file.bytes(len)?));
@@ -161,6 +173,7 @@ impl Index {
             articles: Vec::new(),
             categories: Vec::new(),
             announcements: Vec::new(),
+            flows: Vec::new(),
             related: Vec::new(),
             synonym_groups: Vec::new(),
             synonyms: Synonyms::default(),
@@ -191,6 +204,7 @@ impl Index {
                 }
                 tag::TERMS => index.terms = read_terms(payload)?,
                 tag::POSTINGS => index.postings = payload.to_vec(),
+                tag::FLOWS => index.flows = read_flows(payload)?,
                 _ => {} // a later version's section
             }
         }
@@ -315,6 +329,40 @@ fn read_terms(payload: &[u8]) -> Result<Vec<TermEntry>, IndexError> {
         offset = offset.checked_add(len).ok_or(IndexError::Corrupt { section: "TERMS", what: "postings overflow" })?;
     }
     Ok(terms)
+}
+
+fn read_flows(payload: &[u8]) -> Result<Vec<crate::flow::Flow>, IndexError> {
+    use crate::fields::FieldFormat;
+    use crate::flow::{ChannelKind, Flow, FlowField};
+    let bad = |what| IndexError::Corrupt { section: "FLOWS", what };
+    let mut r = Reader::new(payload, "FLOWS");
+    let n = r.usize()?;
+    (0..n)
+        .map(|_| {
+            let id = r.str()?;
+            let titles = r.pairs()?;
+            let articles = r.strs()?;
+            let keywords = r.strs()?;
+            let urgent = r.byte()? != 0;
+            let category = r.opt_str()?;
+            let tags = r.strs()?;
+            let checks = (0..r.usize()?).map(|_| r.pairs()).collect::<Result<_, _>>()?;
+            let channel = ChannelKind::parse(&r.str()?).ok_or(bad("unknown channel"))?;
+            let fields = (0..r.usize()?)
+                .map(|_| {
+                    Ok(FlowField {
+                        id: r.str()?,
+                        labels: r.pairs()?,
+                        prompts: r.pairs()?,
+                        format: FieldFormat::from_name(&r.str()?).ok_or(bad("unknown field format"))?,
+                        required: r.byte()? != 0,
+                        options: r.strs()?,
+                    })
+                })
+                .collect::<Result<_, IndexError>>()?;
+            Ok(Flow { id, titles, articles, keywords, urgent, category, tags, checks, channel, fields })
+        })
+        .collect()
 }
 
 fn read_categories(payload: &[u8]) -> Result<Vec<Category>, IndexError> {

@@ -1,0 +1,240 @@
+//! The Chat area's service: the bot conversation, kept across reloads.
+//!
+//! The bot itself lives in `helpdock_core::bot`; this wraps it for the page:
+//! the pack and channels it answers from, the browser's clock and
+//! normalisation, the log the view shows, and `localStorage`.
+
+use helpdock_core::bot::{Action, Bot, Conversation, Input};
+use helpdock_core::channel::Channels;
+use helpdock_core::fields::Now;
+use helpdock_core::guard::Guard;
+use helpdock_core::index::Index;
+use helpdock_core::locale::Locale;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::content::Content;
+use crate::state::{WidgetEvent, WidgetState};
+use crate::storage;
+
+const STORAGE_KEY: &str = "chat";
+
+/// One entry of the chat log.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// What the user sent (never a blocked message).
+    User {
+        /// The text.
+        text: String,
+    },
+    /// One bot action.
+    Bot {
+        /// The action.
+        action: Action,
+    },
+}
+
+/// What is kept in `localStorage`: the user's inputs and when they were
+/// made. The bot is deterministic, so replaying them rebuilds the log and
+/// the conversation exactly (and keeps serde's deserialisers for the bot's
+/// actions out of the wasm).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum Saved {
+    M(i64, String),
+    Yes(i64),
+    No(i64),
+    Choose(i64, String),
+    Person(i64),
+    Skip(i64),
+    Cancel(i64),
+    Channel(i64, String),
+}
+
+impl Saved {
+    fn new(at: i64, input: &Input) -> Saved {
+        match input {
+            Input::Message(t) => Saved::M(at, t.clone()),
+            Input::Feedback { helpful: true } => Saved::Yes(at),
+            Input::Feedback { helpful: false } => Saved::No(at),
+            Input::Choose { article } => Saved::Choose(at, article.clone()),
+            Input::TalkToPerson => Saved::Person(at),
+            Input::SkipField => Saved::Skip(at),
+            Input::CancelFlow => Saved::Cancel(at),
+            Input::ChooseChannel(kind) => Saved::Channel(at, kind.as_str().to_owned()),
+        }
+    }
+
+    fn input(&self) -> Option<(i64, Input)> {
+        Some(match self {
+            Saved::M(at, t) => (*at, Input::Message(t.clone())),
+            Saved::Yes(at) => (*at, Input::Feedback { helpful: true }),
+            Saved::No(at) => (*at, Input::Feedback { helpful: false }),
+            Saved::Choose(at, a) => (*at, Input::Choose { article: a.clone() }),
+            Saved::Person(at) => (*at, Input::TalkToPerson),
+            Saved::Skip(at) => (*at, Input::SkipField),
+            Saved::Cancel(at) => (*at, Input::CancelFlow),
+            Saved::Channel(at, k) => (*at, Input::ChooseChannel(helpdock_core::channel::ChannelKind::parse(k)?)),
+        })
+    }
+}
+
+/// The conversation service, provided once by context.
+#[derive(Debug, Clone, Copy)]
+pub struct ChatState {
+    /// The log, oldest first.
+    pub items: RwSignal<Vec<Item>>,
+    /// Why the last message was stopped, while the user edits it.
+    pub blocked: RwSignal<Option<Action>>,
+    /// What the bot remembers (state, transcript, collected fields).
+    pub conversation: RwSignal<Conversation, LocalStorage>,
+    saved: StoredValue<Vec<Saved>>,
+    replayed: StoredValue<bool>,
+    channels: StoredValue<Channels>,
+    guard: StoredValue<Guard>,
+}
+
+impl ChatState {
+    /// The conversation saved in this browser (replayed once the pack is
+    /// loaded), or a new one.
+    pub fn new(channels: Channels) -> Self {
+        let saved: Vec<Saved> =
+            storage::get(STORAGE_KEY).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+        let mut domains = channels.official_domains.clone();
+        if domains.is_empty() {
+            if let Some(host) = web_sys::window().and_then(|w| w.location().hostname().ok()) {
+                domains.push(host);
+            }
+        }
+        ChatState {
+            items: RwSignal::new(Vec::new()),
+            blocked: RwSignal::new(None),
+            conversation: RwSignal::new_local(Conversation::default()),
+            saved: StoredValue::new(saved),
+            replayed: StoredValue::new(false),
+            guard: StoredValue::new(Guard::new(&domains)),
+            channels: StoredValue::new(channels),
+        }
+    }
+
+    /// Rebuilds the saved conversation, once, when the pack is ready.
+    pub fn replay(&self, index: &Index, locale: Locale) {
+        if self.replayed.get_value() {
+            return;
+        }
+        self.replayed.set_value(true);
+        let saved = self.saved.get_value();
+        let mut conversation = Conversation::default();
+        let mut items = Vec::new();
+        for (at, input) in saved.iter().filter_map(Saved::input) {
+            let text = match &input {
+                Input::Message(t) => Some(t.clone()),
+                _ => None,
+            };
+            let actions = self.run(index, locale, Now { unix_secs: at, ..now() }, &mut conversation, input);
+            record(&mut items, text, actions);
+        }
+        self.conversation.set(conversation);
+        self.items.set(items);
+    }
+
+    fn run(
+        &self,
+        index: &Index,
+        locale: Locale,
+        now: Now,
+        conversation: &mut Conversation,
+        input: Input,
+    ) -> Vec<Action> {
+        self.channels.with_value(|channels| {
+            self.guard.with_value(|guard| {
+                Bot::new(index, channels, guard, locale, now).with_prepare(browser_normalize).step(conversation, input)
+            })
+        })
+    }
+
+    /// Runs the bot on `input`. Returns false when a message was stopped by
+    /// the guard (the caller keeps it in the input for editing).
+    pub fn send(&self, input: Input) -> bool {
+        let state = expect_context::<WidgetState>();
+        let content = expect_context::<Content>();
+        let Some(index) = content.index() else { return false };
+        let locale = state.locale.get_untracked();
+        self.replay(&index, locale);
+        let text = match &input {
+            Input::Message(t) => Some(t.clone()),
+            _ => None,
+        };
+        let at = now();
+        let saved = Saved::new(at.unix_secs, &input);
+        let mut actions = Vec::new();
+        self.conversation.update(|c| actions = self.run(&index, locale, at, c, input));
+        if let Some(blocked @ Action::BlockedSecret { .. }) = actions.first() {
+            // Not kept anywhere: not in the log, the transcript or storage.
+            self.blocked.set(Some(blocked.clone()));
+            return false;
+        }
+        self.blocked.set(None);
+        for action in &actions {
+            if let Action::Escalate { .. } = action {
+                state.emit(WidgetEvent::Escalated(serde_json::to_string(action).unwrap_or_default()));
+            }
+        }
+        self.items.update(|items| record(items, text, actions));
+        self.saved.update_value(|s| s.push(saved));
+        self.save();
+        true
+    }
+
+    /// Starts over: forgets the conversation here and in storage.
+    pub fn restart(&self) {
+        self.items.set(Vec::new());
+        self.blocked.set(None);
+        self.conversation.set(Conversation::default());
+        self.saved.set_value(Vec::new());
+        self.save();
+    }
+
+    fn save(&self) {
+        if let Ok(json) = self.saved.with_value(serde_json::to_string) {
+            storage::set(STORAGE_KEY, &json);
+        }
+    }
+}
+
+fn record(items: &mut Vec<Item>, text: Option<String>, actions: Vec<Action>) {
+    if actions.first().is_some_and(|a| matches!(a, Action::BlockedSecret { .. })) {
+        return;
+    }
+    if let Some(text) = text {
+        items.push(Item::User { text });
+    }
+    items.extend(actions.into_iter().map(|action| Item::Bot { action }));
+}
+
+fn now() -> Now {
+    let date = js_sys::Date::new_0();
+    Now { unix_secs: (date.get_time() / 1000.0) as i64, utc_offset_minutes: -(date.get_timezone_offset() as i32) }
+}
+
+fn browser_normalize(text: &str) -> String {
+    String::from(js_sys::JsString::from(text).normalize("NFKC").to_lower_case())
+}
+
+/// The locale's label for a channel.
+pub fn channel_label(kind: helpdock_core::channel::ChannelKind, locale: Locale) -> &'static str {
+    use helpdock_core::channel::ChannelKind::*;
+    match (kind, locale) {
+        (LiveChat, Locale::ZhCn) => "在线客服",
+        (LiveChat, _) => "Live chat",
+        (Ticket, Locale::ZhCn) => "提交工单",
+        (Ticket, _) => "Submit a ticket",
+        (Email, Locale::ZhCn) => "发送邮件",
+        (Email, _) => "E-mail us",
+        (Phone, Locale::ZhCn) => "电话",
+        (Phone, _) => "Call us",
+        (Community, Locale::ZhCn) => "社区",
+        (Community, _) => "Community",
+        (HelpCentre, Locale::ZhCn) => "浏览帮助中心",
+        (HelpCentre, _) => "Browse the help centre",
+    }
+}
