@@ -12,11 +12,11 @@ step "format"
 cargo fmt --all --check
 
 step "lints (native core and CLI, wasm widget)"
-cargo clippy -p helpdock-core -p helpdock-cli --features helpdock-core/build --all-targets -- -D warnings
+cargo clippy -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema --all-targets -- -D warnings
 cargo clippy -p helpdock --target wasm32-unknown-unknown -- -D warnings
 
 step "core and CLI tests"
-cargo test -p helpdock-core -p helpdock-cli --features helpdock-core/build
+cargo test -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema
 
 step "the browser build pulls in nothing native-only"
 scripts/check-wasm-deps.sh

@@ -36,6 +36,7 @@ pub mod index;
 pub mod locale;
 pub mod markdown;
 pub mod pack;
+pub mod protocol;
 pub mod search;
 #[cfg(feature = "build")]
 pub mod source;

@@ -1,0 +1,173 @@
+use super::*;
+
+fn client(json: &str) -> ClientFrame {
+    ClientFrame::from_json(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+}
+
+fn server(json: &str) -> ServerFrame {
+    ServerFrame::from_json(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+}
+
+#[test]
+fn every_frame_round_trips() {
+    let message = Message {
+        conversation: "c1".into(),
+        seq: 3,
+        client_id: Some("m-1".into()),
+        author: Author { kind: AuthorKind::Agent, name: Some("Mei".into()), avatar: None },
+        body: "Hello".into(),
+        attachments: vec![Attachment {
+            id: "a1".into(),
+            name: "shot.png".into(),
+            content_type: "image/png".into(),
+            size: 10,
+            url: "/api/v1/attachments/a1/k".into(),
+        }],
+        at: 1_700_000_000_000,
+    };
+    let frames = vec![
+        ServerFrame::Welcome { v: VERSION, id: "v1".into() },
+        ServerFrame::Message { message },
+        ServerFrame::Ack { conversation: "c1".into(), client_id: "m-1".into(), seq: 3, at: 1 },
+        ServerFrame::Queue { conversation: "c1".into(), queue: QueueInfo { position: 2, estimated_wait_secs: 90 } },
+        ServerFrame::AgentJoined {
+            conversation: "c1".into(),
+            agent: AgentInfo { id: "a".into(), name: "Mei".into(), avatar: None },
+        },
+        ServerFrame::Transferred { conversation: "c1".into(), topic: Some("kyc".into()) },
+        ServerFrame::Typing { conversation: "c1".into(), author: AuthorKind::Agent, typing: true },
+        ServerFrame::Read { conversation: "c1".into(), seq: 3, by: AuthorKind::Visitor },
+        ServerFrame::Closed { conversation: "c1".into(), by: AuthorKind::Agent, at: 5 },
+        ServerFrame::QueueChanged { waiting: vec![] },
+        ServerFrame::error(ErrorCode::TooLarge, "too long"),
+        ServerFrame::Pong,
+    ];
+    for frame in frames {
+        let json = frame.to_json();
+        assert_eq!(server(&json), frame, "{json}");
+    }
+    let frames = vec![
+        ClientFrame::Hello {
+            v: 1,
+            token: "t".into(),
+            resume: vec![Resume { conversation: "c1".into(), after_seq: 4 }],
+        },
+        ClientFrame::Send { conversation: "c1".into(), client_id: "m".into(), body: "b".into(), attachments: vec![] },
+        ClientFrame::Typing { conversation: "c1".into(), typing: false },
+        ClientFrame::Read { conversation: "c1".into(), seq: 9 },
+        ClientFrame::Ping,
+        ClientFrame::Accept { conversation: "c1".into() },
+        ClientFrame::Transfer { conversation: "c1".into(), to_agent: None, to_topic: Some("kyc".into()) },
+        ClientFrame::Close { conversation: "c1".into() },
+    ];
+    for frame in frames {
+        let json = frame.to_json();
+        assert_eq!(client(&json), frame, "{json}");
+    }
+}
+
+#[test]
+fn names_on_the_wire_are_camel_case_fields_and_snake_case_types() {
+    let json = ServerFrame::AgentJoined {
+        conversation: "c".into(),
+        agent: AgentInfo { id: "a".into(), name: "n".into(), avatar: None },
+    }
+    .to_json();
+    assert!(json.contains(r#""type":"agent_joined""#), "{json}");
+    let json =
+        ClientFrame::Hello { v: 1, token: "t".into(), resume: vec![Resume { conversation: "c".into(), after_seq: 2 }] }
+            .to_json();
+    assert!(json.contains(r#""afterSeq":2"#), "{json}");
+    let identify: Identify = serde_json::from_str(r#"{"userId":"42","userHash":"ab"}"#).unwrap();
+    assert_eq!(identify.user_hash, "ab");
+}
+
+#[test]
+fn a_newer_peer_never_breaks_an_older_one() {
+    // Unknown fields are ignored.
+    assert_eq!(
+        client(r#"{"type":"typing","conversation":"c","typing":true,"mood":"happy"}"#),
+        ClientFrame::Typing { conversation: "c".into(), typing: true }
+    );
+    // Unknown frame types decode as Unknown, on both sides.
+    assert_eq!(client(r#"{"type":"poke","at":1}"#), ClientFrame::Unknown);
+    assert_eq!(server(r#"{"type":"reaction","emoji":"+1"}"#), ServerFrame::Unknown);
+    // Unknown error codes are Other, and the message still reads.
+    let ServerFrame::Error { error, .. } =
+        server(r#"{"type":"error","error":{"code":"quota","message":"Over quota"}}"#)
+    else {
+        panic!("not an error frame")
+    };
+    assert_eq!((error.code, error.message.as_str()), (ErrorCode::Other, "Over quota"));
+    // Optional lists and fields may be absent.
+    assert_eq!(client(r#"{"type":"hello","v":1}"#), ClientFrame::Hello { v: 1, token: String::new(), resume: vec![] });
+    let start: StartConversation = serde_json::from_str(r#"{"clientId":"x"}"#).unwrap();
+    assert!(start.transcript.is_empty() && start.topic.is_none());
+}
+
+#[test]
+fn a_malformed_frame_is_an_error_that_names_the_problem() {
+    let err = ClientFrame::from_json(r#"{"type":"send","conversation":"c"}"#).unwrap_err().to_string();
+    assert!(err.contains("clientId"), "{err}");
+    assert!(ClientFrame::from_json("not json").is_err());
+    assert!(ClientFrame::from_json(r#"{"conversation":"c"}"#).is_err(), "a frame needs a type");
+}
+
+#[test]
+fn the_bot_hands_over_its_transcript_and_fields() {
+    let line = bot::Line { from: bot::Speaker::User, text: "deposit missing".into() };
+    let field = bot::Collected { id: "txid".into(), label: "TxID".into(), value: "0xab".into() };
+    assert_eq!(
+        TranscriptLine::from(&line),
+        TranscriptLine { from: TranscriptSpeaker::User, text: "deposit missing".into() }
+    );
+    assert_eq!(Field::from(&field).value, "0xab");
+}
+
+/// Every JSON example in `docs/protocol.md` fenced as `json client` or
+/// `json server` is a frame the types read, so the prose cannot drift.
+#[test]
+fn the_examples_in_the_specification_are_valid_frames() {
+    let doc = include_str!("../../../../docs/protocol.md");
+    let mut count = 0;
+    let mut lines = doc.lines().enumerate();
+    while let Some((n, line)) = lines.next() {
+        let side = match line.trim() {
+            "```json client" => "client",
+            "```json server" => "server",
+            _ => continue,
+        };
+        let body: String =
+            lines.by_ref().take_while(|(_, l)| l.trim() != "```").map(|(_, l)| format!("{l}\n")).collect();
+        let ok = match side {
+            "client" => ClientFrame::from_json(&body).map(|f| f != ClientFrame::Unknown),
+            _ => ServerFrame::from_json(&body).map(|f| f != ServerFrame::Unknown),
+        };
+        assert!(matches!(ok, Ok(true)), "docs/protocol.md:{}: not a known {side} frame: {ok:?}\n{body}", n + 1);
+        count += 1;
+    }
+    assert!(count >= 10, "expected the specification to show every frame, found {count} examples");
+}
+
+/// `docs/protocol/*.json` are generated from these types; run with
+/// `HELPDOCK_BLESS=1` to rewrite them after a change.
+#[cfg(feature = "schema")]
+#[test]
+fn the_published_schemas_match_the_types() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/protocol");
+    let bless = std::env::var_os("HELPDOCK_BLESS").is_some();
+    for (name, text) in schemas() {
+        let path = dir.join(name);
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            continue;
+        }
+        let published = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            published == text,
+            "{} is out of date with crates/helpdock-core/src/protocol.rs; rerun with HELPDOCK_BLESS=1",
+            path.display()
+        );
+    }
+}
