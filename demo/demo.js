@@ -50,7 +50,22 @@ const hd = await mount(document.body, {
   preload: params.get("preload") ?? "idle",
   // The help centre's content, compiled by `helpdock pack build`.
   pack: params.get("pack") ?? "/starter.hdpk",
+  // Live chat: the reference server that serves this page speaks protocol v1.
+  backend: location.origin,
+  // A real host renders its signed-in user here, with `userHash` computed by
+  // its own server (HMAC-SHA256 of userId with the shared secret). The demo
+  // takes them from the URL (?userId=…&userHash=…&name=…&email=…) to
+  // simulate that server vouching for its user.
+  identity: identityFromUrl(params),
 });
+
+function identityFromUrl(params) {
+  const userId = params.get("userId");
+  if (!userId) return undefined;
+  const identity = { userId, userHash: params.get("userHash") ?? undefined };
+  for (const key of ["name", "email"]) if (params.get(key)) identity[key] = params.get(key);
+  return identity;
+}
 
 document.getElementById("lang-toggle").addEventListener("click", () => {
   locale = locale === "en" ? "zh-CN" : "en";

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds everything and serves the demo: the host page with the widget, under
-# the strict Content-Security-Policy, on http://127.0.0.1:${PORT:-8080}/.
+# Builds everything and serves the demo with the reference server: the host
+# page with the widget, under the strict Content-Security-Policy, live chat,
+# and the agent console, on http://127.0.0.1:${PORT:-8080}/ (the server
+# prints the demo agent's sign-in; the data is in ./helpdock-demo.sqlite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 trunk build --release --offline
-exec node scripts/serve.mjs --dir dist --port "${PORT:-8080}"
+cargo build --release -p helpdock-server
+exec target/release/helpdock-server serve --demo --static dist --listen "127.0.0.1:${PORT:-8080}"

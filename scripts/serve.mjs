@@ -1,7 +1,10 @@
 // Serves a built folder (dist/) on loopback with the strict
-// Content-Security-Policy Helpdock promises to work under. Used by the demo
-// command and by the browser tests, so both see exactly what a strict host
-// would serve.
+// Content-Security-Policy Helpdock promises to work under. The demo and the
+// browser tests now use the reference server (crates/helpdock-server), which
+// sends the same headers; this stays as a dependency-free static server and
+// as the tests' copy of the policy (CSP must equal the server's
+// http/files.rs CSP). `img-src blob: data:` is for the widget's previews of
+// images about to be sent.
 //
 //   node scripts/serve.mjs [--dir dist] [--port 8080] [--host 127.0.0.1]
 
@@ -11,7 +14,7 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",

@@ -45,7 +45,10 @@ if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version)" != "was
 fi
 
 # 4. npm tools: wasm-opt (binaryen; Debian's is too old), playwright-core
-#    (drives Debian's Chromium; never downloads a browser), axe-core.
+#    (drives Debian's Chromium; never downloads a browser), axe-core, ws (the
+#    live-chat tests play the agent over a socket with Cookie and Origin
+#    headers, which Node's own WebSocket cannot set). `npm ls` fails when any
+#    of them is missing, and only then does `npm ci` run.
 if ! npm ls --depth=0 >/dev/null 2>&1; then
   say "installing npm packages (package-lock.json)"
   npm ci --no-audit --no-fund
@@ -57,6 +60,11 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
+# 6. For the reference server's tests: PostgreSQL (the same tests run on it
+#    as on SQLite) and aiosmtpd (a real SMTP sink on loopback for the
+#    transcript e-mail).
+dpkg -s postgresql >/dev/null 2>&1 || missing+=(postgresql)
+dpkg -s python3-aiosmtpd >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   apt_install "${missing[@]}"

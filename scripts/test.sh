@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, the core's and the CLI's tests, the wasm
-# dependency guard, the release build and its size budget, and the browser
-# tests in headless Chromium.
+# dependency guard, the release build and its size budget, the reference
+# server's tests on SQLite and PostgreSQL, and the browser tests in headless
+# Chromium against the release server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -14,6 +15,7 @@ cargo fmt --all --check
 step "lints (native core and CLI, wasm widget)"
 cargo clippy -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema --all-targets -- -D warnings
 cargo clippy -p helpdock --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p helpdock-server --all-targets -- -D warnings
 
 step "core and CLI tests"
 cargo test -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema
@@ -26,6 +28,19 @@ trunk build --release --offline
 
 step "size budget"
 node scripts/size-budget.mjs dist
+
+step "reference server tests (SQLite)"
+cargo test -p helpdock-server
+
+step "reference server tests (PostgreSQL)"
+pg_url=$(scripts/postgres.sh start)
+trap 'scripts/postgres.sh stop "$pg_url"' EXIT
+HELPDOCK_TEST_POSTGRES_URL=$pg_url cargo test -p helpdock-server --test server
+scripts/postgres.sh stop "$pg_url"
+trap - EXIT
+
+step "reference server release build (the browser tests run it)"
+cargo build --release -p helpdock-server
 
 step "browser tests (Chromium)"
 node --test --test-concurrency=1 tests/e2e/

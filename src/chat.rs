@@ -177,6 +177,10 @@ impl ChatState {
         for action in &actions {
             if let Action::Escalate { .. } = action {
                 state.emit(WidgetEvent::Escalated(serde_json::to_string(action).unwrap_or_default()));
+                // With a backend, people take over right here (live chat).
+                if let Some(live) = use_context::<crate::live::LiveChat>() {
+                    live.escalate(action);
+                }
             }
         }
         self.items.update(|items| record(items, text, actions));

@@ -13,9 +13,11 @@ mod content;
 mod dom;
 pub mod embed;
 mod i18n;
+mod live;
 pub mod mount;
 pub mod state;
 mod storage;
+pub mod transport;
 mod view;
 mod viewport;
 

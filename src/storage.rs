@@ -1,7 +1,8 @@
 //! The visitor's small local memory (localStorage), namespaced and
 //! tolerant: private modes and full quotas just mean nothing is remembered.
 
-const PREFIX: &str = "helpdock:";
+/// The namespace of every key (also what `storage` events carry).
+pub(crate) const PREFIX: &str = "helpdock:";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()

@@ -12,13 +12,27 @@ use leptos::prelude::*;
 use crate::chat::{channel_label, ChatState, Item};
 use crate::content::Content;
 use crate::i18n::strings;
+use crate::live::{LiveChat, Phase};
 use crate::state::{Tab, WidgetState};
 use crate::view::help::markdown::Markdown;
 use crate::view::help::{HelpView, HelpViewSignal};
+use crate::view::live::LiveArea;
 
-/// The conversation area.
+/// The conversation area: the bot, then people once it has handed over
+/// to live chat.
 #[component]
 pub fn ChatArea() -> impl IntoView {
+    let live = expect_context::<LiveChat>();
+    view! {
+        <Show when=move || live.phase.get() != Phase::Off fallback=|| view! { <BotArea /> }>
+            <LiveArea />
+        </Show>
+    }
+}
+
+/// The bot conversation.
+#[component]
+fn BotArea() -> impl IntoView {
     let state = expect_context::<WidgetState>();
     let chat = expect_context::<ChatState>();
     let t = move || strings(state.locale.get());
@@ -55,7 +69,7 @@ pub fn ChatArea() -> impl IntoView {
     };
     let scroll_to_end = move || {
         request_animation_frame(move || {
-            if let Some(log) = log.get_untracked() {
+            if let Some(log) = log.try_get_untracked().flatten() {
                 log.set_scroll_top(log.scroll_height());
             }
         });

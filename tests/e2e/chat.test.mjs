@@ -1,6 +1,7 @@
 // The bot in the Chat area, in a real browser, as a user uses it: ask →
 // answer → not helpful → the guided form (validated as you type) → channels
-// → hand-over with the transcript and fields; "转人工"; candidates then a
+// → hand-over with the transcript and fields (a ticket: the hand-over note);
+// "转人工" (the demo has a backend, so live chat opens in the panel); candidates then a
 // second unhelpful answer; an urgent problem; a maintenance notice; a
 // secret stopped before it goes anywhere; the conversation after a reload.
 //
@@ -89,7 +90,8 @@ describe("bot", () => {
     await say(page, "充值没到账");
     await log(page).locator(".hd-answer").waitFor();
     await say(page, "转 人 工！");
-    await log(page).locator(".hd-handover").waitFor();
+    // The demo has a backend: the hand-over connects to live chat in the panel.
+    await page.locator("helpdock-widget .hd-live-header").waitFor();
     const [escalation] = await page.evaluate(() => window.escalations);
     assert.equal(escalation.reason, "asked_for_person");
     assert.equal(escalation.transcript[0].text, "充值没到账");
@@ -105,7 +107,7 @@ describe("bot", () => {
     await log(page).getByRole("button", { name: "How are trading fees calculated?" }).click();
     await log(page).locator('.hd-answer[data-article="trading-fees"]').waitFor();
     await log(page).getByRole("button", { name: "No", exact: true }).last().click();
-    await log(page).locator(".hd-handover").waitFor();
+    await page.locator("helpdock-widget .hd-live-header").waitFor(); // live chat, with a backend
     assert.equal((await page.evaluate(() => window.escalations))[0].reason, "two_unhelpful");
     await context.close();
   });

@@ -26,8 +26,12 @@ pub struct Config {
     /// The panel's heading, e.g. the host's product name and "Support".
     /// `None` uses the localised default.
     pub title: Option<String>,
-    /// The signed-in host user, if any.
+    /// The signed-in host user, if any (`identity` in the configuration;
+    /// `user` is accepted as its older name).
     pub user: Option<Identity>,
+    /// The protocol-v1 backend live chat talks to (`backend`); without one
+    /// the bot's hand-over only tells the host (`escalated`).
+    pub backend: Option<Backend>,
     /// When the browser loads the full widget (the launcher is always shown
     /// at once).
     pub preload: Preload,
@@ -54,6 +58,7 @@ impl Default for Config {
             theme: Theme::default(),
             title: None,
             user: None,
+            backend: None,
             preload: Preload::Idle,
             open: false,
             z_index: DEFAULT_Z_INDEX,
@@ -315,6 +320,62 @@ impl Identity {
     }
 }
 
+/// The base URL of a protocol-v1 backend, checked: the page's own origin
+/// (`"/"`), a path on it (`"/support"`), or an `http(s)://` origin with an
+/// optional path. Kept without a trailing slash, so `"/"` is the empty
+/// string and endpoints are `format!("{base}/api/v1/...")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backend(String);
+
+impl Backend {
+    /// Checks `value`, returning why it is not usable.
+    pub fn parse(value: &str) -> Result<Backend, &'static str> {
+        let value = value.trim();
+        let rest = if let Some(path) = value.strip_prefix('/') {
+            if path.starts_with('/') {
+                return Err("a protocol-relative URL (//host) is ambiguous; write https://host");
+            }
+            path
+        } else if let Some(rest) = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")) {
+            let host = rest.split('/').next().unwrap_or("");
+            if host.is_empty() || host.contains('@') {
+                return Err("the URL names no host");
+            }
+            rest
+        } else {
+            return Err("expected \"/\" (this site), a path like \"/support\" or an origin like \"https://support.example.com\"");
+        };
+        if rest.chars().any(|c| c.is_whitespace() || c.is_control() || "?#\\\"'<>".contains(c)) {
+            return Err("a base URL cannot contain spaces, quotes, a query (?) or a fragment (#)");
+        }
+        Ok(Backend(value.trim_end_matches('/').to_owned()))
+    }
+
+    /// The base, without a trailing slash (empty for the page's origin).
+    pub fn base(&self) -> &str {
+        &self.0
+    }
+
+    /// The absolute URL of `path` (which starts with `/`) on this backend;
+    /// `origin` is the page's, for a backend on the page's own site.
+    pub fn url(&self, origin: &str, path: &str) -> String {
+        if self.0.starts_with("http") {
+            format!("{}{path}", self.0)
+        } else {
+            format!("{}{}{path}", origin.trim_end_matches('/'), self.0)
+        }
+    }
+
+    /// The WebSocket URL of `path`: `ws:` for `http:`, `wss:` for `https:`.
+    pub fn ws_url(&self, origin: &str, path: &str) -> String {
+        let url = self.url(origin, path);
+        match url.strip_prefix("https://") {
+            Some(rest) => format!("wss://{rest}"),
+            None => url.strip_prefix("http://").map_or(url.clone(), |rest| format!("ws://{rest}")),
+        }
+    }
+}
+
 /// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -379,6 +440,8 @@ impl Config {
                 "theme",
                 "title",
                 "user",
+                "identity",
+                "backend",
                 "preload",
                 "open",
                 "zIndex",
@@ -413,10 +476,29 @@ impl Config {
         if let Some(channels) = map.get("channels").filter(|v| !v.is_null()) {
             config.channels = crate::channel::Channels::from_value(channels, &mut r);
         }
-        if let Some(user) = map.get("user").filter(|v| !v.is_null()) {
-            let (identity, diagnostics) = Identity::from_value(user, "user");
-            config.user = identity;
+        if let Some(backend) = r.text(map.get("backend"), "backend") {
+            match Backend::parse(&backend) {
+                Ok(backend) => config.backend = Some(backend),
+                Err(why) => r.error("backend", &format!("{why}, got {backend:?}; live chat is off")),
+            }
+        }
+        let identity = map.get("identity").filter(|v| !v.is_null());
+        let user = map.get("user").filter(|v| !v.is_null());
+        if identity.is_some() && user.is_some() {
+            r.warning("user", "is the older name of `identity`, which is also given; using `identity`");
+        }
+        if let Some((value, path)) = identity.map(|v| (v, "identity")).or(user.map(|v| (v, "user"))) {
+            let (identity, diagnostics) = Identity::from_value(value, path);
             r.diagnostics.extend(diagnostics);
+            if let (Some(who), Some(_)) = (&identity, &config.backend) {
+                if who.user_hash.is_none() {
+                    r.warning(
+                        &join(path, "userHash"),
+                        "is missing: live chat cannot confirm who the user is and treats them as anonymous",
+                    );
+                }
+            }
+            config.user = identity;
         }
         (config, r.diagnostics)
     }
@@ -532,6 +614,14 @@ impl Reader {
         self.diagnostics.push(Diagnostic {
             field: field.to_owned(),
             severity: Severity::Error,
+            message: message.to_owned(),
+        });
+    }
+
+    pub(crate) fn warning(&mut self, field: &str, message: &str) {
+        self.diagnostics.push(Diagnostic {
+            field: field.to_owned(),
+            severity: Severity::Warning,
             message: message.to_owned(),
         });
     }
@@ -784,6 +874,95 @@ mod tests {
         let (identity, diagnostics) = Identity::from_value(&serde_json::json!("u-42"), "identify");
         assert_eq!(identity, None);
         assert_eq!(diagnostics[0].field, "identify");
+    }
+
+    #[test]
+    fn backend_urls_are_checked_and_normalised() {
+        let (config, diagnostics) = read(r#"{"backend": "/"}"#);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let backend = config.backend.expect("backend");
+        assert_eq!(backend.base(), "");
+        assert_eq!(backend.url("http://127.0.0.1:8080", "/api/v1/session"), "http://127.0.0.1:8080/api/v1/session");
+        assert_eq!(backend.ws_url("http://127.0.0.1:8080", "/api/v1/ws"), "ws://127.0.0.1:8080/api/v1/ws");
+
+        let (config, diagnostics) = read(r#"{"backend": "https://support.example.com/helpdock/"}"#);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let backend = config.backend.expect("backend");
+        assert_eq!(backend.base(), "https://support.example.com/helpdock");
+        assert_eq!(
+            backend.ws_url("https://shop.example", "/api/v1/ws"),
+            "wss://support.example.com/helpdock/api/v1/ws"
+        );
+        let (config, _) = read(r#"{"backend": "/support"}"#);
+        assert_eq!(config.backend.expect("backend").url("https://a.example/", "/x"), "https://a.example/support/x");
+
+        let cases: &[(&str, &str)] = &[
+            (
+                r#"{"backend": "support.example.com"}"#,
+                r#"Error Helpdock config: `backend` expected "/" (this site), a path like "/support" or an origin like "https://support.example.com", got "support.example.com"; live chat is off"#,
+            ),
+            (
+                r#"{"backend": "javascript:alert(1)"}"#,
+                r#"Error Helpdock config: `backend` expected "/" (this site), a path like "/support" or an origin like "https://support.example.com", got "javascript:alert(1)"; live chat is off"#,
+            ),
+            (
+                r#"{"backend": "//evil.example"}"#,
+                r#"Error Helpdock config: `backend` a protocol-relative URL (//host) is ambiguous; write https://host, got "//evil.example"; live chat is off"#,
+            ),
+            (
+                r#"{"backend": "https://"}"#,
+                r#"Error Helpdock config: `backend` the URL names no host, got "https://"; live chat is off"#,
+            ),
+            (
+                r#"{"backend": "https://a.example/?x=1"}"#,
+                r#"Error Helpdock config: `backend` a base URL cannot contain spaces, quotes, a query (?) or a fragment (#), got "https://a.example/?x=1"; live chat is off"#,
+            ),
+            (
+                r#"{"backend": 8080}"#,
+                "Error Helpdock config: `backend` expected a string, got the number 8080; ignoring it",
+            ),
+        ];
+        for (json, expected) in cases {
+            let (config, diagnostics) = read(json);
+            assert_eq!(diagnostics, vec![expected.to_string()], "input {json}");
+            assert_eq!(config.backend, None, "input {json}");
+        }
+    }
+
+    #[test]
+    fn identity_is_read_like_user_and_wins_over_it() {
+        let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let (config, diagnostics) = read(&format!(
+            r#"{{"backend": "/", "identity": {{"userId": "42", "userHash": "{hash}", "name": "Li Wei", "email": "li@example.com"}}}}"#
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let who = config.user.expect("identity");
+        assert_eq!((who.user_id.as_str(), who.user_hash.as_deref()), ("42", Some(hash)));
+        assert_eq!(who.email.as_deref(), Some("li@example.com"));
+
+        let (config, diagnostics) = read(r#"{"identity": {"userId": "new"}, "user": {"userId": "old"}}"#);
+        assert_eq!(config.user.map(|u| u.user_id), Some("new".to_owned()));
+        assert_eq!(
+            diagnostics,
+            vec!["Warning Helpdock config: `user` is the older name of `identity`, which is also given; using `identity`"]
+        );
+
+        let (config, diagnostics) = read(r#"{"identity": {"name": "Ann"}}"#);
+        assert_eq!(config.user, None);
+        assert_eq!(
+            diagnostics,
+            vec!["Error Helpdock config: `identity.userId` is required: the host's id for the signed-in user"]
+        );
+
+        // With a backend, an identity the server cannot check is worth a word.
+        let (config, diagnostics) = read(r#"{"backend": "/", "identity": {"userId": "42"}}"#);
+        assert!(config.user.is_some());
+        assert_eq!(
+            diagnostics,
+            vec!["Warning Helpdock config: `identity.userHash` is missing: live chat cannot confirm who the user is and treats them as anonymous"]
+        );
+        let (_, diagnostics) = read(r#"{"identity": {"userId": "42", "userHash": "nothex"}}"#);
+        assert!(diagnostics[0].contains("`identity.userHash` expected 64 hexadecimal"), "{diagnostics:?}");
     }
 
     #[test]

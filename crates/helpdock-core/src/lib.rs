@@ -27,12 +27,13 @@
 pub mod analysis;
 pub mod bot;
 pub mod channel;
-mod civil;
+pub mod civil;
 pub mod config;
 pub mod fields;
 pub mod flow;
 pub mod guard;
 pub mod index;
+pub mod live;
 pub mod locale;
 pub mod markdown;
 pub mod pack;

@@ -375,6 +375,9 @@ pub enum ErrorCode {
     Closed,
     /// A state conflict (e.g. accepting a chat another agent took).
     Conflict,
+    /// The backend cannot do this now or is not set up for it (e.g. no
+    /// e-mail relay for transcripts); `message` says which.
+    Unavailable,
     /// The backend failed; try again.
     Internal,
     /// A code this version does not know.

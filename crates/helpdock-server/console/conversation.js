@@ -1,0 +1,625 @@
+// The open conversation: its header and actions (accept, transfer, close),
+// the message thread with delivery states, the reply box with attachments
+// (picker, drag-and-drop, paste; checked, then uploaded with progress), and
+// the side panel with what the bot collected, the visitor and the bot
+// transcript.
+
+import { h, reconcile, replaceChildren, safeUrl, show } from "./dom.js";
+import { LIMITS, TypingSignal, checkFile, fileType, formatBytes, formatWait, topicName, visitorName } from "./model.js";
+
+const $ = (id) => document.getElementById(id);
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const languageNames = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "language" }) : null;
+
+function formatTime(ms) {
+  const d = new Date(ms);
+  return d.toDateString() === new Date().toDateString() ? timeFormat.format(d) : dateTimeFormat.format(d);
+}
+
+function localeName(tag) {
+  try {
+    const name = languageNames?.of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    return tag;
+  }
+}
+
+let nextLocalId = 1;
+
+export class ConversationView {
+  constructor(app) {
+    this.app = app;
+    /** conversation id → {text, files: Upload[]} kept while switching. */
+    this.drafts = new Map();
+    /** The conversation the thread element currently shows. */
+    this.threadOf = null;
+    this.typingSignal = null;
+    /** Ends every listener this view added, when the agent signs out. */
+    this.listeners = new AbortController();
+    this.bind();
+  }
+
+  get id() {
+    return this.app.selectedId;
+  }
+
+  draft(id = this.id) {
+    if (!this.drafts.has(id)) this.drafts.set(id, { text: "", files: [] });
+    return this.drafts.get(id);
+  }
+
+  bind() {
+    const signal = this.listeners.signal;
+    const on = (target, event, handler) => target.addEventListener(event, handler, { signal });
+    const input = $("composer-input");
+    on($("composer"), "submit", (e) => {
+      e.preventDefault();
+      this.submit();
+    });
+    on(input, "keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.submit();
+      }
+    });
+    on(input, "input", () => {
+      this.draft().text = input.value;
+      this.clearComposerError();
+      if (input.value) this.typingSignal?.input();
+      else this.typingSignal?.stop();
+    });
+    on(input, "paste", (e) => {
+      const files = [...(e.clipboardData?.files ?? [])];
+      if (files.length) {
+        e.preventDefault();
+        this.addFiles(files);
+      }
+    });
+    on($("attach-btn"), "click", () => $("file-input").click());
+    on($("file-input"), "change", (e) => {
+      this.addFiles([...e.target.files]);
+      e.target.value = "";
+    });
+
+    const zone = $("conversation");
+    const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes("Files");
+    let depth = 0;
+    on(zone, "dragenter", (e) => {
+      if (!hasFiles(e) || !this.canReply()) return;
+      e.preventDefault();
+      depth++;
+      zone.classList.add("dropping");
+      show($("drop-hint"), true);
+    });
+    on(zone, "dragover", (e) => {
+      if (!hasFiles(e) || !this.canReply()) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+    });
+    on(zone, "dragleave", () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) this.endDrop();
+    });
+    on(zone, "drop", (e) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      this.endDrop();
+      if (this.canReply()) this.addFiles([...e.dataTransfer.files]);
+    });
+
+    on($("accept-btn"), "click", () => this.id && this.app.accept(this.id));
+    on($("transfer-btn"), "click", () => this.openTransfer());
+    on($("close-btn"), "click", () => $("close-dialog").showModal());
+    on($("close-cancel"), "click", () => $("close-dialog").close());
+    on($("close-form"), "submit", (e) => {
+      e.preventDefault();
+      const error = this.app.close(this.id);
+      $("close-dialog").close();
+      if (error) this.app.toast(error, { alert: true });
+    });
+    on($("transfer-cancel"), "click", () => $("transfer-dialog").close());
+    on($("transfer-form"), "submit", (e) => {
+      e.preventDefault();
+      this.submitTransfer();
+    });
+    for (const radio of document.querySelectorAll('#transfer-form input[name="target"]')) {
+      on(radio, "change", () => this.syncTransferTarget());
+    }
+  }
+
+  endDrop() {
+    $("conversation").classList.remove("dropping");
+    show($("drop-hint"), false);
+  }
+
+  /** The agent may write in the open conversation. */
+  canReply() {
+    const c = this.app.model.conversations.get(this.id);
+    return Boolean(c?.mine && c.status === "active");
+  }
+
+  /** Leaving a conversation: keep the draft, stop "typing". */
+  leave(id) {
+    if (!id) return;
+    this.typingSignal?.stop();
+    this.draft(id).text = $("composer-input").value;
+  }
+
+  /** A conversation was opened: its draft back in the box. */
+  opened(focusComposer) {
+    const id = this.id;
+    this.typingSignal = id ? new TypingSignal((typing) => this.app.typing(id, typing)) : null;
+    $("composer-input").value = id ? this.draft(id).text : "";
+    this.clearComposerError();
+    this.renderPending();
+    if (focusComposer && this.canReply()) $("composer-input").focus();
+  }
+
+  /** Signed out: nothing of this agent's stays on screen. */
+  reset() {
+    this.listeners.abort();
+    this.typingSignal?.stop();
+    for (const d of this.drafts.values()) for (const f of d.files) this.dropUpload(f);
+    this.drafts.clear();
+    this.threadOf = null;
+    $("composer-input").value = "";
+    for (const id of ["thread", "pending", "fields", "visitor", "transcript"]) replaceChildren($(id));
+    $("transcript").dataset.of = "";
+    $("visitor").dataset.of = "";
+    for (const dialog of document.querySelectorAll("dialog[open]")) dialog.close();
+  }
+
+  restoreDraft(entry) {
+    const d = this.draft(entry.conversation);
+    d.text = entry.body + (d.text ? `\n${d.text}` : "");
+    for (const a of entry.attachmentInfo ?? []) {
+      d.files.push({ localId: nextLocalId++, name: a.name, size: a.size, type: a.contentType, state: "done", progress: 1, attachment: a });
+    }
+    if (entry.conversation === this.id) {
+      $("composer-input").value = d.text;
+      this.renderPending();
+      $("composer-input").focus();
+    }
+  }
+
+  // --- rendering -----------------------------------------------------------
+
+  render() {
+    const c = this.id ? this.app.model.conversations.get(this.id) : null;
+    show($("conv-empty"), !this.id);
+    show($("conv-view"), Boolean(this.id));
+    show($("details"), Boolean(this.id));
+    if (!this.id) {
+      this.threadOf = null;
+      return;
+    }
+    this.renderHeader(c);
+    this.renderThread(c);
+    this.renderTyping(c);
+    this.renderDetails(c);
+    show($("composer"), this.canReply());
+  }
+
+  renderHeader(c) {
+    const app = this.app;
+    const status = c?.status ?? "queued";
+    $("conv-title").textContent = c ? visitorName(c.visitor, c.id) : "Loading…";
+    const parts = [topicName(c?.summary?.topic)];
+    if (status === "queued") parts.push(`waiting ${formatWait(Date.now() - (c?.summary?.createdAt ?? Date.now()))}`);
+    else if (status === "active") parts.push(c?.mine ? "with you" : `with ${c?.summary?.agent?.name ?? "another agent"}`);
+    else parts.push("closed");
+    if (c?.summary?.createdAt) parts.push(`started ${formatTime(c.summary.createdAt)}`);
+    $("conv-sub").textContent = parts.join(" · ");
+
+    const queued = status === "queued" && app.model.queue.some((s) => s.id === c?.id);
+    const accepting = app.pendingAccepts.has(this.id);
+    show($("accept-btn"), queued);
+    $("accept-btn").disabled = accepting || !app.online;
+    $("accept-btn").textContent = accepting ? "Accepting…" : "Accept";
+    show($("transfer-btn"), this.canReply());
+    show($("close-btn"), this.canReply());
+
+    let notice = null;
+    if (!c || (!c.loaded && !c.loadError && !c.summary)) notice = "Loading the conversation…";
+    else if (c.loadError && !c.loaded) notice = `This conversation could not be loaded: ${c.loadError.message}`;
+    else if (c.acceptError && status === "queued") notice = c.acceptError;
+    else if (status === "closed") notice = `This conversation was closed${c.closedBy === "visitor" ? " by the visitor" : ""}.`;
+    else if (c.transferredAway) notice = "You transferred this conversation; it is no longer yours.";
+    else if (status === "queued" && !queued) notice = "This conversation is no longer waiting: another agent took it.";
+    else if (status === "queued") notice = "This visitor is waiting. Accept the conversation to reply.";
+    else if (!c.mine) notice = `This conversation is with ${c.summary?.agent?.name ?? "another agent"}.`;
+    $("conv-notice").textContent = notice ?? "";
+    show($("conv-notice"), Boolean(notice));
+  }
+
+  renderThread(c) {
+    let list = $("thread");
+    // A fresh live region per conversation, so opening one does not read
+    // its whole history aloud; later additions are announced.
+    if (this.threadOf !== this.id) {
+      const fresh = h("div", { id: "thread", class: "thread", role: "log", "aria-live": "polite", "aria-label": "Messages", tabindex: "0" });
+      list.replaceWith(fresh);
+      list = fresh;
+      this.threadOf = this.id;
+      this.stickToBottom = true;
+    }
+    const atBottom = this.stickToBottom || list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+    this.stickToBottom = false;
+    const items = c ? this.app.model.thread(c.id) : [];
+    reconcile(list, items, {
+      key: (item) => item.key,
+      create: () => h("div", { class: "msg" }),
+      update: (li, item) => this.renderMessage(li, item, c),
+    });
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  renderMessage(li, item, c) {
+    const m = item.message;
+    const e = item.entry;
+    const sig = JSON.stringify([m?.seq, m?.body, m?.attachments?.length, item.delivery, e?.error?.message, c?.visitor?.name]);
+    if (li.dataset.sig === sig) return;
+    li.dataset.sig = sig;
+    const kind = m ? (m.author?.kind ?? "system") : "agent";
+    li.className = `msg msg-${kind}${item.delivery === "failed" ? " msg-failed" : ""}`;
+    const body = m ? m.body : e.body;
+    const attachments = m ? (m.attachments ?? []) : (e.attachmentInfo ?? []);
+    if (kind === "system") {
+      replaceChildren(li, h("p", { class: "msg-system-text" }, body, " ", m ? h("time", { datetime: new Date(m.at).toISOString(), text: formatTime(m.at) }) : null));
+      return;
+    }
+    const author = kind === "agent" ? (m?.author?.name && m.author.name !== this.app.agent.name ? m.author.name : "You") : visitorName(c?.visitor, c?.id);
+    const at = m?.at ?? e?.createdAt;
+    replaceChildren(
+      li,
+      h(
+        "div",
+        { class: "msg-meta" },
+        h("span", { class: "msg-author", text: author }),
+        at ? h("time", { datetime: new Date(at).toISOString(), text: formatTime(at) }) : null,
+      ),
+      body ? h("p", { class: "msg-body", text: body }) : null,
+      attachments.length ? h("ul", { class: "msg-files", "aria-label": "Attachments" }, attachments.map(fileItem)) : null,
+      kind === "agent" ? this.deliveryLine(item) : null,
+    );
+  }
+
+  deliveryLine(item) {
+    const state = item.delivery;
+    if (state === "failed") {
+      const clientId = item.entry.clientId;
+      return h(
+        "div",
+        { class: "msg-status msg-status-failed", role: "alert" },
+        h("span", { text: `Not sent: ${item.entry.error?.message ?? "the server refused it."}` }),
+        " ",
+        h("button", { type: "button", class: "link-button", on: { click: () => this.app.retry(clientId) } }, "Retry"),
+        " ",
+        h("button", { type: "button", class: "link-button", on: { click: () => this.app.edit(clientId) } }, "Edit"),
+      );
+    }
+    const label = { sending: this.app.online ? "Sending…" : "Waiting for the connection…", sent: "Sent", read: "Read" }[state];
+    return h("div", { class: `msg-status msg-status-${state}`, "data-state": state }, label);
+  }
+
+  renderTyping(c) {
+    const typing = c && this.app.model.isVisitorTyping(c.id);
+    $("typing").textContent = typing ? `${visitorName(c.visitor, c.id)} is typing…` : "";
+  }
+
+  renderDetails(c) {
+    const fields = c?.fields ?? [];
+    show($("fields-empty"), Boolean(c?.loaded) && fields.length === 0);
+    reconcile($("fields"), fields, {
+      key: (f) => f.id,
+      create: (f) => h("div", { class: "field" }, h("dt", { class: "field-label" }), h("dd", { class: "field-value" }, h("span", { class: "value" }), copyButton(() => f.value, f.label))),
+      update: (el, f) => {
+        el.querySelector(".field-label").textContent = f.label;
+        el.querySelector(".value").textContent = f.value;
+        el.dataset.field = f.id;
+      },
+    });
+
+    const v = c?.visitor;
+    const rows = [];
+    if (v) {
+      rows.push(["Name", v.name ?? "Not given"]);
+      rows.push(["Status", v.identified ? `Verified by the host${v.userId ? ` (user ${v.userId})` : ""}` : "Anonymous: not signed in to the host"]);
+      if (v.email) rows.push(["E-mail", v.email, true]);
+      if (v.locale) rows.push(["Language", localeName(v.locale)]);
+    }
+    if (c?.summary) {
+      rows.push(["Topic", topicName(c.summary.topic)]);
+      rows.push(["Started", formatTime(c.summary.createdAt)]);
+    }
+    const sig = JSON.stringify(rows);
+    if ($("visitor").dataset.of !== sig) {
+      $("visitor").dataset.of = sig;
+      replaceChildren(
+      $("visitor"),
+      rows.map(([label, value, copyable]) =>
+        h("div", { class: "visitor-row" }, h("dt", { text: label }), h("dd", {}, h("span", { class: "value", text: value }), copyable ? copyButton(() => value, label) : null)),
+      ),
+    );
+    }
+    $("visitor").classList.toggle("identified", Boolean(v?.identified));
+
+    const transcript = c?.transcript ?? [];
+    show($("transcript-empty"), Boolean(c?.loaded) && transcript.length === 0);
+    if ($("transcript").dataset.of !== `${c?.id}:${transcript.length}`) {
+      $("transcript").dataset.of = `${c?.id}:${transcript.length}`;
+      replaceChildren(
+        $("transcript"),
+        transcript.map((line) =>
+          h("li", { class: `line line-${line.from === "user" ? "user" : "bot"}` }, h("span", { class: "line-who", text: line.from === "user" ? "Visitor" : "Bot" }), h("span", { class: "line-text", text: line.text })),
+        ),
+      );
+    }
+  }
+
+  tick() {
+    const c = this.id ? this.app.model.conversations.get(this.id) : null;
+    if (c?.status === "queued") this.renderHeader(c);
+    if (c) this.renderTyping(c);
+  }
+
+  // --- composing -----------------------------------------------------------
+
+  clearComposerError() {
+    show($("composer-error"), false);
+  }
+
+  composerError(text) {
+    $("composer-error").textContent = text;
+    show($("composer-error"), true);
+  }
+
+  submit() {
+    const id = this.id;
+    if (!id || !this.canReply()) return;
+    const input = $("composer-input");
+    const body = input.value.replace(/^\s+$/, "");
+    const d = this.draft(id);
+    if (d.files.some((f) => f.state === "uploading")) {
+      return this.composerError("Wait for the files to finish uploading, then send.");
+    }
+    if (d.files.some((f) => f.state === "failed")) {
+      return this.composerError("Remove the files that could not be uploaded, then send.");
+    }
+    const attachments = d.files.map((f) => f.attachment);
+    if (!body.trim() && attachments.length === 0) return;
+    const length = [...body].length;
+    if (length > LIMITS.maxMessageChars) {
+      return this.composerError(`A message can have at most ${LIMITS.maxMessageChars} characters; this one has ${length}. Split it in two.`);
+    }
+    this.app.send(id, body.trim() ? body : "", attachments);
+    for (const f of d.files) if (f.previewUrl) URL.revokeObjectURL(f.previewUrl);
+    d.files = [];
+    d.text = "";
+    input.value = "";
+    this.typingSignal?.stop();
+    this.clearComposerError();
+    this.renderPending();
+    this.stickToBottom = true;
+    this.render();
+  }
+
+  addFiles(files) {
+    const id = this.id;
+    if (!id || !this.canReply()) return;
+    const problems = [];
+    for (const file of files) {
+      const problem = checkFile(file);
+      if (problem) {
+        problems.push(problem);
+        continue;
+      }
+      const type = fileType(file);
+      const upload = {
+        localId: nextLocalId++,
+        name: file.name || "pasted-image",
+        size: file.size,
+        type,
+        previewUrl: type.startsWith("image/") ? URL.createObjectURL(file) : null,
+        state: "uploading",
+        progress: 0,
+        attachment: null,
+        error: null,
+      };
+      const { promise, abort } = this.app.api.upload(file, type, (fraction) => {
+        upload.progress = fraction;
+        this.updateProgress(upload);
+      });
+      upload.abort = abort;
+      promise.then(
+        (attachment) => {
+          upload.state = "done";
+          upload.progress = 1;
+          upload.attachment = attachment;
+          this.renderPending();
+        },
+        (err) => {
+          if (err.code === "aborted") return;
+          upload.state = "failed";
+          upload.error = err.status === 401 ? "You are signed out." : err.message;
+          this.renderPending();
+        },
+      );
+      this.draft(id).files.push(upload);
+    }
+    if (problems.length) this.composerError(problems.join(" "));
+    else this.clearComposerError();
+    this.renderPending();
+  }
+
+  dropUpload(upload) {
+    if (upload.state === "uploading") upload.abort?.();
+    if (upload.previewUrl) URL.revokeObjectURL(upload.previewUrl);
+  }
+
+  removeUpload(upload) {
+    const d = this.draft();
+    d.files = d.files.filter((f) => f !== upload);
+    this.dropUpload(upload);
+    this.renderPending();
+    $("composer-input").focus();
+  }
+
+  renderPending() {
+    const files = this.id ? this.draft().files : [];
+    reconcile($("pending"), files, {
+      key: (f) => String(f.localId),
+      create: (f) =>
+        h(
+          "li",
+          { class: "upload" },
+          h("span", { class: "upload-thumb-slot" }),
+          h("span", { class: "upload-info" }, h("span", { class: "upload-name", text: f.name }), h("span", { class: "upload-state" })),
+          h("progress", { class: "upload-progress", max: "1", "aria-label": `Uploading ${f.name}` }),
+          h("button", { type: "button", class: "link-button upload-remove", "aria-label": `Remove ${f.name}`, on: { click: () => this.removeUpload(f) } }, "Remove"),
+        ),
+      update: (el, f) => {
+        el.dataset.state = f.state;
+        // The local preview until the server has read the bytes; a refused
+        // "image" may not be one at all, so it gets the plain file icon.
+        const preview = f.state !== "failed" && f.previewUrl;
+        const slot = el.querySelector(".upload-thumb-slot");
+        if (slot.dataset.preview !== String(Boolean(preview))) {
+          slot.dataset.preview = String(Boolean(preview));
+          replaceChildren(slot, preview ? h("img", { class: "upload-thumb", src: preview, alt: "" }) : h("span", { class: "upload-icon", "aria-hidden": "true", text: extension(f.name) }));
+        }
+        const state = el.querySelector(".upload-state");
+        state.textContent = f.state === "failed" ? f.error : f.state === "done" ? `${formatBytes(f.size)} · ready` : `${formatBytes(f.size)} · uploading…`;
+        state.classList.toggle("error-text", f.state === "failed");
+        const bar = el.querySelector("progress");
+        bar.value = f.progress;
+        show(bar, f.state === "uploading");
+      },
+    });
+  }
+
+  updateProgress(upload) {
+    const el = $("pending").querySelector(`[data-key="${upload.localId}"] progress`);
+    if (el) el.value = upload.progress;
+  }
+
+  // --- transfer ------------------------------------------------------------
+
+  async openTransfer() {
+    const dialog = $("transfer-dialog");
+    show($("transfer-error"), false);
+    const agentSelect = $("transfer-agent");
+    replaceChildren(agentSelect, h("option", { value: "", text: "Loading agents…" }));
+    dialog.showModal();
+    let agents = [];
+    try {
+      agents = await this.app.api.agents();
+    } catch (err) {
+      this.transferError(`The list of agents could not be loaded: ${err.message}`);
+    }
+    const others = agents.filter((a) => a.id !== this.app.agent.id);
+    others.sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
+    replaceChildren(
+      agentSelect,
+      others.length
+        ? others.map((a) => h("option", { value: a.id, text: `${a.name} (${a.online ? "online" : "offline"})${a.topics?.length ? ` · ${a.topics.map(topicName).join(", ")}` : ""}` }))
+        : h("option", { value: "", text: "No other agents" }),
+    );
+    const topics = new Set();
+    for (const a of agents) for (const t of a.topics ?? []) topics.add(t);
+    for (const s of this.app.model.queue) if (s.topic) topics.add(s.topic);
+    const current = this.app.model.conversations.get(this.id)?.summary?.topic;
+    if (current) topics.add(current);
+    replaceChildren(
+      $("transfer-topic"),
+      [...topics].sort().map((t) => h("option", { value: t, text: `${topicName(t)}${t === current ? " (current)" : ""}` })),
+    );
+    this.syncTransferTarget();
+  }
+
+  syncTransferTarget() {
+    const toTopic = document.querySelector('#transfer-form input[name="target"]:checked')?.value === "topic";
+    show($("transfer-agent"), !toTopic);
+    show(document.querySelector('label[for="transfer-agent"]'), !toTopic);
+    show($("transfer-topic"), toTopic);
+    show(document.querySelector('label[for="transfer-topic"]'), toTopic);
+  }
+
+  transferError(text) {
+    $("transfer-error").textContent = text;
+    show($("transfer-error"), true);
+  }
+
+  submitTransfer() {
+    const toTopic = document.querySelector('#transfer-form input[name="target"]:checked')?.value === "topic";
+    const value = toTopic ? $("transfer-topic").value : $("transfer-agent").value;
+    if (!value) return this.transferError(toTopic ? "Choose a topic queue." : "Choose an agent.");
+    const label = toTopic ? $("transfer-topic").selectedOptions[0]?.textContent : $("transfer-agent").selectedOptions[0]?.textContent;
+    const error = this.app.transfer(this.id, toTopic ? { toTopic: value } : { toAgent: value });
+    if (error) return this.transferError(error);
+    $("transfer-dialog").close();
+    this.app.toast(`Transferring to ${label}…`);
+  }
+}
+
+function fileItem(a) {
+  const url = safeUrl(a.url, { sameOrigin: true });
+  const label = `${a.name} (${formatBytes(a.size)})`;
+  if (url && a.contentType?.startsWith("image/")) {
+    return h(
+      "li",
+      { class: "file file-image" },
+      h("a", { href: url, target: "_blank", rel: "noopener noreferrer", title: label }, h("img", { src: url, alt: a.name, loading: "lazy", class: "file-preview", on: { load: keepLatestInView } })),
+    );
+  }
+  const parts = [h("span", { class: "file-ext", "aria-hidden": "true", text: extension(a.name) }), h("span", { class: "file-name", text: a.name }), h("span", { class: "file-size", text: formatBytes(a.size) })];
+  return h("li", { class: "file" }, url ? h("a", { class: "file-chip", href: url, target: "_blank", rel: "noopener noreferrer" }, parts) : h("span", { class: "file-chip" }, parts));
+}
+
+/** "report.pdf" → "PDF", for file badges. */
+function extension(name) {
+  const ext = /\.([a-z0-9]{1,4})$/i.exec(name ?? "")?.[1];
+  return ext ? ext.toUpperCase() : "FILE";
+}
+
+/** An image in the newest message grew the thread: keep the newest in view. */
+function keepLatestInView(e) {
+  const thread = e.target.closest(".thread");
+  if (thread?.lastElementChild?.contains(e.target)) thread.scrollTop = thread.scrollHeight;
+}
+
+function copyButton(value, label) {
+  // The visible word, then what is copied for screen readers ("Copy TxID").
+  const word = h("span", { text: "Copy" });
+  const button = h("button", { type: "button", class: "copy" }, word, h("span", { class: "visually-hidden", text: ` ${label}` }));
+  button.addEventListener("click", async () => {
+    const ok = await copyText(value());
+    word.textContent = ok ? "Copied" : "Copy failed";
+    button.classList.toggle("copied", ok);
+    setTimeout(() => {
+      word.textContent = "Copy";
+      button.classList.remove("copied");
+    }, 1500);
+  });
+  return button;
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Without clipboard permission: the selection-based copy still works.
+    const area = h("textarea", { class: "visually-hidden", readonly: true, "aria-hidden": "true" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok;
+  }
+}

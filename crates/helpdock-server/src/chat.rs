@@ -1,0 +1,603 @@
+//! What visitors and agents do to conversations, whichever way they ask
+//! (HTTP or the socket): each operation checks who may do it, stores the
+//! change, and only then tells every socket concerned through the hub.
+
+use std::collections::HashMap;
+
+use helpdock_core::protocol::{
+    AgentInfo, Attachment, AuthorKind, ConversationStatus, ConversationSummary, QueueInfo, Rating, ServerFrame,
+    StartConversation,
+};
+
+use crate::db::{AgentRow, ConversationRow, MessageRow, NewConversation, NewMessage, Stored, VisitorRow};
+use crate::http::{AppError, AppState};
+use crate::hub::Channel;
+use crate::token::{now_ms, random_id};
+
+/// Who is acting.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    /// A visitor (widget).
+    Visitor(&'a VisitorRow),
+    /// An agent (console).
+    Agent(&'a AgentRow),
+}
+
+impl Actor<'_> {
+    fn kind(&self) -> AuthorKind {
+        match self {
+            Actor::Visitor(_) => AuthorKind::Visitor,
+            Actor::Agent(_) => AuthorKind::Agent,
+        }
+    }
+}
+
+/// Most attachments one message may carry.
+const MAX_ATTACHMENTS: usize = 10;
+/// Longest `clientId`, topic or other identifier a client may send.
+pub const MAX_ID_CHARS: usize = 128;
+
+/// The conversation if this actor may see it; otherwise `not_found`, the
+/// same answer as for an id that does not exist.
+pub async fn visible(state: &AppState, actor: Actor<'_>, id: &str) -> Result<ConversationRow, AppError> {
+    let not_found = || AppError::not_found("conversation");
+    if id.len() > MAX_ID_CHARS {
+        return Err(not_found());
+    }
+    let conversation = state.db.conversation(id).await?.ok_or_else(not_found)?;
+    let allowed = match actor {
+        Actor::Visitor(visitor) => conversation.visitor_id == visitor.id,
+        Actor::Agent(agent) => may_see(agent, &conversation),
+    };
+    if allowed {
+        Ok(conversation)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// An agent sees the conversations assigned to them and what waits in the
+/// queues they serve; an admin sees everything.
+pub fn may_see(agent: &AgentRow, c: &ConversationRow) -> bool {
+    agent.role == helpdock_core::protocol::AgentRole::Admin
+        || c.agent_id.as_deref() == Some(agent.id.as_str())
+        || (c.status == ConversationStatus::Queued && agent.serves(c.topic.as_deref(), &c.queue))
+}
+
+/// Places in the queues: conversation id → place.
+pub async fn queue_places(state: &AppState) -> Result<HashMap<String, QueueInfo>, AppError> {
+    let queued = state.db.queued().await?;
+    Ok(places(state, &queued))
+}
+
+fn places(state: &AppState, queued: &[ConversationRow]) -> HashMap<String, QueueInfo> {
+    let mut counters: HashMap<&str, u32> = HashMap::new();
+    let per = state.config.queue.secs_per_position;
+    queued
+        .iter()
+        .map(|c| {
+            let position = counters.entry(c.queue.as_str()).or_default();
+            *position += 1;
+            (c.id.clone(), QueueInfo { position: *position, estimated_wait_secs: position.saturating_mul(per) })
+        })
+        .collect()
+}
+
+/// Summaries of conversations, with their agents and queue places.
+pub async fn summaries(state: &AppState, rows: &[ConversationRow]) -> Result<Vec<ConversationSummary>, AppError> {
+    let places = if rows.iter().any(|c| c.status == ConversationStatus::Queued) {
+        queue_places(state).await?
+    } else {
+        HashMap::new()
+    };
+    let agents: HashMap<String, AgentInfo> = if rows.iter().any(|c| c.agent_id.is_some()) {
+        state.db.agents().await?.into_iter().map(|a| (a.id.clone(), agent_info(&a))).collect()
+    } else {
+        HashMap::new()
+    };
+    Ok(rows.iter().map(|c| summary_with(c, &places, &agents)).collect())
+}
+
+/// One summary.
+pub async fn summary(state: &AppState, row: &ConversationRow) -> Result<ConversationSummary, AppError> {
+    Ok(summaries(state, std::slice::from_ref(row)).await?.remove(0))
+}
+
+fn summary_with(
+    c: &ConversationRow,
+    places: &HashMap<String, QueueInfo>,
+    agents: &HashMap<String, AgentInfo>,
+) -> ConversationSummary {
+    ConversationSummary {
+        id: c.id.clone(),
+        topic: c.topic.clone(),
+        status: c.status,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+        last_seq: u64::try_from(c.last_seq).unwrap_or(0),
+        agent: c.agent_id.as_ref().and_then(|id| agents.get(id)).cloned(),
+        queue: if c.status == ConversationStatus::Queued { places.get(&c.id).cloned() } else { None },
+        rating: c.rating.clone(),
+    }
+}
+
+/// An agent as visitors see them.
+pub fn agent_info(agent: &AgentRow) -> AgentInfo {
+    AgentInfo { id: agent.id.clone(), name: agent.name.clone(), avatar: None }
+}
+
+/// Starts a conversation (or returns the one this `clientId` started).
+pub async fn start(
+    state: &AppState,
+    visitor: &VisitorRow,
+    request: StartConversation,
+) -> Result<ConversationSummary, AppError> {
+    let max = state.config.limits.max_message_chars as usize;
+    if request.client_id.trim().is_empty() || request.client_id.chars().count() > MAX_ID_CHARS {
+        return Err(AppError::invalid("clientId", format!("clientId must have 1 to {MAX_ID_CHARS} characters.")));
+    }
+    if request.topic.as_ref().is_some_and(|t| t.chars().count() > MAX_ID_CHARS) {
+        return Err(AppError::invalid("topic", format!("topic can have at most {MAX_ID_CHARS} characters.")));
+    }
+    if request.transcript.len() > 500 {
+        return Err(AppError::too_large("transcript", "A transcript can have at most 500 lines."));
+    }
+    if let Some(i) = request.transcript.iter().position(|l| l.text.chars().count() > max) {
+        return Err(AppError::too_large(
+            "transcript",
+            format!("Transcript line {} has more than {max} characters.", i + 1),
+        ));
+    }
+    if request.fields.len() > 100 {
+        return Err(AppError::too_large("fields", "A conversation can carry at most 100 fields."));
+    }
+    if let Some(f) = request.fields.iter().find(|f| f.value.chars().count() > max || f.label.chars().count() > max) {
+        return Err(AppError::too_large("fields", format!("Field {:?} is longer than {max} characters.", f.id)));
+    }
+    let at = now_ms();
+    let queue = state.config.queue.route(request.topic.as_deref()).to_string();
+    let new = NewConversation {
+        id: random_id("c_"),
+        visitor_id: visitor.id.clone(),
+        client_id: request.client_id,
+        topic: request.topic,
+        queue,
+        locale: request.locale.or_else(|| visitor.locale.clone()),
+        reason: request.reason,
+        transcript: request.transcript,
+        fields: request.fields,
+        at,
+    };
+    let (row, created) = state.db.start_conversation(&new).await?;
+    if created {
+        if let Some(hours) = &state.config.business_hours {
+            if !hours.is_open(at) {
+                let body = "Our team is away right now. Your conversation is in the queue, and an agent will \
+                            answer when we are back; you can close this window, we will keep it.";
+                system_message(state, &row, body).await?;
+            }
+        }
+        notify_queue(state).await?;
+    }
+    let row = state.db.conversation(&row.id).await?.unwrap_or(row);
+    summary(state, &row).await
+}
+
+/// Stores a message and sends it to both sides; answers `(seq, at)` for
+/// the `ack`. A `clientId` sent before is answered with its stored seq and
+/// stored nothing twice.
+pub async fn send(
+    state: &AppState,
+    actor: Actor<'_>,
+    conversation: &str,
+    client_id: &str,
+    body: &str,
+    attachment_ids: &[String],
+) -> Result<(u64, i64), AppError> {
+    let conversation = visible(state, actor, conversation).await?;
+    if client_id.trim().is_empty() || client_id.chars().count() > MAX_ID_CHARS {
+        return Err(AppError::invalid("clientId", format!("clientId must have 1 to {MAX_ID_CHARS} characters.")));
+    }
+    // A resend is answered from what is stored, before any new check: it
+    // was accepted once.
+    if let Some(existing) = state.db.message_by_client(&conversation.id, client_id).await? {
+        return own_duplicate(actor, existing);
+    }
+    let max = state.config.limits.max_message_chars;
+    let chars = body.chars().count();
+    if chars > max as usize {
+        return Err(AppError::too_large(
+            "body",
+            format!("A message can have at most {max} characters; this one has {chars}."),
+        ));
+    }
+    if body.trim().is_empty() && attachment_ids.is_empty() {
+        return Err(AppError::invalid("body", "The message is empty."));
+    }
+    if attachment_ids.len() > MAX_ATTACHMENTS {
+        return Err(AppError::too_large(
+            "attachments",
+            format!("A message can carry at most {MAX_ATTACHMENTS} attachments."),
+        ));
+    }
+    if let Actor::Agent(agent) = actor {
+        if conversation.agent_id.as_deref() != Some(agent.id.as_str())
+            && conversation.status != ConversationStatus::Closed
+        {
+            let message = if conversation.status == ConversationStatus::Queued {
+                "Accept this conversation before replying."
+            } else {
+                "Another agent is handling this conversation."
+            };
+            return Err(AppError::forbidden(message));
+        }
+    }
+    if conversation.status == ConversationStatus::Closed {
+        return Err(AppError::closed());
+    }
+    if let Actor::Visitor(visitor) = actor {
+        state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
+    }
+    let (owner_kind, owner_id) = match actor {
+        Actor::Visitor(v) => ("visitor", v.id.as_str()),
+        Actor::Agent(a) => ("agent", a.id.as_str()),
+    };
+    let mut attachments: Vec<Attachment> = Vec::with_capacity(attachment_ids.len());
+    for id in attachment_ids {
+        // Only the uploader may attach a file: someone else's id is as
+        // unknown as a made-up one.
+        let found =
+            if id.len() <= MAX_ID_CHARS { state.db.owned_attachment(id, owner_kind, owner_id).await? } else { None };
+        let Some(found) = found else {
+            return Err(AppError::Client(helpdock_core::protocol::ErrorInfo {
+                field: Some("attachments".into()),
+                ..helpdock_core::protocol::ErrorInfo::new(
+                    helpdock_core::protocol::ErrorCode::NotFound,
+                    "An attachment of this message was not found; upload it again.",
+                )
+            }));
+        };
+        attachments.push(found);
+    }
+    let new = NewMessage {
+        conversation: &conversation.id,
+        client_id: Some(client_id),
+        author: actor.kind(),
+        agent_id: match actor {
+            Actor::Agent(a) => Some(a.id.as_str()),
+            Actor::Visitor(_) => None,
+        },
+        body,
+        attachments: &attachments,
+        at: now_ms(),
+    };
+    match state.db.store_message(&new).await? {
+        Stored::New(row) => {
+            let ack = (row.message.seq, row.message.at);
+            publish_message(state, &conversation, &row);
+            Ok(ack)
+        }
+        Stored::Duplicate(row) => own_duplicate(actor, row),
+        Stored::Closed => Err(AppError::closed()),
+    }
+}
+
+fn own_duplicate(actor: Actor<'_>, existing: MessageRow) -> Result<(u64, i64), AppError> {
+    let same_author = match actor {
+        Actor::Visitor(_) => existing.message.author.kind == AuthorKind::Visitor,
+        Actor::Agent(a) => existing.agent_id.as_deref() == Some(a.id.as_str()),
+    };
+    if same_author {
+        Ok((existing.message.seq, existing.message.at))
+    } else {
+        Err(AppError::invalid("clientId", "This clientId is already used by another message; generate a new one."))
+    }
+}
+
+/// Sends a stored message to every socket of the visitor and of the agent.
+fn publish_message(state: &AppState, conversation: &ConversationRow, row: &MessageRow) {
+    let frame = ServerFrame::Message { message: row.message.clone() };
+    state.hub.publish(&Channel::Visitor(conversation.visitor_id.clone()), &frame);
+    if let Some(agent) = &conversation.agent_id {
+        state.hub.publish(&Channel::Agent(agent.clone()), &frame);
+    }
+}
+
+/// Stores and sends a system line (joins, transfers, closing).
+async fn system_message(state: &AppState, conversation: &ConversationRow, body: &str) -> Result<(), AppError> {
+    let new = NewMessage {
+        conversation: &conversation.id,
+        client_id: None,
+        author: AuthorKind::System,
+        agent_id: None,
+        body,
+        attachments: &[],
+        at: now_ms(),
+    };
+    if let Stored::New(row) = state.db.store_message(&new).await? {
+        publish_message(state, conversation, &row);
+    }
+    Ok(())
+}
+
+/// Tells the other side that this one is typing.
+pub async fn typing(state: &AppState, actor: Actor<'_>, conversation: &str, typing: bool) -> Result<(), AppError> {
+    let conversation = visible(state, actor, conversation).await?;
+    let frame = ServerFrame::Typing { conversation: conversation.id.clone(), author: actor.kind(), typing };
+    match actor {
+        Actor::Visitor(_) => {
+            if let Some(agent) = &conversation.agent_id {
+                state.hub.publish(&Channel::Agent(agent.clone()), &frame);
+            }
+        }
+        Actor::Agent(agent) => {
+            if conversation.agent_id.as_deref() == Some(agent.id.as_str()) {
+                state.hub.publish(&Channel::Visitor(conversation.visitor_id.clone()), &frame);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Records a read receipt and tells the other side.
+pub async fn read(state: &AppState, actor: Actor<'_>, conversation: &str, seq: u64) -> Result<(), AppError> {
+    let conversation = visible(state, actor, conversation).await?;
+    let seq = i64::try_from(seq).unwrap_or(i64::MAX).min(conversation.last_seq);
+    if seq <= 0 {
+        return Ok(());
+    }
+    let by_agent = matches!(actor, Actor::Agent(_));
+    if by_agent && !matches!(actor, Actor::Agent(a) if conversation.agent_id.as_deref() == Some(a.id.as_str())) {
+        // An admin looking in does not mark the visitor's messages read.
+        return Ok(());
+    }
+    state.db.mark_read(&conversation.id, by_agent, seq).await?;
+    let frame = ServerFrame::Read { conversation: conversation.id.clone(), seq: seq as u64, by: actor.kind() };
+    if by_agent {
+        state.hub.publish(&Channel::Visitor(conversation.visitor_id.clone()), &frame);
+    } else if let Some(agent) = &conversation.agent_id {
+        state.hub.publish(&Channel::Agent(agent.clone()), &frame);
+    }
+    Ok(())
+}
+
+/// Ends a conversation.
+pub async fn close(state: &AppState, actor: Actor<'_>, conversation: &str) -> Result<(), AppError> {
+    let conversation = visible(state, actor, conversation).await?;
+    if let Actor::Agent(agent) = actor {
+        if agent.role != helpdock_core::protocol::AgentRole::Admin
+            && conversation.agent_id.as_deref() != Some(agent.id.as_str())
+        {
+            return Err(AppError::forbidden("Accept this conversation before closing it."));
+        }
+    }
+    if conversation.status == ConversationStatus::Closed {
+        return Err(AppError::closed());
+    }
+    let line = match actor {
+        Actor::Visitor(_) => "The visitor ended the conversation.".to_string(),
+        Actor::Agent(agent) => format!("{} ended the conversation.", agent.name),
+    };
+    system_message(state, &conversation, &line).await?;
+    let at = now_ms();
+    if !state.db.close_conversation(&conversation.id, at).await? {
+        return Err(AppError::closed());
+    }
+    let frame = ServerFrame::Closed { conversation: conversation.id.clone(), by: actor.kind(), at };
+    state.hub.publish(&Channel::Visitor(conversation.visitor_id.clone()), &frame);
+    if let Some(agent) = &conversation.agent_id {
+        state.hub.publish(&Channel::Agent(agent.clone()), &frame);
+    }
+    if conversation.status == ConversationStatus::Queued {
+        notify_queue(state).await?;
+    }
+    Ok(())
+}
+
+/// An agent takes a queued conversation.
+pub async fn accept(state: &AppState, agent: &AgentRow, conversation: &str) -> Result<(), AppError> {
+    // An agent who serves the queue learns that a colleague was quicker
+    // (`conflict`); anyone else finds nothing, as for any invisible id.
+    let not_found = || AppError::not_found("conversation");
+    let found = if conversation.len() <= MAX_ID_CHARS { state.db.conversation(conversation).await? } else { None };
+    let conversation = found.ok_or_else(not_found)?;
+    if !may_see(agent, &conversation) && !agent.serves(conversation.topic.as_deref(), &conversation.queue) {
+        return Err(not_found());
+    }
+    match conversation.status {
+        ConversationStatus::Closed => return Err(AppError::closed()),
+        ConversationStatus::Active if conversation.agent_id.as_deref() == Some(agent.id.as_str()) => return Ok(()),
+        ConversationStatus::Active => return Err(AppError::conflict("Another agent took this conversation first.")),
+        ConversationStatus::Queued => {}
+    }
+    if !agent.serves(conversation.topic.as_deref(), &conversation.queue) {
+        return Err(AppError::forbidden("This conversation waits in a queue you do not serve."));
+    }
+    if !state.db.accept_conversation(&conversation.id, &agent.id, now_ms()).await? {
+        let now = state.db.conversation(&conversation.id).await?;
+        return Err(match now.map(|c| c.status) {
+            Some(ConversationStatus::Closed) => AppError::closed(),
+            _ => AppError::conflict("Another agent took this conversation first."),
+        });
+    }
+    joined(state, &conversation.id, agent, &format!("{} joined the conversation.", agent.name)).await?;
+    notify_queue(state).await
+}
+
+/// After an assignment: the system line, `agent_joined` to the visitor and
+/// `assigned` to the agent.
+async fn joined(state: &AppState, id: &str, agent: &AgentRow, line: &str) -> Result<(), AppError> {
+    let row = state.db.conversation(id).await?.ok_or_else(|| AppError::not_found("conversation"))?;
+    let visitor = Channel::Visitor(row.visitor_id.clone());
+    state.hub.publish(&visitor, &ServerFrame::AgentJoined { conversation: row.id.clone(), agent: agent_info(agent) });
+    system_message(state, &row, line).await?;
+    let row = state.db.conversation(id).await?.unwrap_or(row);
+    let summary = summary(state, &row).await?;
+    state.hub.publish(&Channel::Agent(agent.id.clone()), &ServerFrame::Assigned { conversation: summary });
+    Ok(())
+}
+
+/// An agent hands a conversation to another agent, or back to a topic's
+/// queue.
+pub async fn transfer(
+    state: &AppState,
+    agent: &AgentRow,
+    conversation: &str,
+    to_agent: Option<&str>,
+    to_topic: Option<&str>,
+) -> Result<(), AppError> {
+    let conversation = visible(state, Actor::Agent(agent), conversation).await?;
+    let admin = agent.role == helpdock_core::protocol::AgentRole::Admin;
+    if conversation.status == ConversationStatus::Closed {
+        return Err(AppError::closed());
+    }
+    if !admin && conversation.agent_id.as_deref() != Some(agent.id.as_str()) {
+        return Err(AppError::forbidden("Accept this conversation before transferring it."));
+    }
+    let at = now_ms();
+    let previous = conversation.agent_id.clone();
+    match (to_agent, to_topic) {
+        (Some(to), None) => {
+            let target = match state.db.agent(to).await? {
+                Some(target) if to.len() <= MAX_ID_CHARS => target,
+                _ => return Err(AppError::not_found("agent")),
+            };
+            if !state.db.assign_conversation(&conversation.id, &target.id, at).await? {
+                return Err(AppError::closed());
+            }
+            let frame = ServerFrame::Transferred { conversation: conversation.id.clone(), topic: None };
+            state.hub.publish(&Channel::Visitor(conversation.visitor_id.clone()), &frame);
+            if let Some(previous) = previous.as_ref().filter(|p| **p != target.id) {
+                state.hub.publish(&Channel::Agent(previous.clone()), &frame);
+            }
+            let line = format!("{} transferred the conversation to {}.", agent.name, target.name);
+            joined(state, &conversation.id, &target, &line).await?;
+            if conversation.status == ConversationStatus::Queued {
+                notify_queue(state).await?;
+            }
+            Ok(())
+        }
+        (None, Some(topic)) => {
+            if topic.trim().is_empty() || topic.chars().count() > MAX_ID_CHARS {
+                return Err(AppError::invalid("toTopic", format!("toTopic must have 1 to {MAX_ID_CHARS} characters.")));
+            }
+            let queue = state.config.queue.route(Some(topic)).to_string();
+            let line = format!("{} moved the conversation to the {queue} queue.", agent.name);
+            system_message(state, &conversation, &line).await?;
+            if !state.db.requeue_conversation(&conversation.id, Some(topic), &queue, at).await? {
+                return Err(AppError::closed());
+            }
+            let frame = ServerFrame::Transferred { conversation: conversation.id.clone(), topic: Some(topic.into()) };
+            state.hub.publish(&Channel::Visitor(conversation.visitor_id.clone()), &frame);
+            if let Some(previous) = &previous {
+                state.hub.publish(&Channel::Agent(previous.clone()), &frame);
+            }
+            notify_queue(state).await
+        }
+        _ => Err(AppError::invalid("toAgent", "Give either toAgent or toTopic.")),
+    }
+}
+
+/// Rates a closed conversation.
+pub async fn rate(
+    state: &AppState,
+    visitor: &VisitorRow,
+    conversation: &str,
+    rating: Rating,
+) -> Result<ConversationSummary, AppError> {
+    let conversation = visible(state, Actor::Visitor(visitor), conversation).await?;
+    if !(1..=5).contains(&rating.score) {
+        return Err(AppError::invalid("score", format!("score must be 1 to 5, not {}.", rating.score)));
+    }
+    if rating.comment.as_ref().is_some_and(|c| c.chars().count() > state.config.limits.max_message_chars as usize) {
+        return Err(AppError::too_large(
+            "comment",
+            format!("A comment can have at most {} characters.", state.config.limits.max_message_chars),
+        ));
+    }
+    let rating = Rating { comment: rating.comment.filter(|c| !c.trim().is_empty()), ..rating };
+    if !state.db.rate_conversation(&conversation.id, &rating, now_ms()).await? {
+        return Err(AppError::conflict("A conversation can be rated once it has ended."));
+    }
+    let row = state.db.conversation(&conversation.id).await?.ok_or_else(|| AppError::not_found("conversation"))?;
+    summary(state, &row).await
+}
+
+/// The queue changed: every queued visitor gets their place, every online
+/// agent the list of what waits for them.
+pub async fn notify_queue(state: &AppState) -> Result<(), AppError> {
+    let queued = state.db.queued().await?;
+    let places = places(state, &queued);
+    for c in &queued {
+        if let Some(place) = places.get(&c.id) {
+            let frame = ServerFrame::Queue { conversation: c.id.clone(), queue: place.clone() };
+            state.hub.publish(&Channel::Visitor(c.visitor_id.clone()), &frame);
+        }
+    }
+    let online = state.hub.online_agents();
+    if online.is_empty() {
+        return Ok(());
+    }
+    for agent in state.db.agents().await?.into_iter().filter(|a| online.contains(&a.id)) {
+        let waiting = waiting_for(&agent, &queued, &places);
+        state.hub.publish(&Channel::Agent(agent.id.clone()), &ServerFrame::QueueChanged { waiting });
+    }
+    Ok(())
+}
+
+/// What waits for one agent, oldest first.
+pub async fn waiting(state: &AppState, agent: &AgentRow) -> Result<Vec<ConversationSummary>, AppError> {
+    let queued = state.db.queued().await?;
+    let places = places(state, &queued);
+    Ok(waiting_for(agent, &queued, &places))
+}
+
+fn waiting_for(
+    agent: &AgentRow,
+    queued: &[ConversationRow],
+    places: &HashMap<String, QueueInfo>,
+) -> Vec<ConversationSummary> {
+    queued
+        .iter()
+        .filter(|c| agent.serves(c.topic.as_deref(), &c.queue))
+        .map(|c| summary_with(c, places, &HashMap::new()))
+        .collect()
+}
+
+/// The live state a resuming client gets after its replay: the queue place,
+/// the agent, a read receipt, the closing.
+pub async fn live_state(
+    state: &AppState,
+    actor: Actor<'_>,
+    conversation: &ConversationRow,
+) -> Result<Vec<ServerFrame>, AppError> {
+    let id = conversation.id.clone();
+    let mut frames = Vec::new();
+    match conversation.status {
+        ConversationStatus::Queued => {
+            if let Some(place) = queue_places(state).await?.remove(&id) {
+                frames.push(ServerFrame::Queue { conversation: id.clone(), queue: place });
+            }
+        }
+        ConversationStatus::Active => {
+            if let (Actor::Visitor(_), Some(agent_id)) = (actor, &conversation.agent_id) {
+                if let Some(agent) = state.db.agent(agent_id).await? {
+                    frames.push(ServerFrame::AgentJoined { conversation: id.clone(), agent: agent_info(&agent) });
+                }
+            }
+        }
+        ConversationStatus::Closed => {}
+    }
+    let (other_read, by) = match actor {
+        Actor::Visitor(_) => (conversation.agent_read_seq, AuthorKind::Agent),
+        Actor::Agent(_) => (conversation.visitor_read_seq, AuthorKind::Visitor),
+    };
+    if other_read > 0 {
+        frames.push(ServerFrame::Read { conversation: id.clone(), seq: other_read as u64, by });
+    }
+    if conversation.status == ConversationStatus::Closed {
+        // Who closed it is not stored; the system line in the history says.
+        frames.push(ServerFrame::Closed { conversation: id, by: AuthorKind::System, at: conversation.updated_at });
+    }
+    Ok(frames)
+}

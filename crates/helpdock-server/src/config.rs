@@ -1,0 +1,548 @@
+//! The server's settings: defaults, then a TOML file, then `HELPDOCK_*`
+//! environment variables, then command-line flags (applied by `main.rs`).
+//!
+//! A mistake names where it is: `helpdock.toml:7: limits.max_message_chars:
+//! invalid type: string "many", expected u32`, or the environment variable
+//! that carried it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the server can be told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on (`127.0.0.1:8080`; port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// `sqlite://path` (or a plain file path) or `postgres://…`.
+    pub database: String,
+    /// The built widget folder served at `/`.
+    pub static_dir: PathBuf,
+    /// The secret shared with the host's server, keying `userHash`. Unset:
+    /// identified users are refused.
+    pub host_secret: Option<String>,
+    /// Origins (besides the server's own) whose pages may call the visitor
+    /// API from the browser (CORS), e.g. `https://www.example.com`.
+    pub allowed_origins: Vec<String>,
+    /// When agents are at work; outside these hours a new conversation is
+    /// told when people are back.
+    pub business_hours: Option<BusinessHours>,
+    /// Routing of topics to queues and the wait estimate.
+    pub queue: QueueConfig,
+    /// Sizes and rates.
+    pub limits: LimitsConfig,
+    /// Outgoing mail for "e-mail me the transcript"; unset: refused clearly.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// Topic → queue routing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueConfig {
+    /// The queue of topics not listed (and of conversations without one).
+    pub default: String,
+    /// Topic → queue name.
+    pub topics: BTreeMap<String, String>,
+    /// The wait estimate per place in the queue, in seconds.
+    pub secs_per_position: u32,
+}
+
+/// Limits, checked before anything is stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Longest message, in characters.
+    pub max_message_chars: u32,
+    /// Largest attachment, in bytes.
+    pub max_attachment_bytes: u64,
+    /// Messages and uploads per visitor per minute (burst of the same size).
+    pub messages_per_minute: u32,
+    /// HTTP requests and socket connections per client IP per minute.
+    pub requests_per_minute: u32,
+    /// A socket silent this long is closed (clients ping every 25 s).
+    pub idle_timeout_secs: u32,
+}
+
+/// An SMTP relay.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// Host name.
+    pub host: String,
+    /// Port (25, 465, 587, or a local sink's).
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// The From address, `Helpdock <support@example.com>`.
+    pub from: String,
+    /// User name for AUTH, if the relay wants one.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Password for AUTH.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// `none` (plain, for a relay on loopback), `starttls` or `tls`.
+    #[serde(default)]
+    pub tls: SmtpTls,
+}
+
+/// How to protect the SMTP connection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text (only sensible on loopback).
+    None,
+    /// STARTTLS on a plain port.
+    #[default]
+    Starttls,
+    /// TLS from the first byte.
+    Tls,
+}
+
+/// Opening hours in one UTC offset.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessHours {
+    /// `+08:00`.
+    pub utc_offset: UtcOffset,
+    /// Open days: `mon` … `sun`.
+    pub days: Vec<Weekday>,
+    /// Opening time, `09:00`.
+    pub open: ClockTime,
+    /// Closing time, `18:00` (after `open`).
+    pub close: ClockTime,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database: "helpdock.sqlite".into(),
+            static_dir: PathBuf::from("dist"),
+            host_secret: None,
+            allowed_origins: Vec::new(),
+            business_hours: None,
+            queue: QueueConfig::default(),
+            limits: LimitsConfig::default(),
+            smtp: None,
+        }
+    }
+}
+
+impl Default for QueueConfig {
+    fn default() -> QueueConfig {
+        QueueConfig { default: "general".into(), topics: BTreeMap::new(), secs_per_position: 60 }
+    }
+}
+
+impl Default for LimitsConfig {
+    fn default() -> LimitsConfig {
+        LimitsConfig {
+            max_message_chars: 4000,
+            max_attachment_bytes: 10 * 1024 * 1024,
+            messages_per_minute: 30,
+            requests_per_minute: 600,
+            idle_timeout_secs: 60,
+        }
+    }
+}
+
+impl QueueConfig {
+    /// The queue a topic is routed to.
+    pub fn route(&self, topic: Option<&str>) -> &str {
+        topic.and_then(|t| self.topics.get(t)).map_or(self.default.as_str(), String::as_str)
+    }
+}
+
+/// Every setting and the environment variable that overrides it (also the
+/// README's table).
+pub const ENV_KEYS: &[(&str, &str)] = &[
+    ("listen", "HELPDOCK_LISTEN"),
+    ("database", "HELPDOCK_DATABASE_URL"),
+    ("static_dir", "HELPDOCK_STATIC_DIR"),
+    ("host_secret", "HELPDOCK_HOST_SECRET"),
+    ("allowed_origins", "HELPDOCK_ALLOWED_ORIGINS"),
+    ("business_hours.utc_offset", "HELPDOCK_BUSINESS_HOURS_UTC_OFFSET"),
+    ("business_hours.days", "HELPDOCK_BUSINESS_HOURS_DAYS"),
+    ("business_hours.open", "HELPDOCK_BUSINESS_HOURS_OPEN"),
+    ("business_hours.close", "HELPDOCK_BUSINESS_HOURS_CLOSE"),
+    ("queue.default", "HELPDOCK_QUEUE_DEFAULT"),
+    ("queue.topics", "HELPDOCK_QUEUE_TOPICS"),
+    ("queue.secs_per_position", "HELPDOCK_QUEUE_SECS_PER_POSITION"),
+    ("limits.max_message_chars", "HELPDOCK_MAX_MESSAGE_CHARS"),
+    ("limits.max_attachment_bytes", "HELPDOCK_MAX_ATTACHMENT_BYTES"),
+    ("limits.messages_per_minute", "HELPDOCK_MESSAGES_PER_MINUTE"),
+    ("limits.requests_per_minute", "HELPDOCK_REQUESTS_PER_MINUTE"),
+    ("limits.idle_timeout_secs", "HELPDOCK_IDLE_TIMEOUT_SECS"),
+    ("smtp.host", "HELPDOCK_SMTP_HOST"),
+    ("smtp.port", "HELPDOCK_SMTP_PORT"),
+    ("smtp.from", "HELPDOCK_SMTP_FROM"),
+    ("smtp.username", "HELPDOCK_SMTP_USERNAME"),
+    ("smtp.password", "HELPDOCK_SMTP_PASSWORD"),
+    ("smtp.tls", "HELPDOCK_SMTP_TLS"),
+];
+
+/// A setting that could not be used, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file (or `environment`), line when known, and setting.
+    pub origin: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads a TOML file (when given) and applies the environment.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+                    origin: path.display().to_string(),
+                    message: format!("cannot read the configuration file: {e}"),
+                })?;
+                Config::from_toml(&text, &path.display().to_string())?
+            }
+            None => Config::default(),
+        };
+        config.with_env(env)
+    }
+
+    /// Reads TOML text; `name` is used in errors (`name:line: field: …`).
+    pub fn from_toml(text: &str, name: &str) -> Result<Config, ConfigError> {
+        let deserializer = toml::Deserializer::new(text);
+        let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let line = inner.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            let origin = match line {
+                Some(line) => format!("{name}:{line}"),
+                None => name.to_string(),
+            };
+            ConfigError { origin, message: field_message(&path, inner.message()) }
+        })?;
+        config.validate().map_err(|(field, message)| {
+            let line = line_of_key(text, &field);
+            ConfigError {
+                origin: line.map_or_else(|| name.to_string(), |l| format!("{name}:{l}")),
+                message: format!("{field}: {message}"),
+            }
+        })?;
+        Ok(config)
+    }
+
+    /// Applies `HELPDOCK_*` variables (see [`ENV_KEYS`]) on top. A value is
+    /// read as TOML when it parses as one (numbers, `["a", "b"]`, `{a =
+    /// "q"}`), otherwise as a string; lists also accept `a,b`.
+    pub fn with_env(self, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let mut tree = toml::Value::try_from(&self).expect("the configuration serialises");
+        let mut any = false;
+        for (key, var) in ENV_KEYS {
+            let Some(raw) = env(var) else { continue };
+            any = true;
+            let value = env_value(key, &raw);
+            let mut node = &mut tree;
+            let parts: Vec<&str> = key.split('.').collect();
+            for part in &parts[..parts.len() - 1] {
+                let table = node.as_table_mut().expect("configuration sections are tables");
+                node = table.entry(part.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            }
+            node.as_table_mut()
+                .expect("configuration sections are tables")
+                .insert(parts[parts.len() - 1].into(), value);
+        }
+        if !any {
+            return Ok(self);
+        }
+        let config: Config = serde_path_to_error::deserialize(tree).map_err(|e| {
+            let path = e.path().to_string();
+            let var = env_var_for(&path);
+            ConfigError {
+                origin: format!("environment variable {var}"),
+                message: field_message(&path, e.inner().message()),
+            }
+        })?;
+        config.validate().map_err(|(field, message)| ConfigError {
+            origin: format!("environment variable {}", env_var_for(&field)),
+            message: format!("{field}: {message}"),
+        })?;
+        Ok(config)
+    }
+
+    /// Checks what types cannot: (field, problem).
+    fn validate(&self) -> Result<(), (String, String)> {
+        if self.database.trim().is_empty() {
+            return Err(("database".into(), "must not be empty".into()));
+        }
+        if let Some(secret) = &self.host_secret {
+            if secret.len() < 8 {
+                return Err(("host_secret".into(), "must have at least 8 characters".into()));
+            }
+        }
+        for origin in &self.allowed_origins {
+            if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
+                return Err((
+                    "allowed_origins".into(),
+                    format!("{origin:?} is not an origin like \"https://www.example.com\""),
+                ));
+            }
+        }
+        if self.queue.default.trim().is_empty() {
+            return Err(("queue.default".into(), "must name a queue".into()));
+        }
+        let limits = &self.limits;
+        for (field, value) in [
+            ("limits.max_message_chars", u64::from(limits.max_message_chars)),
+            ("limits.max_attachment_bytes", limits.max_attachment_bytes),
+            ("limits.messages_per_minute", u64::from(limits.messages_per_minute)),
+            ("limits.requests_per_minute", u64::from(limits.requests_per_minute)),
+            ("limits.idle_timeout_secs", u64::from(limits.idle_timeout_secs)),
+        ] {
+            if value == 0 {
+                return Err((field.into(), "must be greater than 0".into()));
+            }
+        }
+        if let Some(hours) = &self.business_hours {
+            if hours.close.0 <= hours.open.0 {
+                return Err(("business_hours.close".into(), "must be later than business_hours.open".into()));
+            }
+            if hours.days.is_empty() {
+                return Err(("business_hours.days".into(), "must list at least one day".into()));
+            }
+        }
+        if let Some(smtp) = &self.smtp {
+            if !smtp.from.contains('@') {
+                return Err(("smtp.from".into(), format!("{:?} is not an e-mail address", smtp.from)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the listener is on loopback (cookies then drop `Secure`, as
+    /// a browser would not send them back over plain http otherwise).
+    pub fn is_loopback(&self) -> bool {
+        self.listen.ip().is_loopback()
+    }
+}
+
+fn field_message(path: &str, message: &str) -> String {
+    let message = message.trim();
+    if path.is_empty() || path == "." {
+        message.to_string()
+    } else {
+        format!("{path}: {message}")
+    }
+}
+
+fn env_var_for(path: &str) -> &'static str {
+    ENV_KEYS
+        .iter()
+        .filter(|(key, _)| path == *key || path.starts_with(&format!("{key}.")) || key.starts_with(&format!("{path}.")))
+        .map(|(_, var)| *var)
+        .next()
+        .unwrap_or("HELPDOCK_*")
+}
+
+fn env_value(key: &str, raw: &str) -> toml::Value {
+    if let Ok(table) = format!("v = {raw}").parse::<toml::Table>() {
+        if let Some(value) = table.get("v") {
+            return value.clone();
+        }
+    }
+    if matches!(key, "allowed_origins" | "business_hours.days") {
+        let items = raw.split(',').map(str::trim).filter(|s| !s.is_empty());
+        return toml::Value::Array(items.map(|s| toml::Value::String(s.into())).collect());
+    }
+    toml::Value::String(raw.to_string())
+}
+
+/// The line where `a.b` is set in TOML text: the `b =` line inside `[a]`.
+fn line_of_key(text: &str, field: &str) -> Option<usize> {
+    let (section, key) = field.rsplit_once('.').unwrap_or(("", field));
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.trim().to_string();
+        } else if current == section && line.split('=').next().map(str::trim) == Some(key) {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+/// A time of day, in minutes after midnight; written `HH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockTime(pub u32);
+
+/// An offset from UTC in minutes; written `+08:00`, `-05:30` or `Z`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcOffset(pub i32);
+
+impl Serialize for ClockTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:02}:{:02}", self.0 / 60, self.0 % 60))
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ClockTime, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_hh_mm(&text)
+            .filter(|&m| m <= 24 * 60)
+            .map(ClockTime)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a time like \"09:00\"")))
+    }
+}
+
+impl Serialize for UtcOffset {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let sign = if self.0 < 0 { '-' } else { '+' };
+        let m = self.0.unsigned_abs();
+        s.serialize_str(&format!("{sign}{:02}:{:02}", m / 60, m % 60))
+    }
+}
+
+impl<'de> Deserialize<'de> for UtcOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<UtcOffset, D::Error> {
+        let text = String::deserialize(d)?;
+        if text == "Z" {
+            return Ok(UtcOffset(0));
+        }
+        let parsed = match text.as_bytes().first() {
+            Some(b'+') => parse_hh_mm(&text[1..]).map(|m| m as i32),
+            Some(b'-') => parse_hh_mm(&text[1..]).map(|m| -(m as i32)),
+            _ => None,
+        };
+        parsed
+            .filter(|m| m.abs() <= 14 * 60)
+            .map(UtcOffset)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a UTC offset like \"+08:00\"")))
+    }
+}
+
+fn parse_hh_mm(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 24 && m < 60).then_some(h * 60 + m)
+}
+
+impl BusinessHours {
+    /// Whether `now_ms` falls inside the hours.
+    pub fn is_open(&self, now_ms: i64) -> bool {
+        let local_min = now_ms.div_euclid(60_000) + i64::from(self.utc_offset.0);
+        let days = local_min.div_euclid(24 * 60);
+        let minute = local_min.rem_euclid(24 * 60) as u32;
+        // 1970-01-01 was a Thursday.
+        let weekday =
+            [Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun, Weekday::Mon, Weekday::Tue, Weekday::Wed]
+                [days.rem_euclid(7) as usize];
+        self.days.contains(&weekday) && minute >= self.open.0 && minute < self.close.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_type_names_file_line_and_field() {
+        let text = "listen = \"127.0.0.1:0\"\n\n[limits]\nmax_message_chars = \"many\"\n";
+        let err = Config::from_toml(text, "helpdock.toml").unwrap_err();
+        assert_eq!(err.origin, "helpdock.toml:4");
+        assert!(err.message.starts_with("limits.max_message_chars: invalid type"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_with_its_line() {
+        let err = Config::from_toml("[smtp]\nhost = \"x\"\nfrom = \"a@b\"\nprot = 25\n", "c.toml").unwrap_err();
+        assert_eq!(err.origin, "c.toml:4");
+        assert!(err.message.contains("unknown field `prot`"), "{err}");
+    }
+
+    #[test]
+    fn a_semantic_mistake_names_its_line() {
+        let err = Config::from_toml(
+            "[business_hours]\nutc_offset = \"+08:00\"\ndays = [\"mon\"]\nopen = \"18:00\"\nclose = \"09:00\"\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "c.toml:5: business_hours.close: must be later than business_hours.open");
+        let err = Config::from_toml("[business_hours]\nutc_offset = \"8\"\n", "c.toml").unwrap_err();
+        assert!(err.to_string().starts_with("c.toml:2: business_hours.utc_offset: \"8\" is not a UTC offset"), "{err}");
+    }
+
+    #[test]
+    fn environment_overrides_the_file_and_names_the_variable() {
+        let config =
+            Config::from_toml("host_secret = \"from-the-file\"\n[queue.topics]\nkyc = \"identity\"\n", "c.toml")
+                .unwrap();
+        let env = |name: &str| match name {
+            "HELPDOCK_HOST_SECRET" => Some("from-the-environment".to_string()),
+            "HELPDOCK_MAX_MESSAGE_CHARS" => Some("200".to_string()),
+            "HELPDOCK_ALLOWED_ORIGINS" => Some("https://a.example, https://b.example".to_string()),
+            _ => None,
+        };
+        let config = config.with_env(env).unwrap();
+        assert_eq!(config.host_secret.as_deref(), Some("from-the-environment"));
+        assert_eq!(config.limits.max_message_chars, 200);
+        assert_eq!(config.allowed_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(config.queue.route(Some("kyc")), "identity");
+        assert_eq!(config.queue.route(Some("other")), "general");
+        let err =
+            Config::default().with_env(|name| (name == "HELPDOCK_SMTP_PORT").then(|| "x".to_string())).unwrap_err();
+        assert!(err.to_string().starts_with("environment variable HELPDOCK_SMTP_"), "{err}");
+        let err = Config::default()
+            .with_env(|name| (name == "HELPDOCK_MESSAGES_PER_MINUTE").then(|| "0".to_string()))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "environment variable HELPDOCK_MESSAGES_PER_MINUTE: limits.messages_per_minute: must be greater than 0"
+        );
+    }
+
+    #[test]
+    fn business_hours_follow_the_offset() {
+        let hours = BusinessHours {
+            utc_offset: UtcOffset(8 * 60),
+            days: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
+            open: ClockTime(9 * 60),
+            close: ClockTime(18 * 60),
+        };
+        // 2026-11-24 is a Tuesday; 02:00 UTC is 10:00 in UTC+8.
+        let tuesday_0200_utc = 1_795_485_600_000;
+        assert!(hours.is_open(tuesday_0200_utc));
+        assert!(!hours.is_open(tuesday_0200_utc + 9 * 3_600_000));
+    }
+}

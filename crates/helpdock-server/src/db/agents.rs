@@ -1,0 +1,148 @@
+//! Agents and their console sessions.
+
+use helpdock_core::protocol::AgentRole;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::Db;
+use crate::token::now_ms;
+
+/// An agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentRow {
+    /// Id (`ag_…`).
+    pub id: String,
+    /// Sign-in e-mail.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: AgentRole,
+    /// Topics or queues served (empty: all).
+    pub topics: Vec<String>,
+    /// argon2 PHC string.
+    pub password_hash: String,
+}
+
+impl AgentRow {
+    fn from_row(row: &AnyRow) -> Result<AgentRow, sqlx::Error> {
+        let role: String = row.try_get("role")?;
+        let topics: String = row.try_get("topics")?;
+        Ok(AgentRow {
+            id: row.try_get("id")?,
+            email: row.try_get("email")?,
+            name: row.try_get("name")?,
+            role: if role == "admin" { AgentRole::Admin } else { AgentRole::Agent },
+            topics: topics.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+            password_hash: row.try_get("password_hash")?,
+        })
+    }
+
+    /// Whether this agent serves a conversation with this topic and queue.
+    pub fn serves(&self, topic: Option<&str>, queue: &str) -> bool {
+        self.role == AgentRole::Admin
+            || self.topics.is_empty()
+            || self.topics.iter().any(|t| Some(t.as_str()) == topic || t == queue)
+    }
+}
+
+fn role_name(role: AgentRole) -> &'static str {
+    match role {
+        AgentRole::Agent => "agent",
+        AgentRole::Admin => "admin",
+    }
+}
+
+const COLUMNS: &str = "a.id, a.email, a.name, a.role, a.topics, a.password_hash";
+
+impl Db {
+    /// Adds an agent, or updates the one with this e-mail (name, role,
+    /// topics, password). Returns its id.
+    pub async fn upsert_agent(&self, agent: &AgentRow) -> Result<String, sqlx::Error> {
+        let topics = agent.topics.join(",");
+        let updated = sqlx::query(
+            "UPDATE agents SET name = $2, role = $3, topics = $4, password_hash = $5 WHERE email = $1 RETURNING id",
+        )
+        .bind(&agent.email)
+        .bind(&agent.name)
+        .bind(role_name(agent.role))
+        .bind(&topics)
+        .bind(&agent.password_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(row) = updated {
+            return row.try_get("id");
+        }
+        sqlx::query(
+            "INSERT INTO agents (id, email, name, role, topics, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&agent.id)
+        .bind(&agent.email)
+        .bind(&agent.name)
+        .bind(role_name(agent.role))
+        .bind(&topics)
+        .bind(&agent.password_hash)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(agent.id.clone())
+    }
+
+    /// An agent by sign-in e-mail (case-insensitive).
+    pub async fn agent_by_email(&self, email: &str) -> Result<Option<AgentRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM agents a WHERE LOWER(a.email) = LOWER($1)");
+        let row = sqlx::query(&sql).bind(email).fetch_optional(&self.pool).await?;
+        row.as_ref().map(AgentRow::from_row).transpose()
+    }
+
+    /// An agent by id.
+    pub async fn agent(&self, id: &str) -> Result<Option<AgentRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM agents a WHERE a.id = $1");
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(AgentRow::from_row).transpose()
+    }
+
+    /// Every agent, by name.
+    pub async fn agents(&self) -> Result<Vec<AgentRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM agents a ORDER BY a.name, a.id");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(AgentRow::from_row).collect()
+    }
+
+    /// Starts a console session.
+    pub async fn create_agent_session(
+        &self,
+        token_hash: &str,
+        agent_id: &str,
+        csrf_token: &str,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO agent_sessions (token_hash, agent_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(agent_id)
+        .bind(csrf_token)
+        .bind(now_ms())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The agent and CSRF token of a live session.
+    pub async fn agent_session(&self, token_hash: &str) -> Result<Option<(AgentRow, String)>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {COLUMNS}, s.csrf_token FROM agent_sessions s JOIN agents a ON a.id = s.agent_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2"
+        );
+        let row = sqlx::query(&sql).bind(token_hash).bind(now_ms()).fetch_optional(&self.pool).await?;
+        row.map(|row| Ok((AgentRow::from_row(&row)?, row.try_get("csrf_token")?))).transpose()
+    }
+
+    /// Ends a console session.
+    pub async fn delete_agent_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM agent_sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,311 @@
+//! Conversations: starting, listing, the queue, assignment, closing, rating.
+
+use helpdock_core::protocol::{ConversationStatus, Field, Rating, TranscriptLine};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{is_unique_violation, Db};
+
+/// A stored conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationRow {
+    /// Id (`c_…`, unguessable).
+    pub id: String,
+    /// Whose.
+    pub visitor_id: String,
+    /// The widget's id for the start request.
+    pub client_id: String,
+    /// Topic (the bot's flow).
+    pub topic: Option<String>,
+    /// The queue routing chose.
+    pub queue: String,
+    /// Locale.
+    pub locale: Option<String>,
+    /// Why the bot handed over.
+    pub reason: Option<String>,
+    /// The bot transcript.
+    pub transcript: Vec<TranscriptLine>,
+    /// Collected fields.
+    pub fields: Vec<Field>,
+    /// Where it stands.
+    pub status: ConversationStatus,
+    /// The agent handling it.
+    pub agent_id: Option<String>,
+    /// When it (re)entered its queue.
+    pub queued_at: i64,
+    /// Started.
+    pub created_at: i64,
+    /// Last changed.
+    pub updated_at: i64,
+    /// Highest message seq.
+    pub last_seq: i64,
+    /// What the visitor has read.
+    pub visitor_read_seq: i64,
+    /// What the agent has read.
+    pub agent_read_seq: i64,
+    /// The visitor's rating.
+    pub rating: Option<Rating>,
+}
+
+/// What starting a conversation stores.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    /// Id.
+    pub id: String,
+    /// Whose.
+    pub visitor_id: String,
+    /// The widget's id for the request.
+    pub client_id: String,
+    /// Topic.
+    pub topic: Option<String>,
+    /// Queue.
+    pub queue: String,
+    /// Locale.
+    pub locale: Option<String>,
+    /// Reason.
+    pub reason: Option<String>,
+    /// Transcript.
+    pub transcript: Vec<TranscriptLine>,
+    /// Fields.
+    pub fields: Vec<Field>,
+    /// Now.
+    pub at: i64,
+}
+
+pub(crate) fn status_name(status: ConversationStatus) -> &'static str {
+    match status {
+        ConversationStatus::Queued => "queued",
+        ConversationStatus::Active => "active",
+        ConversationStatus::Closed => "closed",
+    }
+}
+
+fn status_from(name: &str) -> ConversationStatus {
+    match name {
+        "queued" => ConversationStatus::Queued,
+        "active" => ConversationStatus::Active,
+        _ => ConversationStatus::Closed,
+    }
+}
+
+fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::ColumnDecode { index: column.into(), source: Box::new(e) })
+}
+
+impl ConversationRow {
+    fn from_row(row: &AnyRow) -> Result<ConversationRow, sqlx::Error> {
+        let status: String = row.try_get("status")?;
+        let score: Option<i64> = row.try_get("rating_score")?;
+        Ok(ConversationRow {
+            id: row.try_get("id")?,
+            visitor_id: row.try_get("visitor_id")?,
+            client_id: row.try_get("client_id")?,
+            topic: row.try_get("topic")?,
+            queue: row.try_get("queue")?,
+            locale: row.try_get("locale")?,
+            reason: row.try_get("reason")?,
+            transcript: json_column(row, "transcript")?,
+            fields: json_column(row, "fields")?,
+            status: status_from(&status),
+            agent_id: row.try_get("agent_id")?,
+            queued_at: row.try_get("queued_at")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            last_seq: row.try_get("last_seq")?,
+            visitor_read_seq: row.try_get("visitor_read_seq")?,
+            agent_read_seq: row.try_get("agent_read_seq")?,
+            rating: score
+                .map(|s| -> Result<Rating, sqlx::Error> {
+                    Ok(Rating { score: u8::try_from(s).unwrap_or(0), comment: row.try_get("rating_comment")? })
+                })
+                .transpose()?,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, visitor_id, client_id, topic, queue, locale, reason, transcript, fields, status, agent_id, \
+     queued_at, created_at, updated_at, last_seq, visitor_read_seq, agent_read_seq, rating_score, rating_comment";
+
+impl Db {
+    /// Starts a conversation; if this visitor already started one with this
+    /// `client_id`, returns that one instead (`false`: nothing new).
+    pub async fn start_conversation(&self, new: &NewConversation) -> Result<(ConversationRow, bool), sqlx::Error> {
+        if let Some(existing) = self.conversation_by_client(&new.visitor_id, &new.client_id).await? {
+            return Ok((existing, false));
+        }
+        let result = sqlx::query(
+            "INSERT INTO conversations (id, visitor_id, client_id, topic, queue, locale, reason, transcript, fields, \
+             status, agent_id, queued_at, created_at, updated_at, closed_at, last_seq, visitor_read_seq, agent_read_seq, \
+             rating_score, rating_comment) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', NULL, $10, $10, $10, NULL, 0, 0, 0, NULL, NULL)",
+        )
+        .bind(&new.id)
+        .bind(&new.visitor_id)
+        .bind(&new.client_id)
+        .bind(&new.topic)
+        .bind(&new.queue)
+        .bind(&new.locale)
+        .bind(&new.reason)
+        .bind(serde_json::to_string(&new.transcript).expect("transcripts serialise"))
+        .bind(serde_json::to_string(&new.fields).expect("fields serialise"))
+        .bind(new.at)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                // The same request arrived twice at once; the other won.
+                let existing = self.conversation_by_client(&new.visitor_id, &new.client_id).await?;
+                return existing.map(|c| (c, false)).ok_or(e);
+            }
+            Err(e) => return Err(e),
+        }
+        let row = self.conversation(&new.id).await?.ok_or(sqlx::Error::RowNotFound)?;
+        Ok((row, true))
+    }
+
+    /// A conversation by id.
+    pub async fn conversation(&self, id: &str) -> Result<Option<ConversationRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = $1");
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(ConversationRow::from_row).transpose()
+    }
+
+    async fn conversation_by_client(
+        &self,
+        visitor_id: &str,
+        client_id: &str,
+    ) -> Result<Option<ConversationRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM conversations WHERE visitor_id = $1 AND client_id = $2");
+        let row = sqlx::query(&sql).bind(visitor_id).bind(client_id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(ConversationRow::from_row).transpose()
+    }
+
+    /// A visitor's conversations, newest first.
+    pub async fn visitor_conversations(&self, visitor_id: &str) -> Result<Vec<ConversationRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC, id");
+        let rows = sqlx::query(&sql).bind(visitor_id).fetch_all(&self.pool).await?;
+        rows.iter().map(ConversationRow::from_row).collect()
+    }
+
+    /// Every queued conversation, oldest first (queue order).
+    pub async fn queued(&self) -> Result<Vec<ConversationRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM conversations WHERE status = 'queued' ORDER BY queued_at, id");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(ConversationRow::from_row).collect()
+    }
+
+    /// Conversations of one agent (or everyone's, for `None`), optionally
+    /// of one status, most recently changed first.
+    pub async fn agent_conversations(
+        &self,
+        agent_id: Option<&str>,
+        status: Option<ConversationStatus>,
+    ) -> Result<Vec<ConversationRow>, sqlx::Error> {
+        let mut sql = format!("SELECT {COLUMNS} FROM conversations WHERE 1 = 1");
+        let mut binds = Vec::new();
+        if let Some(agent_id) = agent_id {
+            binds.push(agent_id.to_string());
+            sql.push_str(&format!(" AND agent_id = ${}", binds.len()));
+        }
+        if let Some(status) = status {
+            binds.push(status_name(status).to_string());
+            sql.push_str(&format!(" AND status = ${}", binds.len()));
+        }
+        sql.push_str(" ORDER BY updated_at DESC, id LIMIT 500");
+        let mut query = sqlx::query(&sql);
+        for bind in &binds {
+            query = query.bind(bind.as_str());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(ConversationRow::from_row).collect()
+    }
+
+    /// Takes a queued conversation for an agent; `false` when it was not
+    /// queued any more (someone else took it, or it closed).
+    pub async fn accept_conversation(&self, id: &str, agent_id: &str, at: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE conversations SET status = 'active', agent_id = $2, updated_at = $3 WHERE id = $1 AND status = 'queued'",
+        )
+        .bind(id)
+        .bind(agent_id)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Hands an open conversation to an agent; `false` when it was closed.
+    pub async fn assign_conversation(&self, id: &str, agent_id: &str, at: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE conversations SET status = 'active', agent_id = $2, agent_read_seq = 0, updated_at = $3 \
+             WHERE id = $1 AND status <> 'closed'",
+        )
+        .bind(id)
+        .bind(agent_id)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Puts an open conversation back in a queue, at its end.
+    pub async fn requeue_conversation(
+        &self,
+        id: &str,
+        topic: Option<&str>,
+        queue: &str,
+        at: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE conversations SET status = 'queued', agent_id = NULL, topic = $2, queue = $3, queued_at = $4, \
+             updated_at = $4 WHERE id = $1 AND status <> 'closed'",
+        )
+        .bind(id)
+        .bind(topic)
+        .bind(queue)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Closes an open conversation; `false` when it already was.
+    pub async fn close_conversation(&self, id: &str, at: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE conversations SET status = 'closed', closed_at = $2, updated_at = $2 WHERE id = $1 AND status <> 'closed'",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores the rating of a closed conversation; `false` when it is not
+    /// closed.
+    pub async fn rate_conversation(&self, id: &str, rating: &Rating, at: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE conversations SET rating_score = $2, rating_comment = $3, updated_at = $4 WHERE id = $1 AND status = 'closed'",
+        )
+        .bind(id)
+        .bind(i64::from(rating.score))
+        .bind(&rating.comment)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records that one side has read up to `seq` (never backwards).
+    pub async fn mark_read(&self, id: &str, by_agent: bool, seq: i64) -> Result<(), sqlx::Error> {
+        let sql = if by_agent {
+            "UPDATE conversations SET agent_read_seq = $2 WHERE id = $1 AND agent_read_seq < $2 AND last_seq >= $2"
+        } else {
+            "UPDATE conversations SET visitor_read_seq = $2 WHERE id = $1 AND visitor_read_seq < $2 AND last_seq >= $2"
+        };
+        sqlx::query(sql).bind(id).bind(seq).execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+//! Storage: one set of portable migrations and plain SQL over sqlx's `Any`
+//! driver, so SQLite (the default: one file, WAL, `synchronous=FULL`, so an
+//! acknowledged message survives a power cut) and PostgreSQL run the same
+//! statements. Placeholders are `$1`, which both accept; times are `BIGINT`
+//! milliseconds; JSON documents are `TEXT`.
+//!
+//! Every transaction starts with a write, so SQLite takes its write lock at
+//! once (waiting on `busy_timeout`) instead of failing to upgrade a read.
+
+mod agents;
+mod attachments;
+mod conversations;
+mod messages;
+mod visitors;
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+pub use agents::AgentRow;
+pub use attachments::{attachment_url, AttachmentData, NewAttachment};
+pub use conversations::{ConversationRow, NewConversation};
+pub use messages::{MessageRow, NewMessage, Stored};
+pub use visitors::VisitorRow;
+
+/// The database.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Which engine is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// The database's part of a failure at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL names no engine this server speaks.
+    #[error("database {0:?}: expected a SQLite file path, sqlite://PATH or postgres://…")]
+    Url(String),
+    /// Connecting failed.
+    #[error("cannot open the database {url}: {source}")]
+    Connect {
+        /// The URL, password removed.
+        url: String,
+        /// Why.
+        source: sqlx::Error,
+    },
+    /// A migration failed.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Turns what the user wrote (`helpdock.sqlite`, `sqlite://x`,
+/// `postgres://…`) into a URL sqlx accepts.
+pub fn database_url(given: &str) -> Result<(String, Backend), DbError> {
+    let given = given.trim();
+    if given.starts_with("postgres://") || given.starts_with("postgresql://") {
+        Ok((given.to_string(), Backend::Postgres))
+    } else if let Some(rest) = given.strip_prefix("sqlite://").or_else(|| given.strip_prefix("sqlite:")) {
+        let sep = if rest.contains('?') { '&' } else { '?' };
+        let url =
+            if rest.contains("mode=") { format!("sqlite://{rest}") } else { format!("sqlite://{rest}{sep}mode=rwc") };
+        Ok((url, Backend::Sqlite))
+    } else if given.contains("://") || given.is_empty() {
+        Err(DbError::Url(given.to_string()))
+    } else {
+        Ok((format!("sqlite://{given}?mode=rwc"), Backend::Sqlite))
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+impl Db {
+    /// Opens (creating a SQLite file if needed) and migrates.
+    pub async fn open(given: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = database_url(given)?;
+        let connect_err = |source| DbError::Connect { url: redact(&url), source };
+        let options = AnyConnectOptions::from_str(&url).map_err(connect_err)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work beside the writer; FULL makes
+                        // a commit durable before the ack goes out.
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = FULL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 10000",
+                        ] {
+                            conn.execute(pragma).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(connect_err)?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Db { pool, backend })
+    }
+
+    /// The engine.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection (SQLite then checkpoints its WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Whether an error is a unique-constraint violation (a concurrent insert
+/// of the same thing).
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error().is_some_and(|e| e.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_normalised() {
+        assert_eq!(database_url("a.sqlite").unwrap(), ("sqlite://a.sqlite?mode=rwc".into(), Backend::Sqlite));
+        assert_eq!(database_url("sqlite:///tmp/a.db").unwrap().0, "sqlite:///tmp/a.db?mode=rwc");
+        assert_eq!(database_url("postgres://u:p@h/db").unwrap().1, Backend::Postgres);
+        assert!(database_url("mysql://x").is_err());
+        assert_eq!(redact("postgres://u:secret@h:5/db"), "postgres://…@h:5/db");
+    }
+}

@@ -1,0 +1,119 @@
+//! Visitors and their bearer tokens.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{is_unique_violation, Db};
+use crate::token::now_ms;
+
+/// A visitor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitorRow {
+    /// Id.
+    pub id: String,
+    /// The host's user id, when verified.
+    pub user_id: Option<String>,
+    /// Name, when the host gave one.
+    pub name: Option<String>,
+    /// E-mail, when the host gave one.
+    pub email: Option<String>,
+    /// The widget's locale.
+    pub locale: Option<String>,
+}
+
+impl VisitorRow {
+    fn from_row(row: &AnyRow) -> Result<VisitorRow, sqlx::Error> {
+        Ok(VisitorRow {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            name: row.try_get("name")?,
+            email: row.try_get("email")?,
+            locale: row.try_get("locale")?,
+        })
+    }
+}
+
+const COLUMNS: &str = "v.id, v.user_id, v.name, v.email, v.locale";
+
+impl Db {
+    /// Creates a visitor (anonymous when `user_id` is `None`). For a user id
+    /// that another request created a moment ago, returns that visitor.
+    pub async fn create_visitor(&self, visitor: &VisitorRow) -> Result<VisitorRow, sqlx::Error> {
+        let result = sqlx::query(
+            "INSERT INTO visitors (id, user_id, name, email, locale, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&visitor.id)
+        .bind(&visitor.user_id)
+        .bind(&visitor.name)
+        .bind(&visitor.email)
+        .bind(&visitor.locale)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await;
+        match (result, &visitor.user_id) {
+            (Ok(_), _) => Ok(visitor.clone()),
+            (Err(e), Some(user_id)) if is_unique_violation(&e) => self.visitor_by_user(user_id).await?.ok_or(e),
+            (Err(e), _) => Err(e),
+        }
+    }
+
+    /// Remembers a token (by its hash) for a visitor.
+    pub async fn add_visitor_token(&self, token_hash: &str, visitor_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO visitor_tokens (token_hash, visitor_id, created_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(visitor_id)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The visitor a token (by its hash) belongs to.
+    pub async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM visitor_tokens t JOIN visitors v ON v.id = t.visitor_id WHERE t.token_hash = $1"
+        );
+        let row = sqlx::query(&sql).bind(token_hash).fetch_optional(&self.pool).await?;
+        row.as_ref().map(VisitorRow::from_row).transpose()
+    }
+
+    /// The visitor of a verified user.
+    pub async fn visitor_by_user(&self, user_id: &str) -> Result<Option<VisitorRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM visitors v WHERE v.user_id = $1");
+        let row = sqlx::query(&sql).bind(user_id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(VisitorRow::from_row).transpose()
+    }
+
+    /// A visitor by id.
+    pub async fn visitor(&self, id: &str) -> Result<Option<VisitorRow>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM visitors v WHERE v.id = $1");
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(VisitorRow::from_row).transpose()
+    }
+
+    /// Updates what the host or widget told about a visitor (absent values
+    /// keep what was known).
+    pub async fn update_visitor_profile(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        email: Option<&str>,
+        locale: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE visitors SET name = COALESCE($2, name), email = COALESCE($3, email), locale = COALESCE($4, locale) WHERE id = $1",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(email)
+        .bind(locale)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// How many visitors there are (tests check nothing was created).
+    pub async fn count_visitors(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM visitors").fetch_one(&self.pool).await
+    }
+}

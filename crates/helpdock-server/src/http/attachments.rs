@@ -1,0 +1,152 @@
+//! Uploads (`POST /api/v1/attachments`, `POST /console/api/attachments`)
+//! and the capability URLs that serve them.
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures_util::StreamExt;
+use helpdock_core::protocol::Attachment;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+
+use super::{AgentAuth, AppError, AppState, VisitorAuth};
+use crate::db::{attachment_url, NewAttachment};
+use crate::sniff::sniff;
+use crate::token::{constant_time_eq, random_id, random_secret};
+
+pub(super) fn visitor_router() -> Router<AppState> {
+    Router::new()
+        .route("/attachments", post(visitor_upload).layer(DefaultBodyLimit::disable()))
+        .route("/attachments/{id}/{secret}", get(download))
+}
+
+pub(super) fn console_router() -> Router<AppState> {
+    Router::new().route("/attachments", post(agent_upload).layer(DefaultBodyLimit::disable()))
+}
+
+async fn visitor_upload(
+    State(state): State<AppState>,
+    VisitorAuth(visitor): VisitorAuth,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Attachment>, AppError> {
+    state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
+    upload(&state, "visitor", &visitor.id, &headers, body).await
+}
+
+async fn agent_upload(
+    State(state): State<AppState>,
+    auth: AgentAuth,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Attachment>, AppError> {
+    upload(&state, "agent", &auth.agent.id, &headers, body).await
+}
+
+/// The user's file name from `X-Filename`: percent-decoded, without any
+/// folder, control characters or quotes, at most 200 characters.
+fn file_name(headers: &HeaderMap) -> String {
+    let raw = headers.get("x-filename").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let decoded = percent_decode_str(raw).decode_utf8_lossy();
+    let base = decoded.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(200).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "file".into()
+    } else {
+        cleaned
+    }
+}
+
+fn size_prose(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1024 {
+        format!("{:.0} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+async fn upload(
+    state: &AppState,
+    owner_kind: &str,
+    owner_id: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Json<Attachment>, AppError> {
+    let name = file_name(headers);
+    let limit = state.config.limits.max_attachment_bytes;
+    let too_large = |size: Option<u64>| {
+        let what = size.map_or_else(|| "larger than that".to_string(), size_prose);
+        AppError::too_large("file", format!("\"{name}\" is {what}; a file can be at most {}.", size_prose(limit)))
+    };
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if let Some(size) = declared.filter(|&s| s > limit) {
+        return Err(too_large(Some(size)));
+    }
+    let mut data = Vec::with_capacity(declared.unwrap_or(0).min(limit) as usize);
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| AppError::bad_request(format!("The upload was interrupted: {e}")))?;
+        if data.len() as u64 + chunk.len() as u64 > limit {
+            return Err(too_large(None));
+        }
+        data.extend_from_slice(&chunk);
+    }
+    let content_type = sniff(&name, &data).map_err(|refused| AppError::unsupported_type(refused.0))?;
+    let (id, secret) = (random_id("at_"), random_secret(""));
+    state
+        .db
+        .insert_attachment(&NewAttachment {
+            id: &id,
+            secret: &secret,
+            owner_kind,
+            owner_id,
+            name: &name,
+            content_type,
+            data: &data,
+        })
+        .await?;
+    Ok(Json(Attachment {
+        url: attachment_url(&id, &secret),
+        id,
+        name,
+        content_type: content_type.to_string(),
+        size: data.len() as u64,
+    }))
+}
+
+/// `GET /api/v1/attachments/{id}/{secret}`: the URL is the capability, so
+/// an `<img>` can load it; a wrong secret looks exactly like no file.
+async fn download(
+    State(state): State<AppState>,
+    Path((id, secret)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let not_found = || AppError::not_found("attachment");
+    if id.len() > 64 || secret.len() > 64 {
+        return Err(not_found());
+    }
+    let (stored_secret, file) = state.db.attachment_data(&id).await?.ok_or_else(not_found)?;
+    if !constant_time_eq(stored_secret.as_bytes(), secret.as_bytes()) {
+        return Err(not_found());
+    }
+    let disposition = if file.content_type.starts_with("image/") { "inline" } else { "attachment" };
+    let ascii: String = file.name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let encoded = utf8_percent_encode(&file.name, NON_ALPHANUMERIC);
+    let mut response = (StatusCode::OK, file.data).into_response();
+    let h = response.headers_mut();
+    let value = |s: String| HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    h.insert(header::CONTENT_TYPE, value(file.content_type.clone()));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        value(format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
+    Ok(response)
+}

@@ -1,0 +1,159 @@
+//! `/console/api`: the agent console's sign-in, lists and conversation view.
+//! Live actions (accept, transfer, send, close) go over the console socket.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use helpdock_core::protocol::{
+    Agent, AgentRole, AgentSession, ConsoleConversation, ConversationDetail, ConversationStatus, ConversationSummary,
+    Login, VisitorInfo,
+};
+
+use super::{AgentAuth, AppError, AppState, ClientIp, JsonBody, SESSION_COOKIE};
+use crate::chat::{self, Actor};
+use crate::db::AgentRow;
+use crate::hub::Channel;
+use crate::rate::remaining;
+use crate::token::{now_ms, random_secret, sha256_hex};
+
+/// How long a console sign-in lasts.
+const SESSION_HOURS: i64 = 12;
+/// Every failed sign-in takes this long, whatever failed.
+const FAILED_LOGIN_DELAY: Duration = Duration::from_millis(800);
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/me", get(me))
+        .route("/agents", get(agents))
+        .route("/queue", get(queue))
+        .route("/conversations", get(conversations))
+        .route("/conversations/{id}", get(conversation))
+}
+
+fn agent_view(state: &AppState, agent: &AgentRow) -> Agent {
+    Agent {
+        id: agent.id.clone(),
+        email: agent.email.clone(),
+        name: agent.name.clone(),
+        role: agent.role,
+        topics: agent.topics.clone(),
+        online: state.hub.is_online(&Channel::Agent(agent.id.clone())),
+    }
+}
+
+fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
+    // Secure unless this is plain http on loopback, where browsers would
+    // otherwise drop the cookie.
+    let secure = if state.config.is_loopback() { "" } else { "; Secure" };
+    let text = format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}");
+    HeaderValue::from_str(&text).expect("cookie values are URL-safe")
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(login): JsonBody<Login>,
+) -> Result<Response, AppError> {
+    let started = Instant::now();
+    if let Some(ip) = ip {
+        state.login_rate.check(&ip.to_string()).map_err(AppError::rate_limited)?;
+    }
+    let agent = if login.email.len() <= 254 { state.db.agent_by_email(login.email.trim()).await? } else { None };
+    let stored = agent.as_ref().map(|a| a.password_hash.clone());
+    let password = login.password;
+    let ok = tokio::task::spawn_blocking(move || crate::password::verify(&password, stored.as_deref()))
+        .await
+        .map_err(|e| AppError::internal("password check", e))?;
+    let Some(agent) = agent.filter(|_| ok) else {
+        tokio::time::sleep(remaining(started, FAILED_LOGIN_DELAY)).await;
+        return Err(AppError::unauthorized("Wrong e-mail or password."));
+    };
+    let token = random_secret("as_");
+    let csrf_token = random_secret("");
+    let expires = now_ms() + SESSION_HOURS * 3_600_000;
+    state.db.create_agent_session(&sha256_hex(&token), &agent.id, &csrf_token, expires).await?;
+    let body = AgentSession { agent: agent_view(&state, &agent), csrf_token };
+    let mut response = Json(body).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, SESSION_HOURS * 3600));
+    Ok(response)
+}
+
+async fn logout(State(state): State<AppState>, auth: AgentAuth) -> Result<Response, AppError> {
+    state.db.delete_agent_session(&auth.session_hash).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
+    Ok(response)
+}
+
+async fn me(State(state): State<AppState>, auth: AgentAuth) -> Json<AgentSession> {
+    Json(AgentSession { agent: agent_view(&state, &auth.agent), csrf_token: auth.csrf_token })
+}
+
+async fn agents(State(state): State<AppState>, _auth: AgentAuth) -> Result<Json<Vec<Agent>>, AppError> {
+    let agents = state.db.agents().await?;
+    Ok(Json(agents.iter().map(|a| agent_view(&state, a)).collect()))
+}
+
+async fn queue(State(state): State<AppState>, auth: AgentAuth) -> Result<Json<Vec<ConversationSummary>>, AppError> {
+    Ok(Json(chat::waiting(&state, &auth.agent).await?))
+}
+
+async fn conversations(
+    State(state): State<AppState>,
+    auth: AgentAuth,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Vec<ConversationSummary>>, AppError> {
+    let mut status = None;
+    for pair in query.as_deref().unwrap_or("").split('&') {
+        if let Some(value) = pair.strip_prefix("status=") {
+            status = Some(match value {
+                "queued" => ConversationStatus::Queued,
+                "active" => ConversationStatus::Active,
+                "closed" => ConversationStatus::Closed,
+                other => {
+                    return Err(AppError::invalid(
+                        "status",
+                        format!("status must be queued, active or closed, not {other:?}."),
+                    ))
+                }
+            });
+        }
+    }
+    let mine = (auth.agent.role != AgentRole::Admin).then_some(auth.agent.id.as_str());
+    let rows = state.db.agent_conversations(mine, status).await?;
+    Ok(Json(chat::summaries(&state, &rows).await?))
+}
+
+async fn conversation(
+    State(state): State<AppState>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<ConsoleConversation>, AppError> {
+    let after = super::conversations::after_param(query.as_deref())?;
+    let conversation = chat::visible(&state, Actor::Agent(&auth.agent), &id).await?;
+    let messages = state.db.messages_after(&conversation.id, after).await?;
+    let visitor = state.db.visitor(&conversation.visitor_id).await?.ok_or_else(|| AppError::not_found("visitor"))?;
+    Ok(Json(ConsoleConversation {
+        detail: ConversationDetail {
+            summary: chat::summary(&state, &conversation).await?,
+            transcript: conversation.transcript.clone(),
+            fields: conversation.fields.clone(),
+            messages: messages.into_iter().map(|m| m.message).collect(),
+        },
+        visitor: VisitorInfo {
+            id: visitor.id,
+            identified: visitor.user_id.is_some(),
+            user_id: visitor.user_id,
+            name: visitor.name,
+            email: visitor.email,
+            locale: conversation.locale.clone().or(visitor.locale),
+        },
+    }))
+}

@@ -1,0 +1,99 @@
+//! `/api/v1/conversations`: a visitor's conversations.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use helpdock_core::protocol::{ConversationDetail, ConversationSummary, Rating, StartConversation, TranscriptRequest};
+
+use super::{AppError, AppState, JsonBody, VisitorAuth};
+use crate::chat::{self, Actor};
+use crate::mail::transcript_text;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/conversations", post(start).get(list))
+        .route("/conversations/{id}", get(read))
+        .route("/conversations/{id}/rating", post(rate))
+        .route("/conversations/{id}/transcript", post(email_transcript))
+}
+
+async fn start(
+    State(state): State<AppState>,
+    VisitorAuth(visitor): VisitorAuth,
+    JsonBody(request): JsonBody<StartConversation>,
+) -> Result<Json<ConversationSummary>, AppError> {
+    Ok(Json(chat::start(&state, &visitor, request).await?))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    VisitorAuth(visitor): VisitorAuth,
+) -> Result<Json<Vec<ConversationSummary>>, AppError> {
+    let rows = state.db.visitor_conversations(&visitor.id).await?;
+    Ok(Json(chat::summaries(&state, &rows).await?))
+}
+
+/// `?after=N` (default 0).
+pub(super) fn after_param(query: Option<&str>) -> Result<i64, AppError> {
+    let Some(query) = query else { return Ok(0) };
+    for pair in query.split('&') {
+        if let Some(value) = pair.strip_prefix("after=") {
+            return value.parse::<u64>().ok().and_then(|v| i64::try_from(v).ok()).ok_or_else(|| {
+                AppError::invalid("after", format!("after must be a sequence number (0 or more), not {value:?}."))
+            });
+        }
+    }
+    Ok(0)
+}
+
+async fn read(
+    State(state): State<AppState>,
+    VisitorAuth(visitor): VisitorAuth,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<ConversationDetail>, AppError> {
+    let after = after_param(query.as_deref())?;
+    let conversation = chat::visible(&state, Actor::Visitor(&visitor), &id).await?;
+    let messages = state.db.messages_after(&conversation.id, after).await?;
+    Ok(Json(ConversationDetail {
+        summary: chat::summary(&state, &conversation).await?,
+        transcript: conversation.transcript,
+        fields: conversation.fields,
+        messages: messages.into_iter().map(|m| m.message).collect(),
+    }))
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    VisitorAuth(visitor): VisitorAuth,
+    Path(id): Path<String>,
+    JsonBody(rating): JsonBody<Rating>,
+) -> Result<Json<ConversationSummary>, AppError> {
+    Ok(Json(chat::rate(&state, &visitor, &id, rating).await?))
+}
+
+async fn email_transcript(
+    State(state): State<AppState>,
+    VisitorAuth(visitor): VisitorAuth,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<TranscriptRequest>,
+) -> Result<StatusCode, AppError> {
+    let conversation = chat::visible(&state, Actor::Visitor(&visitor), &id).await?;
+    let Some(mailer) = &state.mailer else {
+        return Err(AppError::unavailable("E-mail is not set up on this server, so the transcript cannot be sent."));
+    };
+    let email = request.email.trim();
+    let to: lettre::message::Mailbox = match email.parse::<lettre::Address>() {
+        Ok(address) if email.len() <= 254 => lettre::message::Mailbox::new(None, address),
+        _ => return Err(AppError::invalid("email", format!("{email:?} is not an e-mail address."))),
+    };
+    state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
+    let messages = state.db.messages_after(&conversation.id, 0).await?;
+    let body = transcript_text(&conversation, &messages);
+    if let Err(e) = mailer.send(to, "Your support conversation", body).await {
+        tracing::error!(error = %e, conversation = %conversation.id, "transcript e-mail");
+        return Err(AppError::unavailable("The e-mail could not be sent just now; please try again later."));
+    }
+    Ok(StatusCode::ACCEPTED)
+}

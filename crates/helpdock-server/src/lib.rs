@@ -1,0 +1,160 @@
+//! Helpdock's reference backend: protocol v1 for the widget (HTTP and
+//! WebSocket under `/api/v1`) and for the agent console (`/console/api`),
+//! over SQLite or PostgreSQL, plus the static files of the demo and the
+//! console.
+//!
+//! [`start`] opens the database, binds, and serves in the background; the
+//! `helpdock-server` binary and the tests both go through it.
+//!
+//! The invariant everything else leans on: **a message is acknowledged only
+//! after it is stored** (`chat::send` → `Db::store_message`, one
+//! transaction, then `ack`), and a resend with the same `clientId` is
+//! answered from the stored row.
+
+pub mod chat;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod hub;
+pub mod mail;
+pub mod password;
+pub mod rate;
+pub mod sniff;
+pub mod token;
+pub mod ws;
+
+use std::net::SocketAddr;
+
+use helpdock_core::protocol::AgentRole;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::db::{AgentRow, Db, DbError};
+use crate::http::AppState;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The listening address.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// Where.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The SMTP settings.
+    #[error(transparent)]
+    Mail(#[from] mail::MailError),
+}
+
+/// A server serving in the background.
+#[derive(Debug)]
+pub struct Running {
+    /// Where it listens (the real port when 0 was asked for).
+    pub addr: SocketAddr,
+    /// Its state (tests look into the database through it).
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), std::io::Error>>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets requests in flight finish, closes the database.
+    pub async fn stop(mut self) -> Result<(), std::io::Error> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        // Open sockets do not hold the process up for long: clients
+        // reconnect elsewhere and resume from their last seq.
+        let result = match tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.task).await {
+            Ok(joined) => joined.unwrap_or(Ok(())),
+            Err(_) => {
+                self.task.abort();
+                Ok(())
+            }
+        };
+        self.state.db.close().await;
+        result
+    }
+
+    /// Serves until the process is asked to stop (Ctrl-C, SIGTERM).
+    pub async fn until_signal(self) -> Result<(), std::io::Error> {
+        shutdown_signal().await;
+        self.stop().await
+    }
+}
+
+/// Opens the database (migrating it), binds `config.listen`, and serves.
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    let db = Db::open(&config.database).await?;
+    let listener =
+        TcpListener::bind(config.listen).await.map_err(|source| StartError::Listen { addr: config.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen, source })?;
+    let state = AppState::new(config, db)?;
+    let app = http::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Running { addr, state, shutdown: Some(tx), task })
+}
+
+/// Adds an agent, or updates the one with this e-mail (password included).
+pub async fn upsert_agent(
+    db: &Db,
+    email: &str,
+    name: &str,
+    role: AgentRole,
+    topics: &[String],
+    password: &str,
+) -> Result<String, sqlx::Error> {
+    let password = password.to_string();
+    let password_hash = tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("password hashing: {e}")))?;
+    let agent = AgentRow {
+        id: token::random_id("ag_"),
+        email: email.trim().to_string(),
+        name: name.trim().to_string(),
+        role,
+        topics: topics.to_vec(),
+        password_hash,
+    };
+    db.upsert_agent(&agent).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

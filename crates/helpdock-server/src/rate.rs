@@ -1,0 +1,74 @@
+//! Token buckets, one per key (a visitor, an IP address).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// A set of token buckets: each key may spend `per_minute` requests in a
+/// burst, refilled evenly over a minute.
+#[derive(Debug)]
+pub struct RateLimiter {
+    per_minute: f64,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl RateLimiter {
+    /// A limiter allowing `per_minute` per key.
+    pub fn new(per_minute: u32) -> RateLimiter {
+        RateLimiter { per_minute: f64::from(per_minute.max(1)), buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// Spends one token of `key`; `Err(ms)` says how long until one is back.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        self.check_at(key, Instant::now())
+    }
+
+    fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
+        let per_ms = self.per_minute / 60_000.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if buckets.len() > 100_000 {
+            // Forget full buckets so the map cannot grow without bound.
+            let cap = self.per_minute;
+            buckets.retain(|_, b| b.tokens + now.duration_since(b.at).as_millis() as f64 * per_ms < cap);
+        }
+        let bucket = buckets.entry(key.to_string()).or_insert(Bucket { tokens: self.per_minute, at: now });
+        let elapsed = now.saturating_duration_since(bucket.at).as_millis() as f64;
+        bucket.tokens = (bucket.tokens + elapsed * per_ms).min(self.per_minute);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - bucket.tokens) / per_ms).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// A pause for a constant-time answer: what is left of `total` since `start`.
+pub fn remaining(start: Instant, total: Duration) -> Duration {
+    total.saturating_sub(start.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_then_a_refusal_with_the_wait_then_refilled() {
+        let limiter = RateLimiter::new(3);
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(limiter.check_at("v", t0), Ok(()));
+        }
+        let wait = limiter.check_at("v", t0).unwrap_err();
+        assert!((19_000..=20_000).contains(&wait), "{wait}");
+        assert_eq!(limiter.check_at("other", t0), Ok(()));
+        assert_eq!(limiter.check_at("v", t0 + Duration::from_millis(wait)), Ok(()));
+    }
+}

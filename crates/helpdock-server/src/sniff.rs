@@ -1,0 +1,132 @@
+//! What a file is, by its bytes: the name and the declared type are the
+//! user's (or an attacker's) word, the magic numbers are not.
+
+/// The types attachments may have, as `Session.limits` lists them.
+pub const ACCEPTED: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"];
+
+/// Why a file was refused: a sentence naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub String);
+
+const ACCEPTED_PROSE: &str = "only PNG, JPEG, GIF and WebP images, PDF documents and plain text can be attached";
+
+/// The accepted type of `bytes`, or a sentence saying what the file named
+/// `name` really is. A name whose extension promises another accepted type
+/// (`photo.png` holding text) counts as disguised too.
+pub fn sniff(name: &str, bytes: &[u8]) -> Result<&'static str, Refused> {
+    let found = accepted_type(bytes);
+    let Some(found) = found else {
+        let what = describe(bytes);
+        return Err(Refused(format!("\"{name}\" is {what}, not a file we accept: {ACCEPTED_PROSE}.")));
+    };
+    if let Some(promised) = type_of_extension(name) {
+        if promised != found {
+            return Err(Refused(format!(
+                "\"{name}\" is named like {} but its contents are {}; {ACCEPTED_PROSE}, named for what they are.",
+                prose(promised),
+                prose(found)
+            )));
+        }
+    }
+    Ok(found)
+}
+
+fn accepted_type(b: &[u8]) -> Option<&'static str> {
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if b.len() >= 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if b.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if is_plain_text(b) {
+        Some("text/plain")
+    } else {
+        None
+    }
+}
+
+/// UTF-8 without control characters other than whitespace, and not markup:
+/// an HTML or SVG page is refused even as text.
+fn is_plain_text(b: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(b) else { return false };
+    let text = text.trim_start_matches('\u{feff}');
+    !text.is_empty()
+        && !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        && !text.trim_start().starts_with('<')
+}
+
+fn describe(b: &[u8]) -> &'static str {
+    let lead = std::str::from_utf8(&b[..b.len().min(512)]).unwrap_or("").trim_start().to_ascii_lowercase();
+    if b.is_empty() {
+        "empty"
+    } else if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
+        "a ZIP archive"
+    } else if b.starts_with(b"MZ") {
+        "a Windows program"
+    } else if b.starts_with(b"\x7fELF") {
+        "a Linux program"
+    } else if b.starts_with(&[0x1f, 0x8b]) {
+        "a gzip archive"
+    } else if lead.starts_with('<') && (lead.contains("<svg") || lead.contains("<?xml")) {
+        "an SVG or XML document"
+    } else if lead.starts_with('<') {
+        "an HTML page"
+    } else {
+        "of a type we cannot recognise"
+    }
+}
+
+fn type_of_extension(name: &str) -> Option<&'static str> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" | "jfif" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "txt" | "log" | "csv" | "md" | "json" => "text/plain",
+        _ => return None,
+    })
+}
+
+fn prose(content_type: &str) -> &'static str {
+    match content_type {
+        "image/png" => "a PNG image",
+        "image/jpeg" => "a JPEG image",
+        "image/gif" => "a GIF image",
+        "image/webp" => "a WebP image",
+        "application/pdf" => "a PDF document",
+        _ => "plain text",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepted_types_by_their_bytes() {
+        assert_eq!(sniff("a.png", b"\x89PNG\r\n\x1a\n...."), Ok("image/png"));
+        assert_eq!(sniff("a", b"\xFF\xD8\xFF\xE0"), Ok("image/jpeg"));
+        assert_eq!(sniff("a.gif", b"GIF89a.."), Ok("image/gif"));
+        assert_eq!(sniff("a.webp", b"RIFF\0\0\0\0WEBPVP8 "), Ok("image/webp"));
+        assert_eq!(sniff("a.pdf", b"%PDF-1.7"), Ok("application/pdf"));
+        assert_eq!(sniff("notes.log", "TxID 0x9f 充值\n".as_bytes()), Ok("text/plain"));
+    }
+
+    #[test]
+    fn disguised_files_are_named_and_described() {
+        let zip = sniff("receipt.png", b"PK\x03\x04\x14\0\0\0").unwrap_err();
+        assert_eq!(zip.0, "\"receipt.png\" is a ZIP archive, not a file we accept: only PNG, JPEG, GIF and WebP images, PDF documents and plain text can be attached.");
+        assert!(sniff("x.png", b"<!doctype html><script>alert(1)</script>").unwrap_err().0.contains("an HTML page"));
+        assert!(sniff("x.txt", b"<svg onload=alert(1)>").unwrap_err().0.contains("SVG"));
+        assert!(sniff("setup.pdf", b"MZ\x90\0\x03").unwrap_err().0.contains("Windows program"));
+        let text_as_png = sniff("photo.png", b"just text").unwrap_err();
+        assert!(text_as_png.0.contains("named like a PNG image but its contents are plain text"), "{}", text_as_png.0);
+        assert!(sniff("empty.txt", b"").unwrap_err().0.contains("is empty"));
+    }
+}

@@ -1,0 +1,462 @@
+//! The sockets: `/api/v1/ws` for visitors and `/console/api/ws` for agents.
+//!
+//! [`run`] is the whole conversation with one socket and is generic over a
+//! `Sink` of text frames and a `Stream` of [`Inbound`] events, so tests
+//! drive it with plain channels; the axum handlers only authenticate the
+//! upgrade and adapt axum's socket to it.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::time::Duration;
+
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use futures_util::{future, Sink, SinkExt, Stream, StreamExt};
+use helpdock_core::protocol::{ClientFrame, ErrorCode, ErrorInfo, Resume, ServerFrame, VERSION};
+
+use crate::chat::{self, Actor};
+use crate::db::{AgentRow, VisitorRow};
+use crate::http::{console_agent, AppError, AppState, ClientIp};
+use crate::hub::{Channel, Subscription};
+use crate::rate::RateLimiter;
+use crate::token::sha256_hex;
+
+/// Largest frame read, in bytes (a message of the longest allowed length in
+/// any script fits several times over).
+const MAX_FRAME_BYTES: usize = 256 * 1024;
+/// Frames one socket may send per minute (typing and read included).
+const FRAMES_PER_MINUTE: u32 = 600;
+/// Conversations one `hello` may resume.
+const MAX_RESUME: usize = 100;
+
+/// What arrives from a socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inbound {
+    /// A text frame.
+    Text(String),
+    /// A binary frame (not part of the protocol).
+    Binary,
+    /// A transport-level ping or pong: proof of life.
+    Alive,
+    /// The peer closed, or the connection failed.
+    Close,
+}
+
+/// Who opened the socket, as far as the upgrade could tell.
+#[derive(Debug, Clone)]
+pub enum Peer {
+    /// A visitor, who identifies with the token in `hello`.
+    Visitor,
+    /// An agent, authenticated by the console session cookie.
+    Agent(AgentRow),
+}
+
+enum Who {
+    Visitor(VisitorRow),
+    Agent(AgentRow),
+}
+
+impl Who {
+    fn actor(&self) -> Actor<'_> {
+        match self {
+            Who::Visitor(v) => Actor::Visitor(v),
+            Who::Agent(a) => Actor::Agent(a),
+        }
+    }
+}
+
+struct Connection {
+    state: AppState,
+    peer: Peer,
+    who: Option<Who>,
+    subscription: Option<Subscription>,
+    /// The highest seq replayed per conversation, so a live copy of a
+    /// replayed message is not sent twice.
+    replayed: HashMap<String, u64>,
+    frames: RateLimiter,
+}
+
+/// What handling one frame asks of the loop.
+enum Next {
+    Continue,
+    Close,
+}
+
+/// Serves one socket until it closes, fails, falls silent for the idle
+/// timeout, or cannot keep up with its frames.
+pub async fn run<S, R>(state: AppState, peer: Peer, mut sink: S, mut stream: R)
+where
+    S: Sink<String> + Unpin,
+    S::Error: Display,
+    R: Stream<Item = Inbound> + Unpin,
+{
+    let idle = Duration::from_secs(u64::from(state.config.limits.idle_timeout_secs));
+    let mut conn = Connection {
+        state,
+        peer,
+        who: None,
+        subscription: None,
+        replayed: HashMap::new(),
+        frames: RateLimiter::new(FRAMES_PER_MINUTE),
+    };
+    let deadline = tokio::time::sleep(idle);
+    tokio::pin!(deadline);
+    loop {
+        let mut out = Vec::new();
+        let next = tokio::select! {
+            inbound = stream.next() => {
+                deadline.as_mut().reset(tokio::time::Instant::now() + idle);
+                match inbound {
+                    None | Some(Inbound::Close) => Next::Close,
+                    Some(Inbound::Alive) => Next::Continue,
+                    Some(Inbound::Binary) => {
+                        out.push(ServerFrame::error(ErrorCode::BadRequest, "Frames are JSON text; a binary frame was ignored."));
+                        Next::Continue
+                    }
+                    Some(Inbound::Text(text)) => conn.handle(&text, &mut out).await,
+                }
+            }
+            frame = next_published(&mut conn.subscription) => match frame {
+                Some(frame) => {
+                    if conn.is_new(&frame) {
+                        out.push(frame);
+                    }
+                    Next::Continue
+                }
+                // The hub dropped a subscriber that fell behind: close, and
+                // the client resumes from its last seq.
+                None => Next::Close,
+            },
+            () = &mut deadline => Next::Close,
+        };
+        for frame in out {
+            if let Err(e) = sink.send(frame.to_json()).await {
+                tracing::debug!(error = %e, "socket write failed");
+                return;
+            }
+        }
+        if let Next::Close = next {
+            let _ = sink.close().await;
+            return;
+        }
+    }
+}
+
+async fn next_published(subscription: &mut Option<Subscription>) -> Option<ServerFrame> {
+    match subscription {
+        Some(s) => s.frames.recv().await,
+        None => future::pending().await,
+    }
+}
+
+fn error_frame(error: AppError, client_id: Option<String>, conversation: Option<String>) -> ServerFrame {
+    ServerFrame::Error { error: error.into_info(), client_id, conversation }
+}
+
+impl Connection {
+    fn is_new(&self, frame: &ServerFrame) -> bool {
+        match frame {
+            ServerFrame::Message { message } => {
+                self.replayed.get(&message.conversation).is_none_or(|&seen| message.seq > seen)
+            }
+            _ => true,
+        }
+    }
+
+    async fn handle(&mut self, text: &str, out: &mut Vec<ServerFrame>) -> Next {
+        if let Err(wait) = self.frames.check("") {
+            out.push(error_frame(AppError::rate_limited(wait), None, None));
+            return Next::Continue;
+        }
+        let frame = match ClientFrame::from_json(text) {
+            Ok(frame) => frame,
+            Err(e) => {
+                out.push(ServerFrame::error(ErrorCode::BadRequest, format!("The frame could not be read: {e}.")));
+                return Next::Continue;
+            }
+        };
+        if let ClientFrame::Hello { v, token, resume } = frame {
+            return self.hello(v, &token, resume, out).await;
+        }
+        if matches!(frame, ClientFrame::Unknown) {
+            return Next::Continue;
+        }
+        let Some(who) = &self.who else {
+            out.push(ServerFrame::error(ErrorCode::Unauthorized, "Send hello with your token first."));
+            return Next::Continue;
+        };
+        let state = &self.state;
+        let actor = who.actor();
+        match frame {
+            ClientFrame::Send { conversation, client_id, body, attachments } => {
+                match chat::send(state, actor, &conversation, &client_id, &body, &attachments).await {
+                    Ok((seq, at)) => out.push(ServerFrame::Ack { conversation, client_id, seq, at }),
+                    Err(e) => out.push(error_frame(e, Some(client_id), Some(conversation))),
+                }
+            }
+            ClientFrame::Typing { conversation, typing } => {
+                if let Err(e) = chat::typing(state, actor, &conversation, typing).await {
+                    out.push(error_frame(e, None, Some(conversation)));
+                }
+            }
+            ClientFrame::Read { conversation, seq } => {
+                if let Err(e) = chat::read(state, actor, &conversation, seq).await {
+                    out.push(error_frame(e, None, Some(conversation)));
+                }
+            }
+            ClientFrame::Close { conversation } => {
+                if let Err(e) = chat::close(state, actor, &conversation).await {
+                    out.push(error_frame(e, None, Some(conversation)));
+                }
+            }
+            ClientFrame::Accept { conversation } => {
+                let result = match who {
+                    Who::Agent(agent) => chat::accept(state, agent, &conversation).await,
+                    Who::Visitor(_) => Err(AppError::forbidden("Only agents accept conversations.")),
+                };
+                if let Err(e) = result {
+                    out.push(error_frame(e, None, Some(conversation)));
+                }
+            }
+            ClientFrame::Transfer { conversation, to_agent, to_topic } => {
+                let result = match who {
+                    Who::Agent(agent) => {
+                        chat::transfer(state, agent, &conversation, to_agent.as_deref(), to_topic.as_deref()).await
+                    }
+                    Who::Visitor(_) => Err(AppError::forbidden("Only agents transfer conversations.")),
+                };
+                if let Err(e) = result {
+                    out.push(error_frame(e, None, Some(conversation)));
+                }
+            }
+            ClientFrame::Ping => out.push(ServerFrame::Pong),
+            ClientFrame::Hello { .. } | ClientFrame::Unknown => {}
+        }
+        Next::Continue
+    }
+
+    async fn hello(&mut self, v: u32, token: &str, resume: Vec<Resume>, out: &mut Vec<ServerFrame>) -> Next {
+        if v != VERSION {
+            out.push(ServerFrame::error(
+                ErrorCode::UnsupportedVersion,
+                format!("This server speaks protocol version {VERSION}; the client sent version {v}."),
+            ));
+            return Next::Close;
+        }
+        if self.who.is_some() {
+            out.push(ServerFrame::error(ErrorCode::BadRequest, "hello was already sent on this socket."));
+            return Next::Continue;
+        }
+        let who = match &self.peer {
+            Peer::Agent(agent) => Who::Agent(agent.clone()),
+            Peer::Visitor => match self.state.db.visitor_by_token(&sha256_hex(token)).await {
+                Ok(Some(visitor)) => Who::Visitor(visitor),
+                Ok(None) => {
+                    out.push(ServerFrame::error(
+                        ErrorCode::Unauthorized,
+                        "The visitor token is missing or unknown; start a session with POST /api/v1/session.",
+                    ));
+                    return Next::Close;
+                }
+                Err(e) => {
+                    out.push(error_frame(e.into(), None, None));
+                    return Next::Close;
+                }
+            },
+        };
+        let (id, channel) = match &who {
+            Who::Visitor(v) => (v.id.clone(), Channel::Visitor(v.id.clone())),
+            Who::Agent(a) => (a.id.clone(), Channel::Agent(a.id.clone())),
+        };
+        // Subscribe before reading the replay, so nothing stored in between
+        // is missed (a message both replayed and published is sent once).
+        self.subscription = Some(self.state.hub.subscribe(channel));
+        out.push(ServerFrame::Welcome { v: VERSION, id });
+        if let Err(e) = self.replay(&who, &resume, out).await {
+            out.push(error_frame(e, None, None));
+        }
+        self.who = Some(who);
+        Next::Continue
+    }
+
+    async fn replay(&mut self, who: &Who, resume: &[Resume], out: &mut Vec<ServerFrame>) -> Result<(), AppError> {
+        let state = &self.state;
+        if let Who::Agent(agent) = who {
+            out.push(ServerFrame::QueueChanged { waiting: chat::waiting(state, agent).await? });
+            // Agents coming online change what the queue frames say.
+        }
+        for r in resume.iter().take(MAX_RESUME) {
+            let conversation = match chat::visible(state, who.actor(), &r.conversation).await {
+                Ok(c) => c,
+                Err(e) => {
+                    out.push(error_frame(e, None, Some(r.conversation.clone())));
+                    continue;
+                }
+            };
+            let after = i64::try_from(r.after_seq).unwrap_or(i64::MAX);
+            let mut last = r.after_seq;
+            for row in state.db.messages_after(&conversation.id, after).await? {
+                last = last.max(row.message.seq);
+                out.push(ServerFrame::Message { message: row.message });
+            }
+            self.replayed.insert(conversation.id.clone(), last);
+            out.extend(chat::live_state(state, who.actor(), &conversation).await?);
+        }
+        Ok(())
+    }
+}
+
+fn adapt(socket: WebSocket) -> (impl Sink<String, Error = axum::Error> + Unpin, impl Stream<Item = Inbound> + Unpin) {
+    let (sink, stream) = socket.split();
+    let sink = sink.with(|text: String| future::ready(Ok::<_, axum::Error>(WsMessage::Text(text.into()))));
+    let stream = stream.map(|message| match message {
+        Ok(WsMessage::Text(text)) => Inbound::Text(text.to_string()),
+        Ok(WsMessage::Binary(_)) => Inbound::Binary,
+        Ok(WsMessage::Ping(_) | WsMessage::Pong(_)) => Inbound::Alive,
+        Ok(WsMessage::Close(_)) | Err(_) => Inbound::Close,
+    });
+    (sink, stream)
+}
+
+/// `GET /api/v1/ws`.
+pub async fn visitor_socket(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if let Some(ip) = ip {
+        if let Err(wait) = state.ip_rate.check(&ip.to_string()) {
+            return AppError::rate_limited(wait).into_response();
+        }
+    }
+    upgrade.max_message_size(MAX_FRAME_BYTES).on_upgrade(move |socket| {
+        let (sink, stream) = adapt(socket);
+        run(state, Peer::Visitor, sink, stream)
+    })
+}
+
+/// `GET /console/api/ws`: the session cookie authenticates, and the page
+/// must be the server's own (`Origin`), so another site cannot ride an
+/// agent's cookie.
+pub async fn console_socket(State(state): State<AppState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
+    let same_origin = match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
+        (Some(origin), Some(host)) => {
+            let (origin, host) = (origin.to_str().unwrap_or(""), host.to_str().unwrap_or("-"));
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        }
+        _ => false,
+    };
+    if !same_origin {
+        let info =
+            ErrorInfo::new(ErrorCode::Forbidden, "The console socket only accepts pages of this server (Origin).");
+        return AppError::Client(info).into_response();
+    }
+    let agent = match console_agent(&state, &headers).await {
+        Ok((agent, _csrf)) => agent,
+        Err(e) => return e.into_response(),
+    };
+    upgrade.max_message_size(MAX_FRAME_BYTES).on_upgrade(move |socket| {
+        let (sink, stream) = adapt(socket);
+        run(state, Peer::Agent(agent), sink, stream)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use futures_util::{sink, stream};
+    use helpdock_core::protocol::{ClientFrame, ErrorCode, ServerFrame};
+    use tokio::sync::mpsc;
+
+    use super::{run, Inbound, Peer};
+    use crate::config::Config;
+    use crate::db::{Db, VisitorRow};
+    use crate::http::AppState;
+    use crate::token::{random_id, random_secret, sha256_hex};
+
+    /// A socket made of two channels: what the test sends in, what the
+    /// server writes out.
+    struct Pipe {
+        to_server: mpsc::UnboundedSender<Inbound>,
+        from_server: mpsc::UnboundedReceiver<String>,
+    }
+
+    impl Pipe {
+        fn send(&self, frame: &str) {
+            self.to_server.send(Inbound::Text(frame.into())).unwrap();
+        }
+
+        async fn recv(&mut self) -> Option<ServerFrame> {
+            let text = tokio::time::timeout(Duration::from_secs(10), self.from_server.recv()).await.unwrap()?;
+            Some(ServerFrame::from_json(&text).unwrap())
+        }
+    }
+
+    async fn state(idle_timeout_secs: u32) -> (AppState, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(random_id("helpdock-ws-"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = Config { database: dir.join("t.sqlite").display().to_string(), ..Config::default() };
+        config.limits.idle_timeout_secs = idle_timeout_secs;
+        let db = Db::open(&config.database).await.unwrap();
+        (AppState::new(config, db).unwrap(), dir)
+    }
+
+    fn open(state: &AppState, peer: Peer) -> (Pipe, tokio::task::JoinHandle<()>) {
+        let (to_server, inbound) = mpsc::unbounded_channel::<Inbound>();
+        let (outbound, from_server) = mpsc::unbounded_channel::<String>();
+        let stream = Box::pin(stream::unfold(inbound, |mut rx| async move { rx.recv().await.map(|i| (i, rx)) }));
+        let sink = Box::pin(sink::unfold(outbound, |tx, text: String| async move {
+            tx.send(text).map_err(|_| "closed")?;
+            Ok::<_, &str>(tx)
+        }));
+        let task = tokio::spawn(run(state.clone(), peer, sink, stream));
+        (Pipe { to_server, from_server }, task)
+    }
+
+    #[tokio::test]
+    async fn hello_first_then_frames_and_bad_frames_are_named_without_closing() {
+        let (state, dir) = state(60).await;
+        let visitor = VisitorRow { id: random_id("v_"), user_id: None, name: None, email: None, locale: None };
+        state.db.create_visitor(&visitor).await.unwrap();
+        let token = random_secret("vt_");
+        state.db.add_visitor_token(&sha256_hex(&token), &visitor.id).await.unwrap();
+        let (mut pipe, task) = open(&state, Peer::Visitor);
+
+        pipe.send(&ClientFrame::Ping.to_json());
+        assert!(
+            matches!(pipe.recv().await, Some(ServerFrame::Error { error, .. }) if error.code == ErrorCode::Unauthorized)
+        );
+        pipe.send(&ClientFrame::Hello { v: 1, token: token.clone(), resume: vec![] }.to_json());
+        assert_eq!(pipe.recv().await, Some(ServerFrame::Welcome { v: 1, id: visitor.id.clone() }));
+        pipe.send(r#"{"type":"typing","conversation":"c_x"}"#);
+        let Some(ServerFrame::Error { error, .. }) = pipe.recv().await else { panic!("expected an error") };
+        assert_eq!(error.code, ErrorCode::BadRequest);
+        assert!(error.message.contains("missing field `typing`"), "{}", error.message);
+        pipe.to_server.send(Inbound::Binary).unwrap();
+        assert!(matches!(pipe.recv().await, Some(ServerFrame::Error { .. })));
+        pipe.send(r#"{"type":"wave"}"#);
+        pipe.send(&ClientFrame::Ping.to_json());
+        assert_eq!(pipe.recv().await, Some(ServerFrame::Pong), "an unknown frame is ignored");
+        // Frames published to the visitor reach this socket.
+        state.hub.publish(&crate::hub::Channel::Visitor(visitor.id.clone()), &ServerFrame::Pong);
+        assert_eq!(pipe.recv().await, Some(ServerFrame::Pong));
+        pipe.to_server.send(Inbound::Close).unwrap();
+        task.await.unwrap();
+        assert!(!state.hub.is_online(&crate::hub::Channel::Visitor(visitor.id)), "closing unsubscribes");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn a_silent_socket_is_closed_after_the_idle_timeout() {
+        let (state, dir) = state(1).await;
+        let (mut pipe, task) = open(&state, Peer::Visitor);
+        let started = std::time::Instant::now();
+        task.await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(900));
+        assert_eq!(pipe.from_server.recv().await, None, "nothing written, the sink closed");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

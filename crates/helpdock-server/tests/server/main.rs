@@ -1,0 +1,8 @@
+//! Integration tests: a real server on port 0, real HTTP and WebSocket, on
+//! SQLite, or on PostgreSQL when `HELPDOCK_TEST_POSTGRES_URL` is set (the
+//! same tests; `scripts/test.sh` runs both).
+
+mod cli;
+mod console;
+mod support;
+mod visitor;
