@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const BUDGET_GZIP_BYTES = 540_000; // everything the widget loads, gzip -9 (the launcher alone is ~8 KB); why in BENCHMARKS.md
+const BUDGET_GZIP_BYTES = 640_000; // everything the widget loads, gzip -9 (the launcher alone is ~8 KB); why in BENCHMARKS.md
 
 const dist = process.argv[2] ?? "dist";
 // What mount() fetches at once, then what it fetches lazily.

@@ -5,7 +5,7 @@
 //! normalisation, the log the view shows, and `localStorage`.
 
 use helpdock_core::bot::{Action, Bot, Conversation, Input};
-use helpdock_core::channel::Channels;
+use helpdock_core::channel::{ChannelKind, Channels, Hours};
 use helpdock_core::fields::Now;
 use helpdock_core::guard::Guard;
 use helpdock_core::index::Index;
@@ -73,7 +73,7 @@ impl Saved {
             Saved::Person(at) => (*at, Input::TalkToPerson),
             Saved::Skip(at) => (*at, Input::SkipField),
             Saved::Cancel(at) => (*at, Input::CancelFlow),
-            Saved::Channel(at, k) => (*at, Input::ChooseChannel(helpdock_core::channel::ChannelKind::parse(k)?)),
+            Saved::Channel(at, k) => (*at, Input::ChooseChannel(ChannelKind::parse(k)?)),
         })
     }
 }
@@ -145,7 +145,19 @@ impl ChatState {
         conversation: &mut Conversation,
         input: Input,
     ) -> Vec<Action> {
+        // When the backend says nobody is at work, live chat is closed
+        // whatever the host's hours say: the bot offers a ticket instead.
+        let closed = use_context::<crate::live::LiveChat>()
+            .and_then(|l| l.availability.get_untracked())
+            .is_some_and(|a| !a.live_chat);
         self.channels.with_value(|channels| {
+            let mut adjusted = None;
+            if closed && channels.live_chat.is_some() {
+                let mut c = channels.clone();
+                c.live_chat = Some(Hours::Weekly { utc_offset_minutes: 0, windows: Vec::new() });
+                adjusted = Some(c);
+            }
+            let channels = adjusted.as_ref().unwrap_or(channels);
             self.guard.with_value(|guard| {
                 Bot::new(index, channels, guard, locale, now).with_prepare(browser_normalize).step(conversation, input)
             })
@@ -164,6 +176,7 @@ impl ChatState {
             Input::Message(t) => Some(t.clone()),
             _ => None,
         };
+        let chose_ticket = input == Input::ChooseChannel(ChannelKind::Ticket);
         let at = now();
         let saved = Saved::new(at.unix_secs, &input);
         let mut actions = Vec::new();
@@ -180,6 +193,12 @@ impl ChatState {
                 // With a backend, people take over right here (live chat).
                 if let Some(live) = use_context::<crate::live::LiveChat>() {
                     live.escalate(action);
+                }
+                // "Submit a ticket": the form, prefilled from this conversation.
+                if chose_ticket {
+                    if let Some(tickets) = use_context::<crate::tickets::Tickets>().filter(|t| t.available()) {
+                        self.conversation.with_untracked(|c| tickets.prefill_from_bot(c));
+                    }
                 }
             }
         }
@@ -215,7 +234,7 @@ fn record(items: &mut Vec<Item>, text: Option<String>, actions: Vec<Action>) {
     items.extend(actions.into_iter().map(|action| Item::Bot { action }));
 }
 
-fn now() -> Now {
+pub(crate) fn now() -> Now {
     let date = js_sys::Date::new_0();
     Now { unix_secs: (date.get_time() / 1000.0) as i64, utc_offset_minutes: -(date.get_timezone_offset() as i32) }
 }
@@ -225,8 +244,8 @@ fn browser_normalize(text: &str) -> String {
 }
 
 /// The locale's label for a channel.
-pub fn channel_label(kind: helpdock_core::channel::ChannelKind, locale: Locale) -> &'static str {
-    use helpdock_core::channel::ChannelKind::*;
+pub fn channel_label(kind: ChannelKind, locale: Locale) -> &'static str {
+    use ChannelKind::*;
     match (kind, locale) {
         (LiveChat, Locale::ZhCn) => "在线客服",
         (LiveChat, _) => "Live chat",

@@ -17,6 +17,7 @@ mod live;
 pub mod mount;
 pub mod state;
 mod storage;
+mod tickets;
 pub mod transport;
 mod view;
 mod viewport;

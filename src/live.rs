@@ -19,8 +19,8 @@ use helpdock_core::guard::{self, Guard};
 use helpdock_core::live::{check_attachment, check_body, reconnect_delay_ms, Live, TypingThrottle};
 use helpdock_core::locale::Locale;
 use helpdock_core::protocol::{
-    Attachment, ClientFrame, ErrorCode, Identify, Limits, Rating, ServerFrame, SessionRequest, StartConversation,
-    TranscriptRequest,
+    Attachment, Availability, ClientFrame, ErrorCode, Identify, Limits, Rating, ServerFrame, SessionRequest,
+    StartConversation, TranscriptRequest,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -132,6 +132,8 @@ pub struct LiveChat {
     pub link: RwSignal<Link>,
     /// What the backend accepts (from the session).
     pub limits: RwSignal<Option<Limits>>,
+    /// Whether people are at work now (from the session, when it says).
+    pub availability: RwSignal<Option<Availability>>,
     /// Files attached to the next message.
     pub staged: RwSignal<Vec<Staged>>,
     /// The composer's text (an edited message comes back here).
@@ -146,6 +148,9 @@ pub struct LiveChat {
     pub transcript: RwSignal<Request>,
     inner: StoredValue<Option<Rc<Inner>>, LocalStorage>,
 }
+
+/// Hears every frame the socket brings.
+type FrameListener = Rc<dyn Fn(&ServerFrame)>;
 
 struct Inner {
     transport: Rc<dyn Transport>,
@@ -162,6 +167,11 @@ struct Inner {
     escalation: RefCell<Option<StartConversation>>,
     next_file: Cell<u32>,
     title_prefix: RefCell<String>,
+    /// Keep the socket open without a conversation (the visitor has
+    /// tickets, or the Tickets tab is open).
+    held: Cell<bool>,
+    /// Hears every frame first (the tickets service).
+    frames: RefCell<Option<FrameListener>>,
 }
 
 impl LiveChat {
@@ -185,6 +195,7 @@ impl LiveChat {
             live: RwSignal::new(saved),
             link: RwSignal::new(Link::Connecting),
             limits: RwSignal::new(None),
+            availability: RwSignal::new(None),
             staged: RwSignal::new(Vec::new()),
             draft: RwSignal::new(String::new()),
             blocked: RwSignal::new(None),
@@ -209,6 +220,8 @@ impl LiveChat {
             escalation: RefCell::new(None),
             next_file: Cell::new(0),
             title_prefix: RefCell::new(String::new()),
+            held: Cell::new(false),
+            frames: RefCell::new(None),
         })));
         this.listen();
         this.count_unread();
@@ -220,6 +233,21 @@ impl LiveChat {
 
     fn inner(&self) -> Option<Rc<Inner>> {
         self.inner.try_get_value().flatten()
+    }
+
+    /// The backend, for the other services that talk to it (tickets).
+    pub(crate) fn transport(&self) -> Option<Rc<dyn Transport>> {
+        self.inner().map(|i| i.transport.clone())
+    }
+
+    /// Keeps the socket open even without a live conversation (`on`), so
+    /// ticket frames arrive; `frames` hears every frame.
+    pub(crate) fn hold(&self, on: bool, frames: FrameListener) {
+        let Some(inner) = self.inner() else { return };
+        inner.frames.replace(Some(frames));
+        if inner.held.replace(on) != on && on {
+            self.reconnect();
+        }
     }
 
     /// Resolves an attachment URL for `<img src>` and links.
@@ -283,7 +311,7 @@ impl LiveChat {
 
     /// The visitor token: this page's, the stored one (resumed), or a new
     /// session. Also learns the backend's limits.
-    async fn session(&self) -> Result<String, TransportError> {
+    pub(crate) async fn session(&self) -> Result<String, TransportError> {
         let inner = self.inner().ok_or_else(|| TransportError::Network("no backend".to_owned()))?;
         if let Some(token) = inner.token.borrow().clone() {
             return Ok(token);
@@ -309,6 +337,7 @@ impl LiveChat {
             storage::set(VISITOR_KEY, &json);
         }
         self.limits.set(Some(session.limits));
+        self.availability.set(session.availability);
         *inner.token.borrow_mut() = Some(session.visitor_token.clone());
         Ok(session.visitor_token)
     }
@@ -320,7 +349,8 @@ impl LiveChat {
         if let Some(timer) = inner.retry.take() {
             timer.clear();
         }
-        if inner.socket.borrow().is_some() || !self.live.with_untracked(|l| l.conversation.is_some()) {
+        let wanted = inner.held.get() || self.live.with_untracked(|l| l.conversation.is_some());
+        if inner.socket.borrow().is_some() || !wanted {
             return;
         }
         if !online() {
@@ -362,6 +392,12 @@ impl LiveChat {
 
     fn on_event(&self, event: ConnectionEvent) {
         let Some(inner) = self.inner() else { return };
+        if let ConnectionEvent::Frame(frame) = &event {
+            let frames = inner.frames.borrow().clone();
+            if let Some(frames) = frames {
+                frames(frame);
+            }
+        }
         match event {
             ConnectionEvent::Open => {
                 let token = inner.token.borrow().clone().unwrap_or_default();
@@ -614,6 +650,8 @@ impl LiveChat {
         self.live.set(Live::default());
         self.save();
         self.phase.set(Phase::Off);
+        // Tickets may still want the socket.
+        self.reconnect();
         self.rating.set(Request::Idle);
         self.transcript.set(Request::Idle);
         self.count_unread();
@@ -670,6 +708,11 @@ impl LiveChat {
     /// Attaches files (picker, drop or paste): each is checked by name
     /// (the guard), type and size before it is uploaded.
     pub fn attach(&self, files: Vec<web_sys::File>) {
+        self.attach_into(self.staged, files);
+    }
+
+    /// Attaches files to `staged` (the composer's, or the ticket form's).
+    pub fn attach_into(&self, staged: RwSignal<Vec<Staged>>, files: Vec<web_sys::File>) {
         let Some(inner) = self.inner() else { return };
         let locale = inner.state.locale.get_untracked();
         let t = crate::i18n::strings(locale);
@@ -687,21 +730,21 @@ impl LiveChat {
             let findings = inner.guard.scan(&name);
             if guard::blocks(&findings) {
                 let reasons = blocked_notice(&findings, locale).reasons.join(" ");
-                self.staged.update(|s| s.push(refuse(t.live_file_name_blocked.replace("{reasons}", &reasons))));
+                staged.update(|s| s.push(refuse(t.live_file_name_blocked.replace("{reasons}", &reasons))));
                 continue;
             }
             let limits = self.limits.get_untracked();
             if let Some(problem) =
                 limits.as_ref().and_then(|l| check_attachment(file.size() as u64, &content_type, l).err())
             {
-                self.staged.update(|s| s.push(refuse(problem.message(&name, locale))));
+                staged.update(|s| s.push(refuse(problem.message(&name, locale))));
                 continue;
             }
             let preview = content_type
                 .starts_with("image/")
                 .then(|| web_sys::Url::create_object_url_with_blob(&file).ok())
                 .flatten();
-            self.staged.update(|s| {
+            staged.update(|s| {
                 s.push(Staged { id, name: name.clone(), preview, progress: 0.0, state: StagedState::Uploading })
             });
             let this = *self;
@@ -709,7 +752,7 @@ impl LiveChat {
             spawn_local(async move {
                 let upload = Upload { name: name.clone(), content_type, blob: file.into() };
                 let progress: Rc<dyn Fn(f64)> = Rc::new(move |p| {
-                    this.staged.update(|s| s.iter_mut().filter(|f| f.id == id).for_each(|f| f.progress = p))
+                    staged.update(|s| s.iter_mut().filter(|f| f.id == id).for_each(|f| f.progress = p))
                 });
                 let result = match this.session().await {
                     Ok(token) => inner.transport.upload(&token, upload, progress).await,
@@ -721,7 +764,7 @@ impl LiveChat {
                         t.live_upload_failed.replace("{name}", &name).replace("{reason}", &err.user_message(locale)),
                     ),
                 };
-                this.staged.update(|s| {
+                staged.update(|s| {
                     s.iter_mut().filter(|f| f.id == id).for_each(|f| {
                         f.progress = 1.0;
                         f.state = state.clone();
@@ -731,18 +774,7 @@ impl LiveChat {
         }
     }
 
-    /// Removes a staged file.
-    pub fn unstage(&self, id: u32) {
-        self.staged.update(|s| {
-            if let Some(i) = s.iter().position(|f| f.id == id) {
-                if let Some(url) = s.remove(i).preview {
-                    _ = web_sys::Url::revoke_object_url(&url);
-                }
-            }
-        });
-    }
-
-    fn file_id(&self) -> u32 {
+    pub(crate) fn file_id(&self) -> u32 {
         self.inner().map_or(0, |inner| {
             let id = inner.next_file.get();
             inner.next_file.set(id + 1);
@@ -756,9 +788,9 @@ impl LiveChat {
         }
     }
 
-    fn count_unread(&self) {
+    pub(crate) fn count_unread(&self) {
         let Some(inner) = self.inner() else { return };
-        let unread = self.live.with_untracked(Live::unread);
+        let unread = self.live.with_untracked(Live::unread).saturating_add(inner.state.ticket_unread.get_untracked());
         if inner.state.unread.get_untracked() != unread {
             inner.state.unread.set(unread);
         }
@@ -856,16 +888,27 @@ fn online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
 /// A fresh id for a conversation or message: time and randomness, unique
 /// enough per visitor (the backend only compares ids of one sender).
-fn new_id(kind: &str) -> String {
+pub(crate) fn new_id(kind: &str) -> String {
     let random = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
     let more = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
     format!("{kind}-{:x}-{random:x}{more:x}", now_ms())
+}
+
+/// Removes a staged file from `staged` (and its preview URL).
+pub fn unstage_from(staged: RwSignal<Vec<Staged>>, id: u32) {
+    staged.update(|s| {
+        if let Some(i) = s.iter().position(|f| f.id == id) {
+            if let Some(url) = s.remove(i).preview {
+                _ = web_sys::Url::revoke_object_url(&url);
+            }
+        }
+    });
 }
 
 /// Files from a drop, a paste or a file input.

@@ -14,8 +14,9 @@ use std::rc::Rc;
 
 use helpdock_core::locale::Locale;
 use helpdock_core::protocol::{
-    Attachment, ClientFrame, ConversationDetail, ConversationSummary, ErrorCode, ErrorInfo, Rating, ServerFrame,
-    Session, SessionRequest, StartConversation, TranscriptRequest,
+    Attachment, ClientFrame, ConversationDetail, ConversationSummary, ErrorCode, ErrorInfo, NewTicket, NewTicketReply,
+    Rating, ServerFrame, Session, SessionRequest, StartConversation, TicketDetail, TicketReply, TicketStatus,
+    TicketSummary, TranscriptRequest,
 };
 
 /// What an asynchronous transport call resolves to.
@@ -61,6 +62,11 @@ impl TransportError {
                     "Our support server had a problem; please try again shortly.".to_owned()
                 }
                 (ErrorCode::Closed, true) => "这个对话已经结束。".to_owned(),
+                (ErrorCode::UnsupportedType, true) => "不支持这种文件类型（按文件内容判断）。".to_owned(),
+                (ErrorCode::UnsupportedType, false) => {
+                    "This file type is not accepted (judged by its content, not its name).".to_owned()
+                }
+                (ErrorCode::TooLarge, true) => "文件或内容超过了大小上限。".to_owned(),
                 (_, _) => error.message.clone(),
             },
         }
@@ -111,6 +117,20 @@ pub trait Transport {
     fn rate(&self, token: &str, conversation: &str, rating: &Rating) -> Reply<ConversationSummary>;
     /// Asks for the transcript by e-mail.
     fn email_transcript(&self, token: &str, conversation: &str, request: &TranscriptRequest) -> Reply<()>;
+    /// Writes a ticket (`POST /api/v1/tickets`); idempotent by `clientId`.
+    fn create_ticket(&self, token: &str, request: &NewTicket) -> Reply<TicketDetail>;
+    /// The visitor's tickets, most recently updated first.
+    fn tickets(&self, token: &str) -> Reply<Vec<TicketSummary>>;
+    /// One ticket with its thread.
+    fn ticket(&self, token: &str, id: &str) -> Reply<TicketDetail>;
+    /// Adds to a ticket's thread; idempotent by `clientId`.
+    fn reply_ticket(&self, token: &str, id: &str, reply: &NewTicketReply) -> Reply<TicketReply>;
+    /// Closes (`Closed`) or reopens (`Open`) a ticket.
+    fn set_ticket_status(&self, token: &str, id: &str, status: TicketStatus) -> Reply<TicketSummary>;
+    /// The thread has been read up to `seq`.
+    fn read_ticket(&self, token: &str, id: &str, seq: u64) -> Reply<()>;
+    /// Rates a resolved or closed ticket.
+    fn rate_ticket(&self, token: &str, id: &str, rating: &Rating) -> Reply<TicketSummary>;
     /// Opens the live connection; `events` hears of it from then on.
     fn connect(&self, events: Rc<dyn Fn(ConnectionEvent)>) -> Box<dyn Connection>;
     /// An attachment's URL as an `<img src>` or a link can use it.

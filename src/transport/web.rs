@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use helpdock_core::config::Backend;
 use helpdock_core::protocol::{
-    Attachment, ClientFrame, ConversationDetail, ConversationSummary, ErrorBody, Rating, ServerFrame, Session,
-    SessionRequest, StartConversation, TranscriptRequest, API_PREFIX, WS_PATH,
+    Attachment, ClientFrame, ConversationDetail, ConversationSummary, ErrorBody, NewTicket, NewTicketReply, Rating,
+    ServerFrame, Session, SessionRequest, StartConversation, TicketDetail, TicketRead, TicketReply, TicketStatus,
+    TicketStatusChange, TicketSummary, TranscriptRequest, API_PREFIX, WS_PATH,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -169,6 +170,37 @@ impl Transport for WebTransport {
         let path = format!("/conversations/{}/transcript", encode(conversation));
         let reply: Reply<serde_json::Value> = self.json("POST", &path, Some(token), Some(request));
         Box::pin(async move { reply.await.map(|_| ()) })
+    }
+
+    fn create_ticket(&self, token: &str, request: &NewTicket) -> Reply<TicketDetail> {
+        self.json("POST", "/tickets", Some(token), Some(request))
+    }
+
+    fn tickets(&self, token: &str) -> Reply<Vec<TicketSummary>> {
+        self.json::<(), _>("GET", "/tickets", Some(token), None)
+    }
+
+    fn ticket(&self, token: &str, id: &str) -> Reply<TicketDetail> {
+        self.json::<(), _>("GET", &format!("/tickets/{}", encode(id)), Some(token), None)
+    }
+
+    fn reply_ticket(&self, token: &str, id: &str, reply: &NewTicketReply) -> Reply<TicketReply> {
+        self.json("POST", &format!("/tickets/{}/replies", encode(id)), Some(token), Some(reply))
+    }
+
+    fn set_ticket_status(&self, token: &str, id: &str, status: TicketStatus) -> Reply<TicketSummary> {
+        let body = TicketStatusChange { status };
+        self.json("POST", &format!("/tickets/{}/status", encode(id)), Some(token), Some(&body))
+    }
+
+    fn read_ticket(&self, token: &str, id: &str, seq: u64) -> Reply<()> {
+        let path = format!("/tickets/{}/read", encode(id));
+        let reply: Reply<serde_json::Value> = self.json("POST", &path, Some(token), Some(&TicketRead { seq }));
+        Box::pin(async move { reply.await.map(|_| ()) })
+    }
+
+    fn rate_ticket(&self, token: &str, id: &str, rating: &Rating) -> Reply<TicketSummary> {
+        self.json("POST", &format!("/tickets/{}/rating", encode(id)), Some(token), Some(rating))
     }
 
     fn connect(&self, events: Rc<dyn Fn(ConnectionEvent)>) -> Box<dyn Connection> {

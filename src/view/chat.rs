@@ -4,7 +4,7 @@
 //! there.
 
 use helpdock_core::bot::{Action, Input, State};
-use helpdock_core::channel::ChannelKind;
+use helpdock_core::channel::{ChannelKind, Channels};
 use helpdock_core::fields::{check_partial, FieldFormat};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -325,7 +325,13 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
                             }
                         })}
                     <p>{t.channels_title}</p>
-                    {closed.then(|| view! { <p class="hd-muted">{t.chat_closed}</p> })}
+                    {closed
+                        .then(|| {
+                            let opens = use_context::<crate::tickets::Tickets>().and_then(|tk| {
+                                expect_context::<StoredValue<Channels>>().with_value(|c| tk.chat_opens(c, locale))
+                            });
+                            view! { <p class="hd-muted" data-hd="chat-closed">{t.chat_closed} " " {opens}</p> }
+                        })}
                     <div class="hd-chips">
                         {recommendation
                             .options
@@ -359,12 +365,28 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
             }
             .into_any()
         }
-        Action::Escalate { channel, .. } => view! {
-            <div class="hd-bubble hd-handover" data-channel=channel.map(|c| c.as_str())>
-                <p>{t.handed_over}</p>
-            </div>
+        Action::Escalate { channel, .. } => {
+            // A ticket: the form, prefilled from this conversation.
+            let ticket = (channel == Some(ChannelKind::Ticket))
+                .then(|| use_context::<crate::tickets::Tickets>().filter(|tk| tk.available()))
+                .flatten()
+                .map(|tk| {
+                    let chat = expect_context::<ChatState>();
+                    view! {
+                        <button class="hd-chip" type="button" data-hd="offer-ticket"
+                            on:click=move |_| chat.conversation.with_untracked(|c| tk.prefill_from_bot(c))>
+                            {t.tk.new}
+                        </button>
+                    }
+                });
+            view! {
+                <div class="hd-bubble hd-handover" data-channel=channel.map(|c| c.as_str())>
+                    <p>{t.handed_over}</p>
+                    {ticket}
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         Action::DontKnow { .. } => view! { <p class="hd-bubble">{t.dont_know}</p> }.into_any(),
         Action::Resolved => view! { <p class="hd-bubble">{t.resolved}</p> }.into_any(),
         Action::Warning { note, .. } => view! {

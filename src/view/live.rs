@@ -268,7 +268,7 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
     .into_any()
 }
 
-fn attachments_view(attachments: &[Attachment], chat: &LiveChat) -> AnyView {
+pub fn attachments_view(attachments: &[Attachment], chat: &LiveChat) -> AnyView {
     attachments
         .iter()
         .map(|a| {
@@ -338,43 +338,7 @@ fn Composer() -> impl IntoView {
                     }
                 })
         }}
-        <ul class="hd-staged" hidden=move || chat.staged.with(Vec::is_empty)>
-            {move || {
-                chat.staged
-                    .get()
-                    .into_iter()
-                    .map(|f| {
-                        let id = f.id;
-                        let label = t().live_remove_file.replace("{name}", &f.name);
-                        let (status, failed) = match &f.state {
-                            StagedState::Failed(why) => (Some(why.clone()), true),
-                            _ => (None, false),
-                        };
-                        let uploading = f.state == StagedState::Uploading;
-                        view! {
-                            <li class="hd-staged-file" class:hd-failed=failed>
-                                {f.preview.map(|src| view! { <img class="hd-preview" src=src alt="" /> })}
-                                <span class="hd-staged-name">{f.name.clone()}</span>
-                                {uploading
-                                    .then(|| {
-                                        view! {
-                                            <progress
-                                                max="100"
-                                                value=(f.progress * 100.0).round() as u32
-                                                aria-label=t().live_uploading.replace("{name}", &f.name)
-                                            ></progress>
-                                        }
-                                    })}
-                                {status.map(|s| view! { <span class="hd-field-error" role="alert">{s}</span> })}
-                                <button class="hd-icon-button hd-unstage" type="button" aria-label=label on:click=move |_| chat.unstage(id)>
-                                    "×"
-                                </button>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </ul>
+        <StagedFiles staged=chat.staged />
         <form class="hd-composer hd-live-composer" on:submit=on_submit>
             <label class="hd-visually-hidden" for="hd-live-input">{move || t().chat_label}</label>
             <textarea
@@ -412,6 +376,53 @@ fn Composer() -> impl IntoView {
             <button class="hd-send" type="submit">{move || t().send}</button>
         </form>
         <p id="hd-live-problem" class="hd-field-error" role="status">{move || chat.problem.get()}</p>
+    }
+}
+
+/// Files picked for a message, a ticket or a reply: preview, progress,
+/// why one was refused, and a button to remove each.
+#[component]
+pub fn StagedFiles(staged: RwSignal<Vec<crate::live::Staged>>) -> impl IntoView {
+    let state = expect_context::<WidgetState>();
+    let t = move || strings(state.locale.get());
+    view! {
+    <ul class="hd-staged" hidden=move || staged.with(Vec::is_empty)>
+        {move || {
+            staged
+                .get()
+                .into_iter()
+                .map(|f| {
+                    let id = f.id;
+                    let label = t().live_remove_file.replace("{name}", &f.name);
+                    let (status, failed) = match &f.state {
+                        StagedState::Failed(why) => (Some(why.clone()), true),
+                        _ => (None, false),
+                    };
+                    let uploading = f.state == StagedState::Uploading;
+                    view! {
+                        <li class="hd-staged-file" class:hd-failed=failed>
+                            {f.preview.map(|src| view! { <img class="hd-preview" src=src alt="" /> })}
+                            <span class="hd-staged-name">{f.name.clone()}</span>
+                            {uploading
+                                .then(|| {
+                                    view! {
+                                        <progress
+                                            max="100"
+                                            value=(f.progress * 100.0).round() as u32
+                                            aria-label=t().live_uploading.replace("{name}", &f.name)
+                                        ></progress>
+                                    }
+                                })}
+                            {status.map(|s| view! { <span class="hd-field-error" role="alert">{s}</span> })}
+                            <button class="hd-icon-button hd-unstage" type="button" aria-label=label on:click=move |_| crate::live::unstage_from(staged, id)>
+                                "×"
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        }}
+    </ul>
     }
 }
 

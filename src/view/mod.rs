@@ -5,7 +5,7 @@ mod chat;
 mod help;
 mod icons;
 mod launcher;
-mod live;
+pub(crate) mod live;
 mod panel;
 mod root;
 mod tickets;

@@ -15,7 +15,10 @@ pub fn WidgetRoot(config: Config) -> impl IntoView {
     let state = expect_context::<WidgetState>();
     provide_context(Content::new(config.pack.clone()));
     provide_context(crate::chat::ChatState::new(config.channels.clone()));
-    provide_context(crate::live::LiveChat::new(&config, state));
+    let live = crate::live::LiveChat::new(&config, state);
+    provide_context(live);
+    provide_context(crate::tickets::Tickets::new(live, state));
+    provide_context(StoredValue::new(config.channels.clone()));
 
     // Tell the host when the panel opens or closes and when unread changes,
     // however that came about (click, Esc, API).

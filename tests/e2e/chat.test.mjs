@@ -74,7 +74,9 @@ describe("bot", () => {
     assert.match(summary, /USDT/);
     assert.match(summary, /a{64}/);
     await log(page).getByRole("button", { name: /^Submit a ticket/ }).click();
-    await log(page).locator(".hd-handover").waitFor();
+    // With a backend, the ticket form opens, prefilled (tests/e2e/tickets-widget.test.mjs).
+    await log(page).locator(".hd-handover").waitFor({ state: "attached" });
+    await page.locator("helpdock-widget .hd-ticket-form").waitFor();
     const [escalation] = await page.evaluate(() => window.escalations);
     assert.equal(escalation.reason, "flow_complete");
     assert.equal(escalation.channel, "ticket");

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { deflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -132,4 +133,95 @@ export function focusedInWidget(page) {
     if (!el) return null;
     return el.id ? `#${el.id}` : `.${[...el.classList].join(".")}`;
   });
+}
+
+/** A real PNG (4×4, red), built here so the server's byte sniffing accepts it. */
+export function png() {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(4, 0);
+  ihdr.writeUInt32BE(4, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Buffer.concat(Array.from({ length: 4 }, () => Buffer.from([0, ...Array(4).fill([220, 40, 40]).flat()])));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/** Debian's Chromium, headless, with the flags every browser test uses. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+/**
+ * A real SMTP server on a free loopback port (`python3 -m aiosmtpd`, the
+ * Debian package python3-aiosmtpd) printing every message it receives;
+ * resolves to { port, text(), waitFor(text), close() }.
+ */
+export async function startSmtpSink({ python = process.env.HELPDOCK_TEST_PYTHON ?? "/usr/bin/python3" } = {}) {
+  const { createServer, connect } = await import("node:net");
+  const port = await new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+    probe.once("error", reject);
+  });
+  const child = spawn(python, ["-u", "-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${port}`, "-c", "aiosmtpd.handlers.Debugging"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk) => (out += chunk));
+  child.stderr.on("data", (chunk) => (err += chunk));
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${python} -m aiosmtpd exited (install python3-aiosmtpd): ${err}`);
+    const up = await new Promise((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => (socket.end(), resolve(true)));
+      socket.once("error", () => resolve(false));
+    });
+    if (up) break;
+    if (Date.now() - started > 15_000) throw new Error(`aiosmtpd did not start on port ${port}: ${err}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    port,
+    text: () => out,
+    /** The printed messages (`---------- MESSAGE FOLLOWS ----------` … `END MESSAGE`) containing `text`. */
+    async waitFor(text, { timeoutMs = 15_000 } = {}) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = out.split("---------- MESSAGE FOLLOWS ----------").filter((m) => m.includes("END MESSAGE") && m.includes(text));
+        if (found.length) return found;
+        if (Date.now() > until) throw new Error(`no e-mail containing ${JSON.stringify(text)} arrived; the sink printed:\n${out}${err}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

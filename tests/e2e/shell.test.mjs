@@ -246,6 +246,7 @@ describe("the JavaScript API", () => {
     assert.equal(problems.length, 4, messages); // the unknown field is a warning, not an error
     // The second widget works, in the corner it was asked for, with the default colour.
     const second = page.locator("helpdock-widget").nth(1);
+    await second.locator(".hd-launcher").waitFor({ state: "visible" });
     const launcherBox = await second.locator(".hd-launcher").boundingBox();
     assert.ok(launcherBox.x < 100, `launcher on the left, x=${launcherBox.x}`);
     assert.equal(

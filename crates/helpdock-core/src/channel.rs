@@ -109,6 +109,28 @@ impl Hours {
             }
         }
     }
+
+    /// When live chat opens next after `now` (Unix seconds), within a
+    /// week; `None` when open now or never.
+    pub fn next_open(&self, now: i64) -> Option<i64> {
+        let Hours::Weekly { utc_offset_minutes, windows } = self else { return None };
+        if self.is_open(now) {
+            return None;
+        }
+        let offset = i64::from(*utc_offset_minutes) * 60;
+        let today = (now + offset).div_euclid(86_400);
+        (0..=7)
+            .flat_map(|d| {
+                let day = today + d;
+                let weekday = (day + 3).rem_euclid(7) as u8;
+                windows
+                    .iter()
+                    .filter(move |w| w.days & (1 << weekday) != 0 && w.from < w.to)
+                    .map(move |w| day * 86_400 + i64::from(w.from) * 60 - offset)
+            })
+            .filter(|&at| at > now)
+            .min()
+    }
 }
 
 /// What kind of help a problem needs.
@@ -447,6 +469,21 @@ mod tests {
         assert!(hours.is_open(TUE_10_UTC - 8 * 3600)); // 10:00 in +08:00
         assert!(!hours.is_open(TUE_10_UTC)); // 18:00 in +08:00: closed
         assert!(!hours.is_open(TUE_10_UTC - 8 * 3600 + 4 * 86_400)); // Saturday
+    }
+
+    #[test]
+    fn when_live_chat_opens_next() {
+        let (c, _) = channels(
+            r#"{"liveChat": {"hours": [{"days": "mon-fri", "from": "09:00", "to": "18:00"}], "utcOffset": "+08:00"}}"#,
+        );
+        let hours = c.live_chat.unwrap();
+        let tue_10_local = TUE_10_UTC - 8 * 3600;
+        assert_eq!(hours.next_open(tue_10_local), None, "open now");
+        // Tuesday 18:00 local: Wednesday 09:00 local, 15 hours later.
+        assert_eq!(hours.next_open(TUE_10_UTC), Some(TUE_10_UTC + 15 * 3600));
+        // Saturday 10:00 local: Monday 09:00 local.
+        assert_eq!(hours.next_open(tue_10_local + 4 * 86_400), Some(tue_10_local + 6 * 86_400 - 3600));
+        assert_eq!(Hours::Always.next_open(0), None);
     }
 
     #[test]

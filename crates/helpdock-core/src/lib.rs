@@ -44,3 +44,4 @@ pub mod source;
 #[cfg(feature = "build")]
 pub mod synthetic;
 pub mod text;
+pub mod tickets;

@@ -1,8 +1,8 @@
 //! Helpdock's open protocol, version 1: the only types that cross a process
 //! boundary between the widget, a backend and the agent console.
 //!
-//! HTTP (JSON) under [`API_PREFIX`] for sessions, conversations, attachments
-//! and ratings; one WebSocket ([`WS_PATH`]) for live events, carrying
+//! HTTP (JSON) under [`API_PREFIX`] for sessions, conversations, tickets,
+//! attachments and ratings; one WebSocket ([`WS_PATH`]) for live events, carrying
 //! [`ClientFrame`]s up and [`ServerFrame`]s down as JSON text frames. The
 //! prose specification, with the flows and the error codes, is
 //! `docs/protocol.md`; the JSON Schemas in `docs/protocol/` are generated from
@@ -48,6 +48,9 @@ macro_rules! wire {
         $item
     )*};
 }
+
+mod ticket;
+pub use ticket::*;
 
 // ---------------------------------------------------------------------------
 // Sessions and identity
@@ -100,6 +103,10 @@ wire! {
         pub identified: bool,
         /// Limits the widget checks before sending, so a user learns early.
         pub limits: Limits,
+        /// Whether live chat is staffed now (absent: the backend does not
+        /// say, and the widget goes by the host's configured hours).
+        #[serde(default)]
+        pub availability: Option<Availability>,
     }
 
     /// What the backend accepts.
@@ -552,6 +559,18 @@ pub enum ServerFrame {
         /// It.
         conversation: ConversationSummary,
     },
+    /// A ticket was created or changed (status, assignee, unread count).
+    /// Sent to the visitor's sockets and to the console.
+    Ticket {
+        /// It, as the receiver may see it.
+        ticket: TicketSummary,
+    },
+    /// A new entry in a ticket's thread. Internal notes go only to the
+    /// console.
+    TicketReply {
+        /// The entry.
+        reply: TicketReply,
+    },
     /// Something the client sent was refused. With `clientId` it concerns
     /// that message, which the client keeps in its outbox to retry or edit.
     Error {
@@ -735,6 +754,14 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("console-login.json", one::<Login>()),
         ("console-session.json", one::<AgentSession>()),
         ("console-conversation.json", one::<ConsoleConversation>()),
+        ("new-ticket.json", one::<NewTicket>()),
+        ("ticket-summary.json", one::<TicketSummary>()),
+        ("ticket-detail.json", one::<TicketDetail>()),
+        ("new-ticket-reply.json", one::<NewTicketReply>()),
+        ("ticket-status-change.json", one::<TicketStatusChange>()),
+        ("ticket-read.json", one::<TicketRead>()),
+        ("console-ticket-update.json", one::<TicketUpdate>()),
+        ("console-ticket.json", one::<ConsoleTicket>()),
     ]
 }
 

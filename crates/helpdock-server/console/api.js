@@ -108,6 +108,29 @@ export class ConsoleApi {
     return this.request("GET", `/conversations/${encodeURIComponent(id)}`);
   }
 
+  /** `GET /tickets` with the list's filters ("" = any) → TicketSummary[]. */
+  tickets(filters = {}) {
+    const query = new URLSearchParams();
+    for (const key of ["status", "category", "urgency", "assignee"]) if (filters[key]) query.set(key, filters[key]);
+    const qs = query.toString();
+    return this.request("GET", `/tickets${qs ? `?${qs}` : ""}`);
+  }
+
+  /** `GET /tickets/{id}` → ConsoleTicket. */
+  ticket(id) {
+    return this.request("GET", `/tickets/${encodeURIComponent(id)}`);
+  }
+
+  /** `PATCH /tickets/{id}` with a TicketUpdate → TicketSummary. */
+  updateTicket(id, update) {
+    return this.request("PATCH", `/tickets/${encodeURIComponent(id)}`, update);
+  }
+
+  /** `POST /tickets/{id}/replies` {clientId, body, attachments, internal} → TicketReply. */
+  replyToTicket(id, reply) {
+    return this.request("POST", `/tickets/${encodeURIComponent(id)}/replies`, reply);
+  }
+
   /**
    * Uploads a file; resolves to the Attachment. `onProgress(fraction)` is
    * called as bytes leave. Returns {promise, abort}.

@@ -2,16 +2,21 @@
 // on the left, the open conversation in the middle, what the bot collected
 // on the right), kept live over /console/api/ws.
 //
+// A second tab holds the tickets (tickets.js): written-down problems,
+// answered over time and by e-mail.
+//
 // Modules: api.js (HTTP), socket.js (the live connection), model.js (state,
-// no DOM), dom.js (building elements from text only), sidebar.js and
-// conversation.js (the views), app.js (this: wiring and actions).
+// no DOM), dom.js (building elements from text only), files.js (uploads and
+// sent files), sidebar.js, conversation.js and tickets.js (the views),
+// app.js (this: wiring and actions).
 
 import { ApiError, ConsoleApi } from "./api.js";
 import { ConversationView } from "./conversation.js";
 import { show } from "./dom.js";
-import { Workspace } from "./model.js";
+import { TicketDesk, Workspace } from "./model.js";
 import { Sidebar } from "./sidebar.js";
 import { ConsoleSocket } from "./socket.js";
+import { TicketsView } from "./tickets.js";
 
 const $ = (id) => document.getElementById(id);
 const STORAGE_PREFIX = "helpdock-console:";
@@ -28,12 +33,17 @@ class ConsoleApp {
     this.api = api;
     this.storageKey = `${STORAGE_PREFIX}${this.agent.id}`;
     this.model = new Workspace(this.agent, loadJson(this.storageKey));
+    this.tickets = new TicketDesk(this.agent);
+    /** Which tab is shown: "chats" or "tickets". */
+    this.mode = "chats";
     this.selectedId = null;
     this.online = false;
     this.pendingAccepts = new Map(); // id → timer
     this.pendingTransfers = new Map(); // id → timer
     this.loading = new Map(); // id → Promise, so a detail is fetched once at a time
     this.stopped = false;
+    this.ticks = 0;
+    this.connectedBefore = false;
 
     this.socket = new ConsoleSocket({
       url: `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/console/api/ws`,
@@ -43,6 +53,7 @@ class ConsoleApp {
     });
     this.sidebar = new Sidebar(this);
     this.view = new ConversationView(this);
+    this.ticketsView = new TicketsView(this);
 
     this.tick = setInterval(() => this.onTick(), 1000);
     this.listeners = [
@@ -64,6 +75,7 @@ class ConsoleApp {
   async start() {
     this.render();
     this.socket.start();
+    this.ticketsView.refresh();
     try {
       await this.resync();
     } catch (err) {
@@ -78,6 +90,7 @@ class ConsoleApp {
     clearInterval(this.tick);
     for (const [target, event, fn] of this.listeners) target.removeEventListener(event, fn);
     this.view.reset();
+    this.ticketsView.reset();
     this.sidebar.reset();
     for (const timer of [...this.pendingAccepts.values(), ...this.pendingTransfers.values()]) clearTimeout(timer);
   }
@@ -145,7 +158,12 @@ class ConsoleApp {
     } else if (state === "online") {
       show($("offline-banner"), false);
       this.flushOutbox();
-      if (!wasOnline) this.resync().catch((err) => this.report(err));
+      if (!wasOnline) {
+        this.resync().catch((err) => this.report(err));
+        // The first connection's list is already on its way from start().
+        if (this.connectedBefore) this.ticketsView.resync();
+        this.connectedBefore = true;
+      }
     }
     this.render();
   }
@@ -200,6 +218,10 @@ class ConsoleApp {
         break;
       case "error":
         this.onErrorFrame(frame);
+        break;
+      case "ticket":
+      case "ticket_reply":
+        if (!this.ticketsView.onFrame(frame)) return;
         break;
       default:
         return; // welcome, pong, queue and unknown frames change nothing shown
@@ -261,6 +283,7 @@ class ConsoleApp {
   // --- actions -------------------------------------------------------------
 
   select(id, { focusComposer = false } = {}) {
+    this.setMode("chats");
     if (this.selectedId !== id) this.view.leave(this.selectedId);
     this.selectedId = id;
     const hash = id ? `#conversation=${encodeURIComponent(id)}` : "";
@@ -272,9 +295,29 @@ class ConsoleApp {
   }
 
   selectFromHash() {
+    const ticket = /^#ticket=(.+)$/.exec(location.hash);
+    if (ticket) {
+      const id = decodeURIComponent(ticket[1]);
+      this.setMode("tickets");
+      if (id !== this.ticketsView.id) this.ticketsView.open(id);
+      return;
+    }
     const match = /^#conversation=(.+)$/.exec(location.hash);
     const id = match ? decodeURIComponent(match[1]) : null;
-    if (id && id !== this.selectedId) this.select(id);
+    if (id && id !== this.selectedId) {
+      this.setMode("chats");
+      this.select(id);
+    }
+  }
+
+  /** Shows the chats or the tickets; the address names what is open in it. */
+  setMode(mode) {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    const open = mode === "tickets" ? this.ticketsView.id : this.selectedId;
+    const hash = open ? `#${mode === "tickets" ? "ticket" : "conversation"}=${encodeURIComponent(open)}` : "";
+    if (location.hash !== hash) history.replaceState(null, "", hash || location.pathname);
+    this.render();
   }
 
   accept(id) {
@@ -367,7 +410,7 @@ class ConsoleApp {
   }
 
   onKey(e) {
-    if (!e.altKey || (e.key !== "ArrowDown" && e.key !== "ArrowUp")) return;
+    if (!e.altKey || (e.key !== "ArrowDown" && e.key !== "ArrowUp") || this.mode !== "chats") return;
     const ids = this.sidebar.order();
     if (!ids.length) return;
     e.preventDefault();
@@ -388,6 +431,7 @@ class ConsoleApp {
     if (!this.online && !$("offline-banner").hidden) this.renderBanner();
     this.sidebar.tick();
     this.view.tick();
+    if (++this.ticks % 30 === 0) this.ticketsView.tick();
   }
 
   // --- helpers -------------------------------------------------------------
@@ -396,6 +440,7 @@ class ConsoleApp {
     if (this.stopped) return; // a late answer after sign-out draws nothing
     this.sidebar.render();
     this.view.render();
+    this.ticketsView.render();
     const unread = this.model.mine().reduce((n, c) => n + this.model.unread(c.id), 0);
     const waiting = this.model.queue.length;
     const prefix = unread ? `(${unread}) ` : "";

@@ -4,8 +4,9 @@
 // the side panel with what the bot collected, the visitor and the bot
 // transcript.
 
-import { h, reconcile, replaceChildren, safeUrl, show } from "./dom.js";
-import { LIMITS, TypingSignal, checkFile, fileType, formatBytes, formatWait, topicName, visitorName } from "./model.js";
+import { copyButton, h, reconcile, replaceChildren, show } from "./dom.js";
+import { dropUpload, fileItem, renderProgress, renderUploads, startUploads, uploadedFile, uploadsProblem } from "./files.js";
+import { LIMITS, TypingSignal, formatWait, topicName, visitorName } from "./model.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,12 +14,12 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute:
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 const languageNames = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "language" }) : null;
 
-function formatTime(ms) {
+export function formatTime(ms) {
   const d = new Date(ms);
   return d.toDateString() === new Date().toDateString() ? timeFormat.format(d) : dateTimeFormat.format(d);
 }
 
-function localeName(tag) {
+export function localeName(tag) {
   try {
     const name = languageNames?.of(tag);
     return name && name !== tag ? `${name} (${tag})` : tag;
@@ -26,8 +27,6 @@ function localeName(tag) {
     return tag;
   }
 }
-
-let nextLocalId = 1;
 
 export class ConversationView {
   constructor(app) {
@@ -163,7 +162,7 @@ export class ConversationView {
   reset() {
     this.listeners.abort();
     this.typingSignal?.stop();
-    for (const d of this.drafts.values()) for (const f of d.files) this.dropUpload(f);
+    for (const d of this.drafts.values()) for (const f of d.files) dropUpload(f);
     this.drafts.clear();
     this.threadOf = null;
     $("composer-input").value = "";
@@ -176,9 +175,7 @@ export class ConversationView {
   restoreDraft(entry) {
     const d = this.draft(entry.conversation);
     d.text = entry.body + (d.text ? `\n${d.text}` : "");
-    for (const a of entry.attachmentInfo ?? []) {
-      d.files.push({ localId: nextLocalId++, name: a.name, size: a.size, type: a.contentType, state: "done", progress: 1, attachment: a });
-    }
+    for (const a of entry.attachmentInfo ?? []) d.files.push(uploadedFile(a));
     if (entry.conversation === this.id) {
       $("composer-input").value = d.text;
       this.renderPending();
@@ -189,6 +186,10 @@ export class ConversationView {
   // --- rendering -----------------------------------------------------------
 
   render() {
+    if (this.app.mode !== "chats") {
+      for (const id of ["conv-empty", "conv-view", "details"]) show($(id), false);
+      return;
+    }
     const c = this.id ? this.app.model.conversations.get(this.id) : null;
     show($("conv-empty"), !this.id);
     show($("conv-view"), Boolean(this.id));
@@ -384,12 +385,8 @@ export class ConversationView {
     const input = $("composer-input");
     const body = input.value.replace(/^\s+$/, "");
     const d = this.draft(id);
-    if (d.files.some((f) => f.state === "uploading")) {
-      return this.composerError("Wait for the files to finish uploading, then send.");
-    }
-    if (d.files.some((f) => f.state === "failed")) {
-      return this.composerError("Remove the files that could not be uploaded, then send.");
-    }
+    const problem = uploadsProblem(d.files);
+    if (problem) return this.composerError(problem);
     const attachments = d.files.map((f) => f.attachment);
     if (!body.trim() && attachments.length === 0) return;
     const length = [...body].length;
@@ -411,100 +408,26 @@ export class ConversationView {
   addFiles(files) {
     const id = this.id;
     if (!id || !this.canReply()) return;
-    const problems = [];
-    for (const file of files) {
-      const problem = checkFile(file);
-      if (problem) {
-        problems.push(problem);
-        continue;
-      }
-      const type = fileType(file);
-      const upload = {
-        localId: nextLocalId++,
-        name: file.name || "pasted-image",
-        size: file.size,
-        type,
-        previewUrl: type.startsWith("image/") ? URL.createObjectURL(file) : null,
-        state: "uploading",
-        progress: 0,
-        attachment: null,
-        error: null,
-      };
-      const { promise, abort } = this.app.api.upload(file, type, (fraction) => {
-        upload.progress = fraction;
-        this.updateProgress(upload);
-      });
-      upload.abort = abort;
-      promise.then(
-        (attachment) => {
-          upload.state = "done";
-          upload.progress = 1;
-          upload.attachment = attachment;
-          this.renderPending();
-        },
-        (err) => {
-          if (err.code === "aborted") return;
-          upload.state = "failed";
-          upload.error = err.status === 401 ? "You are signed out." : err.message;
-          this.renderPending();
-        },
-      );
-      this.draft(id).files.push(upload);
-    }
+    const { uploads, problems } = startUploads(this.app.api, files, {
+      onProgress: (upload) => renderProgress($("pending"), upload),
+      onSettled: () => this.renderPending(),
+    });
+    this.draft(id).files.push(...uploads);
     if (problems.length) this.composerError(problems.join(" "));
     else this.clearComposerError();
     this.renderPending();
   }
 
-  dropUpload(upload) {
-    if (upload.state === "uploading") upload.abort?.();
-    if (upload.previewUrl) URL.revokeObjectURL(upload.previewUrl);
-  }
-
   removeUpload(upload) {
     const d = this.draft();
     d.files = d.files.filter((f) => f !== upload);
-    this.dropUpload(upload);
+    dropUpload(upload);
     this.renderPending();
     $("composer-input").focus();
   }
 
   renderPending() {
-    const files = this.id ? this.draft().files : [];
-    reconcile($("pending"), files, {
-      key: (f) => String(f.localId),
-      create: (f) =>
-        h(
-          "li",
-          { class: "upload" },
-          h("span", { class: "upload-thumb-slot" }),
-          h("span", { class: "upload-info" }, h("span", { class: "upload-name", text: f.name }), h("span", { class: "upload-state" })),
-          h("progress", { class: "upload-progress", max: "1", "aria-label": `Uploading ${f.name}` }),
-          h("button", { type: "button", class: "link-button upload-remove", "aria-label": `Remove ${f.name}`, on: { click: () => this.removeUpload(f) } }, "Remove"),
-        ),
-      update: (el, f) => {
-        el.dataset.state = f.state;
-        // The local preview until the server has read the bytes; a refused
-        // "image" may not be one at all, so it gets the plain file icon.
-        const preview = f.state !== "failed" && f.previewUrl;
-        const slot = el.querySelector(".upload-thumb-slot");
-        if (slot.dataset.preview !== String(Boolean(preview))) {
-          slot.dataset.preview = String(Boolean(preview));
-          replaceChildren(slot, preview ? h("img", { class: "upload-thumb", src: preview, alt: "" }) : h("span", { class: "upload-icon", "aria-hidden": "true", text: extension(f.name) }));
-        }
-        const state = el.querySelector(".upload-state");
-        state.textContent = f.state === "failed" ? f.error : f.state === "done" ? `${formatBytes(f.size)} · ready` : `${formatBytes(f.size)} · uploading…`;
-        state.classList.toggle("error-text", f.state === "failed");
-        const bar = el.querySelector("progress");
-        bar.value = f.progress;
-        show(bar, f.state === "uploading");
-      },
-    });
-  }
-
-  updateProgress(upload) {
-    const el = $("pending").querySelector(`[data-key="${upload.localId}"] progress`);
-    if (el) el.value = upload.progress;
+    renderUploads($("pending"), this.id ? this.draft().files : [], (f) => this.removeUpload(f));
   }
 
   // --- transfer ------------------------------------------------------------
@@ -563,63 +486,5 @@ export class ConversationView {
     if (error) return this.transferError(error);
     $("transfer-dialog").close();
     this.app.toast(`Transferring to ${label}…`);
-  }
-}
-
-function fileItem(a) {
-  const url = safeUrl(a.url, { sameOrigin: true });
-  const label = `${a.name} (${formatBytes(a.size)})`;
-  if (url && a.contentType?.startsWith("image/")) {
-    return h(
-      "li",
-      { class: "file file-image" },
-      h("a", { href: url, target: "_blank", rel: "noopener noreferrer", title: label }, h("img", { src: url, alt: a.name, loading: "lazy", class: "file-preview", on: { load: keepLatestInView } })),
-    );
-  }
-  const parts = [h("span", { class: "file-ext", "aria-hidden": "true", text: extension(a.name) }), h("span", { class: "file-name", text: a.name }), h("span", { class: "file-size", text: formatBytes(a.size) })];
-  return h("li", { class: "file" }, url ? h("a", { class: "file-chip", href: url, target: "_blank", rel: "noopener noreferrer" }, parts) : h("span", { class: "file-chip" }, parts));
-}
-
-/** "report.pdf" → "PDF", for file badges. */
-function extension(name) {
-  const ext = /\.([a-z0-9]{1,4})$/i.exec(name ?? "")?.[1];
-  return ext ? ext.toUpperCase() : "FILE";
-}
-
-/** An image in the newest message grew the thread: keep the newest in view. */
-function keepLatestInView(e) {
-  const thread = e.target.closest(".thread");
-  if (thread?.lastElementChild?.contains(e.target)) thread.scrollTop = thread.scrollHeight;
-}
-
-function copyButton(value, label) {
-  // The visible word, then what is copied for screen readers ("Copy TxID").
-  const word = h("span", { text: "Copy" });
-  const button = h("button", { type: "button", class: "copy" }, word, h("span", { class: "visually-hidden", text: ` ${label}` }));
-  button.addEventListener("click", async () => {
-    const ok = await copyText(value());
-    word.textContent = ok ? "Copied" : "Copy failed";
-    button.classList.toggle("copied", ok);
-    setTimeout(() => {
-      word.textContent = "Copy";
-      button.classList.remove("copied");
-    }, 1500);
-  });
-  return button;
-}
-
-async function copyText(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // Without clipboard permission: the selection-based copy still works.
-    const area = h("textarea", { class: "visually-hidden", readonly: true, "aria-hidden": "true" });
-    area.value = text;
-    document.body.append(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok;
   }
 }

@@ -90,3 +90,36 @@ export function safeUrl(url, { sameOrigin = false } = {}) {
   if (sameOrigin && parsed.origin !== location.origin) return null;
   return parsed.href;
 }
+
+/** A "Copy" button for a value; `label` says what is copied to screen readers. */
+export function copyButton(value, label) {
+  // The visible word, then what is copied for screen readers ("Copy TxID").
+  const word = h("span", { text: "Copy" });
+  const button = h("button", { type: "button", class: "copy" }, word, h("span", { class: "visually-hidden", text: ` ${label}` }));
+  button.addEventListener("click", async () => {
+    const ok = await copyText(value());
+    word.textContent = ok ? "Copied" : "Copy failed";
+    button.classList.toggle("copied", ok);
+    setTimeout(() => {
+      word.textContent = "Copy";
+      button.classList.remove("copied");
+    }, 1500);
+  });
+  return button;
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Without clipboard permission: the selection-based copy still works.
+    const area = h("textarea", { class: "visually-hidden", readonly: true, "aria-hidden": "true" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok;
+  }
+}

@@ -434,3 +434,184 @@ export class TypingSignal {
     }
   }
 }
+
+// --- tickets ---------------------------------------------------------------
+// Shapes: TicketSummary, ConsoleTicket, TicketReply (docs/protocol.md,
+// "Visitor: tickets" and "Agent console").
+
+/** Ticket statuses in the order of a ticket's life, with how agents read them. */
+export const TICKET_STATUSES = [
+  ["open", "Open"],
+  ["pending_user", "Waiting for the user"],
+  ["in_progress", "In progress"],
+  ["resolved", "Resolved"],
+  ["closed", "Closed"],
+];
+
+/** Urgencies, lowest first. */
+export const URGENCIES = [
+  ["low", "Low"],
+  ["normal", "Normal"],
+  ["high", "High"],
+  ["urgent", "Urgent"],
+];
+
+/**
+ * Categories offered when re-filing a ticket. The console API does not
+ * announce the content pack's flows, so these are the starter pack's; a
+ * category a ticket carries that is not here is offered too.
+ */
+export const KNOWN_CATEGORIES = [
+  "account-compromised",
+  "login-problem",
+  "kyc-rejected",
+  "deposit-not-arrived",
+  "withdrawal-problem",
+  "trading-restricted",
+  "other",
+];
+
+const STATUS_NAMES = new Map(TICKET_STATUSES);
+const URGENCY_NAMES = new Map(URGENCIES);
+const URGENCY_RANK = new Map(URGENCIES.map(([u], i) => [u, i]));
+
+/** "pending_user" → "Waiting for the user". */
+export function statusName(status) {
+  return STATUS_NAMES.get(status) ?? topicName(status);
+}
+
+/** "high" → "High". */
+export function urgencyName(urgency) {
+  return URGENCY_NAMES.get(urgency) ?? topicName(urgency);
+}
+
+/** A ticket's age: "just now", "12 min", "5 h", "3 d". */
+export function formatAge(ms) {
+  const min = Math.floor(Math.max(0, ms) / 60_000);
+  if (min < 1) return "just now";
+  if (min < 60) return `${min} min`;
+  const hours = Math.floor(min / 60);
+  if (hours < 24) return `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+/**
+ * Whether a ticket passes the list's filters, as the server's
+ * `GET /tickets?…` would: "" means any; `assignee` is "me", "none" or an
+ * agent id. Used to place tickets that arrive on the socket.
+ */
+export function ticketMatches(summary, filters, meId) {
+  if (filters.status && summary.status !== filters.status) return false;
+  if (filters.category && summary.category !== filters.category) return false;
+  if (filters.urgency && summary.urgency !== filters.urgency) return false;
+  const assignee = summary.agent?.id ?? null;
+  if (filters.assignee === "me") return assignee === meId;
+  if (filters.assignee === "none") return assignee === null;
+  if (filters.assignee) return assignee === filters.assignee;
+  return true;
+}
+
+/** The server's order: most urgent first, then oldest. */
+export function compareTickets(a, b) {
+  const rank = (URGENCY_RANK.get(b.urgency) ?? 1) - (URGENCY_RANK.get(a.urgency) ?? 1);
+  return rank || a.createdAt - b.createdAt || a.number.localeCompare(b.number);
+}
+
+/** One ticket as the console knows it. */
+export class Ticket {
+  constructor(id) {
+    this.id = id;
+    /** TicketSummary, once known. */
+    this.summary = null;
+    /** TicketDetail without its replies, once loaded. */
+    this.detail = null;
+    /** VisitorInfo, once loaded. */
+    this.visitor = null;
+    /** Thread entries by seq, internal notes included. */
+    this.replies = new Map();
+    this.loaded = false;
+    this.loadError = null;
+  }
+
+  /** The thread in order. */
+  thread() {
+    return [...this.replies.values()].sort((a, b) => a.seq - b.seq);
+  }
+}
+
+/**
+ * The tickets the agent has seen: from the list, the detail they opened and
+ * the `ticket` / `ticket_reply` frames, merged whatever order they come in
+ * (a summary never goes back to an older `updatedAt`; entries are unique by
+ * seq).
+ */
+export class TicketDesk {
+  constructor(agent) {
+    this.agent = agent;
+    /** id → Ticket. */
+    this.tickets = new Map();
+    /** The list's filters ("" = any). */
+    this.filters = { status: "", category: "", urgency: "", assignee: "" };
+  }
+
+  ticket(id) {
+    let t = this.tickets.get(id);
+    if (!t) {
+      t = new Ticket(id);
+      this.tickets.set(id, t);
+    }
+    return t;
+  }
+
+  /** Records a TicketSummary; returns `true` when the ticket was unknown. */
+  upsert(summary) {
+    const known = this.tickets.has(summary.id);
+    const t = this.ticket(summary.id);
+    if (!t.summary || summary.updatedAt >= t.summary.updatedAt || summary.lastSeq > t.summary.lastSeq) t.summary = summary;
+    return !known;
+  }
+
+  /** Records the answer of `GET /tickets`. */
+  setList(summaries) {
+    for (const s of summaries) this.upsert(s);
+  }
+
+  /** Records a ConsoleTicket. */
+  applyDetail({ detail, visitor }) {
+    this.upsert(detail.summary);
+    const t = this.ticket(detail.summary.id);
+    const { replies, ...rest } = detail;
+    t.detail = rest;
+    t.visitor = visitor ?? null;
+    for (const r of replies ?? []) this.addReply(r);
+    t.loaded = true;
+    t.loadError = null;
+    return t;
+  }
+
+  /** Records a TicketReply; returns `true` when it is new. */
+  addReply(reply) {
+    const t = this.ticket(reply.ticket);
+    const known = t.replies.has(reply.seq);
+    t.replies.set(reply.seq, reply);
+    const s = t.summary;
+    if (s && reply.seq > s.lastSeq) {
+      t.summary = { ...s, lastSeq: reply.seq, updatedAt: Math.max(s.updatedAt, reply.at), status: reply.status ?? s.status };
+    }
+    return !known;
+  }
+
+  /** The tickets passing the filters, in the server's order. */
+  list() {
+    return [...this.tickets.values()]
+      .filter((t) => t.summary && ticketMatches(t.summary, this.filters, this.agent?.id))
+      .sort((a, b) => compareTickets(a.summary, b.summary));
+  }
+
+  /** Categories to offer: the known ones, then any others tickets carry. */
+  categories() {
+    const all = new Set(KNOWN_CATEGORIES);
+    for (const t of this.tickets.values()) if (t.summary?.category) all.add(t.summary.category);
+    return [...all];
+  }
+}

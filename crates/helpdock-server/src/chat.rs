@@ -259,19 +259,21 @@ pub async fn send(
         };
         attachments.push(found);
     }
+    let agent = match actor {
+        Actor::Agent(a) => Some(a),
+        Actor::Visitor(_) => None,
+    };
     let new = NewMessage {
-        conversation: &conversation.id,
-        client_id: Some(client_id),
+        conversation: conversation.id.clone(),
+        client_id: Some(client_id.to_string()),
         author: actor.kind(),
-        agent_id: match actor {
-            Actor::Agent(a) => Some(a.id.as_str()),
-            Actor::Visitor(_) => None,
-        },
-        body,
-        attachments: &attachments,
+        agent_id: agent.map(|a| a.id.clone()),
+        agent_name: agent.map(|a| a.name.clone()),
+        body: body.to_string(),
+        attachments,
         at: now_ms(),
     };
-    match state.db.store_message(&new).await? {
+    match state.db.store_message(new).await? {
         Stored::New(row) => {
             let ack = (row.message.seq, row.message.at);
             publish_message(state, &conversation, &row);
@@ -306,15 +308,16 @@ fn publish_message(state: &AppState, conversation: &ConversationRow, row: &Messa
 /// Stores and sends a system line (joins, transfers, closing).
 async fn system_message(state: &AppState, conversation: &ConversationRow, body: &str) -> Result<(), AppError> {
     let new = NewMessage {
-        conversation: &conversation.id,
+        conversation: conversation.id.clone(),
         client_id: None,
         author: AuthorKind::System,
         agent_id: None,
-        body,
-        attachments: &[],
+        agent_name: None,
+        body: body.to_string(),
+        attachments: Vec::new(),
         at: now_ms(),
     };
-    if let Stored::New(row) = state.db.store_message(&new).await? {
+    if let Stored::New(row) = state.db.store_message(new).await? {
         publish_message(state, conversation, &row);
     }
     Ok(())

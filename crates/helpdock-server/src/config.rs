@@ -35,7 +35,8 @@ pub struct Config {
     pub queue: QueueConfig,
     /// Sizes and rates.
     pub limits: LimitsConfig,
-    /// Outgoing mail for "e-mail me the transcript"; unset: refused clearly.
+    /// Outgoing mail for "e-mail me the transcript" (unset: refused clearly)
+    /// and for tickets' confirmations and replies (unset: skipped, logged).
     pub smtp: Option<SmtpConfig>,
 }
 
@@ -45,7 +46,8 @@ pub struct Config {
 pub struct QueueConfig {
     /// The queue of topics not listed (and of conversations without one).
     pub default: String,
-    /// Topic → queue name.
+    /// Topic → queue name. A ticket is routed by `category:urgency`
+    /// (`deposit-not-arrived:urgent`) if listed, else by its category.
     pub topics: BTreeMap<String, String>,
     /// The wait estimate per place in the queue, in seconds.
     pub secs_per_position: u32,
@@ -470,11 +472,43 @@ impl BusinessHours {
                 [days.rem_euclid(7) as usize];
         self.days.contains(&weekday) && minute >= self.open.0 && minute < self.close.0
     }
+
+    /// When the hours next begin after `now_ms` (`None` while open, or when
+    /// no day is listed).
+    pub fn opens_at(&self, now_ms: i64) -> Option<i64> {
+        if self.is_open(now_ms) {
+            return None;
+        }
+        let offset_ms = i64::from(self.utc_offset.0) * 60_000;
+        let local_day = (now_ms + offset_ms).div_euclid(86_400_000);
+        (0..=7)
+            .map(|d| (local_day + d) * 86_400_000 + i64::from(self.open.0) * 60_000 - offset_ms)
+            .find(|&start| start > now_ms && self.is_open(start))
+    }
+
+    /// What the session tells the widget.
+    pub fn availability(&self, now_ms: i64) -> helpdock_core::protocol::Availability {
+        helpdock_core::protocol::Availability { live_chat: self.is_open(now_ms), opens_at: self.opens_at(now_ms) }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_hours_the_next_opening_is_named() {
+        let text = "[business_hours]\nutc_offset = \"+08:00\"\ndays = [\"mon\", \"tue\"]\nopen = \"09:00\"\nclose = \"18:00\"\n";
+        let hours = Config::from_toml(text, "c.toml").unwrap().business_hours.unwrap();
+        // 2026-11-24 is a Tuesday; 20:00 in UTC+8 is 12:00 UTC.
+        let tuesday_8pm = 1_795_478_400_000 + 12 * 3_600_000;
+        assert!(!hours.is_open(tuesday_8pm));
+        // Next Monday 09:00 in UTC+8 = 2026-11-30 01:00 UTC.
+        assert_eq!(hours.opens_at(tuesday_8pm), Some(1_796_000_400_000));
+        let tuesday_10am = 1_795_478_400_000 + 2 * 3_600_000;
+        assert!(hours.is_open(tuesday_10am));
+        assert_eq!(hours.availability(tuesday_10am).opens_at, None);
+    }
 
     #[test]
     fn a_wrong_type_names_file_line_and_field() {

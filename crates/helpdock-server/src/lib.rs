@@ -20,6 +20,7 @@ pub mod mail;
 pub mod password;
 pub mod rate;
 pub mod sniff;
+pub mod tickets;
 pub mod token;
 pub mod ws;
 
@@ -124,7 +125,7 @@ pub async fn upsert_agent(
     password: &str,
 ) -> Result<String, sqlx::Error> {
     let password = password.to_string();
-    let password_hash = tokio::task::spawn_blocking(move || password::hash(&password))
+    let password_hash = password::on_password_thread(move || password::hash(&password))
         .await
         .map_err(|e| sqlx::Error::Protocol(format!("password hashing: {e}")))?;
     let agent = AgentRow {

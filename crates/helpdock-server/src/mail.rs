@@ -1,4 +1,5 @@
-//! Outgoing e-mail ("e-mail me the transcript") through an SMTP relay.
+//! Outgoing e-mail through an SMTP relay: "e-mail me the transcript", a
+//! ticket's confirmation and the team's replies to it.
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{SmtpConfig, SmtpTls};
-use crate::db::{ConversationRow, MessageRow};
+use crate::db::{ConversationRow, MessageRow, TicketRow};
 
 /// A configured relay.
 #[derive(Debug, Clone)]
@@ -100,6 +101,46 @@ pub fn transcript_text(conversation: &ConversationRow, messages: &[MessageRow]) 
             text.push_str(&format!("    attachment: {} ({} bytes)\n", a.name, a.size));
         }
     }
+    text
+}
+
+/// The confirmation of a new ticket: its number, what the user wrote.
+pub fn ticket_confirmation_text(ticket: &TicketRow, number: &str) -> String {
+    let mut text = String::new();
+    text.push_str(&format!("We received your request {number}: {}\n", ticket.title));
+    text.push_str(&format!("Created {}\n\n", utc(ticket.created_at)));
+    if !ticket.description.trim().is_empty() {
+        text.push_str(&format!("You wrote:\n{}\n\n", ticket.description.trim()));
+    }
+    if !ticket.fields.is_empty() {
+        text.push_str("Details you gave:\n");
+        for field in &ticket.fields {
+            text.push_str(&format!("  {}: {}\n", field.label, field.value));
+        }
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "Our team will answer as soon as it can. Quote {number} when you contact us about it; \
+         you can follow it under My tickets in the help widget.\n"
+    ));
+    text
+}
+
+/// An agent's reply to a ticket.
+pub fn ticket_reply_text(
+    ticket: &TicketRow,
+    number: &str,
+    agent: &str,
+    reply: &helpdock_core::protocol::TicketReply,
+) -> String {
+    let mut text = String::new();
+    text.push_str(&format!("{agent} replied to your request {number}: {}\n\n", ticket.title));
+    text.push_str(reply.body.trim());
+    text.push('\n');
+    for a in &reply.attachments {
+        text.push_str(&format!("    attachment: {} ({} bytes)\n", a.name, a.size));
+    }
+    text.push_str(&format!("\n[{}] To answer, open {number} under My tickets in the help widget.\n", utc(reply.at)));
     text
 }
 

@@ -1883,11 +1883,35 @@ fn stamp(days: i64, minute_of_day: Option<i64>, utc_offset_minutes: i32) -> Stri
     }
 }
 
+/// A value this validator produced ends with its zone, `(UTC+08:00)`: the
+/// text before it and the zone's offset in minutes, so that a normalised
+/// date (a ticket form prefilled from the bot) reads back unchanged.
+fn zone_suffix(input: &str) -> Option<(&str, i32)> {
+    let open = input.rfind("(UTC")?;
+    let zone = input[open + 4..].strip_suffix(')')?.as_bytes();
+    let [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] = *zone else { return None };
+    let digits = [h1, h2, m1, m2];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let [h1, h2, m1, m2] = digits.map(|d| i32::from(d - b'0'));
+    let (hours, minutes) = (h1 * 10 + h2, m1 * 10 + m2);
+    if hours > 14 || minutes > 59 {
+        return None;
+    }
+    let offset = hours * 60 + minutes;
+    Some((input[..open].trim_end(), if sign == b'-' { -offset } else { offset }))
+}
+
 fn date_time(input: &str, now: Now) -> Result<Valid, FieldError> {
     let input = clean(input);
     if input.is_empty() {
         return Err(FieldError::Empty);
     }
+    let (input, now) = match zone_suffix(&input) {
+        Some((rest, offset)) => (rest.to_owned(), Now { utc_offset_minutes: offset, ..now }),
+        None => (input, now),
+    };
     let w = date_tokens(&input).and_then(|t| read_when(&t)).ok_or(FieldError::DateUnparsed)?;
     let offset_secs = i64::from(now.utc_offset_minutes) * 60;
     let local_now = now.unix_secs + offset_secs;

@@ -171,3 +171,66 @@ fn the_published_schemas_match_the_types() {
         );
     }
 }
+
+#[test]
+fn ticket_frames_round_trip_and_read_leniently() {
+    let summary = TicketSummary {
+        id: "t_1".into(),
+        number: ticket_number("HD", 123),
+        title: "Deposit missing".into(),
+        category: "deposit-not-arrived".into(),
+        urgency: Urgency::High,
+        status: TicketStatus::PendingUser,
+        created_at: 1,
+        updated_at: 2,
+        last_seq: 3,
+        unread: 1,
+        agent: None,
+        queue: None,
+        rating: None,
+    };
+    let reply = TicketReply {
+        ticket: "t_1".into(),
+        seq: 3,
+        client_id: None,
+        author: Author { kind: AuthorKind::Agent, name: Some("Mei".into()), avatar: None },
+        body: "Which network did you use?".into(),
+        attachments: vec![],
+        status: Some(TicketStatus::PendingUser),
+        internal: false,
+        by_email: false,
+        at: 2,
+    };
+    for frame in [ServerFrame::Ticket { ticket: summary.clone() }, ServerFrame::TicketReply { reply }] {
+        let json = frame.to_json();
+        assert_eq!(server(&json), frame, "{json}");
+    }
+    let json = ServerFrame::Ticket { ticket: summary }.to_json();
+    assert!(json.contains(r#""type":"ticket""#) && json.contains(r#""status":"pending_user""#), "{json}");
+    assert!(json.contains(r#""number":"HD-000123""#), "{json}");
+    // A minimal new ticket: urgency defaults to normal, lists to empty.
+    let new: NewTicket =
+        serde_json::from_str(r#"{"clientId":"k","title":"t","category":"other","description":"d","x":1}"#).unwrap();
+    assert_eq!((new.urgency, new.fields.len(), new.email), (Urgency::Normal, 0, None));
+    let err = serde_json::from_str::<NewTicket>(
+        r#"{"clientId":"k","title":"t","category":"other","description":"d","urgency":"asap"}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("asap"), "{err}");
+}
+
+#[test]
+fn ticket_numbers_are_read_back_as_people_quote_them() {
+    assert_eq!(ticket_number("HD", 7), "HD-000007");
+    assert_eq!(ticket_number("HD", 1_234_567), "HD-1234567");
+    for (text, n) in [("HD-000123", Some(123)), ("#hd-123", Some(123)), (" HD-1 ", Some(1))] {
+        assert_eq!(parse_ticket_number("HD", text), n, "{text}");
+    }
+    for text in ["HD-", "HX-12", "HD-12a", "HD12", "HD-9999999999999"] {
+        assert_eq!(parse_ticket_number("HD", text), None, "{text}");
+    }
+    assert_eq!(TicketStatus::parse("in_progress"), Some(TicketStatus::InProgress));
+    assert!(TicketStatus::PendingUser.is_active() && !TicketStatus::Resolved.is_active());
+    assert_eq!(Urgency::parse("urgent"), Some(Urgency::Urgent));
+}

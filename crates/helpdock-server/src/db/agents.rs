@@ -68,7 +68,7 @@ impl Db {
         .bind(role_name(agent.role))
         .bind(&topics)
         .bind(&agent.password_hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await?;
         if let Some(row) = updated {
             return row.try_get("id");
@@ -83,7 +83,7 @@ impl Db {
         .bind(&topics)
         .bind(&agent.password_hash)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(agent.id.clone())
     }
@@ -125,7 +125,7 @@ impl Db {
         .bind(csrf_token)
         .bind(now_ms())
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -142,7 +142,7 @@ impl Db {
 
     /// Ends a console session.
     pub async fn delete_agent_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM agent_sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM agent_sessions WHERE token_hash = $1").bind(token_hash).execute(&self.writer).await?;
         Ok(())
     }
 }

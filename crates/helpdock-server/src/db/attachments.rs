@@ -57,7 +57,7 @@ impl Db {
         .bind(new.data.len() as i64)
         .bind(new.data)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }

@@ -150,7 +150,7 @@ impl Db {
         .bind(serde_json::to_string(&new.transcript).expect("transcripts serialise"))
         .bind(serde_json::to_string(&new.fields).expect("fields serialise"))
         .bind(new.at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await;
         match result {
             Ok(_) => {}
@@ -231,7 +231,7 @@ impl Db {
         .bind(id)
         .bind(agent_id)
         .bind(at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -245,7 +245,7 @@ impl Db {
         .bind(id)
         .bind(agent_id)
         .bind(at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -266,7 +266,7 @@ impl Db {
         .bind(topic)
         .bind(queue)
         .bind(at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -278,7 +278,7 @@ impl Db {
         )
         .bind(id)
         .bind(at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -293,7 +293,7 @@ impl Db {
         .bind(i64::from(rating.score))
         .bind(&rating.comment)
         .bind(at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -305,7 +305,7 @@ impl Db {
         } else {
             "UPDATE conversations SET visitor_read_seq = $2 WHERE id = $1 AND visitor_read_seq < $2 AND last_seq >= $2"
         };
-        sqlx::query(sql).bind(id).bind(seq).execute(&self.pool).await?;
+        sqlx::query(sql).bind(id).bind(seq).execute(&self.writer).await?;
         Ok(())
     }
 }

@@ -1,8 +1,21 @@
 //! Messages: stored once per `clientId`, numbered in the same transaction.
+//!
+//! On SQLite, messages are stored by a group commit: a task takes every
+//! message waiting, stores them in one transaction, and answers each sender
+//! once that transaction has committed. A commit costs an `fsync`
+//! (`synchronous = FULL`), about a millisecond, and one connection writes;
+//! one commit per message caps the server at a few hundred messages a
+//! second with waits growing behind it, one commit per batch does not. No
+//! message is answered before the commit that holds it, so the ack still
+//! means "stored". When a batch fails (a resend racing its first copy, the
+//! disk), nothing of it was stored and each message is stored on its own,
+//! with its own outcome. PostgreSQL commits concurrent transactions
+//! together by itself, so there every message has its own transaction.
 
 use helpdock_core::protocol::{Attachment, Author, AuthorKind, Message};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, AnyPool, Row, Transaction};
+use tokio::sync::{mpsc, oneshot};
 
 use super::{is_unique_violation, Db};
 
@@ -17,19 +30,21 @@ pub struct MessageRow {
 
 /// What storing a message needs.
 #[derive(Debug, Clone)]
-pub struct NewMessage<'a> {
+pub struct NewMessage {
     /// The conversation.
-    pub conversation: &'a str,
+    pub conversation: String,
     /// The sender's id for it (none for system lines).
-    pub client_id: Option<&'a str>,
+    pub client_id: Option<String>,
     /// Who.
     pub author: AuthorKind,
     /// The agent, for an agent's message.
-    pub agent_id: Option<&'a str>,
+    pub agent_id: Option<String>,
+    /// The agent's display name, shown with the message.
+    pub agent_name: Option<String>,
     /// Text.
-    pub body: &'a str,
+    pub body: String,
     /// Files, already checked to be the sender's.
-    pub attachments: &'a [Attachment],
+    pub attachments: Vec<Attachment>,
     /// Now.
     pub at: i64,
 }
@@ -43,6 +58,140 @@ pub enum Stored {
     Duplicate(MessageRow),
     /// The conversation is closed (or does not exist): nothing stored.
     Closed,
+}
+
+/// Most messages in one group commit.
+const MAX_BATCH: usize = 256;
+
+/// A message waiting for the group commit, and its sender's answer.
+#[derive(Debug)]
+pub(super) struct Queued {
+    message: NewMessage,
+    done: oneshot::Sender<Result<Stored, sqlx::Error>>,
+}
+
+/// Starts the group-commit task; it ends when every sender is dropped
+/// (every clone of the `Db`).
+pub(super) fn spawn_group_commit(writer: AnyPool, reader: AnyPool) -> mpsc::Sender<Queued> {
+    let (tx, mut rx) = mpsc::channel::<Queued>(4 * MAX_BATCH);
+    tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        // What arrives while a batch commits makes the next batch.
+        while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            match store_batch(&writer, &batch).await {
+                Ok(stored) => {
+                    for (queued, stored) in batch.drain(..).zip(stored) {
+                        let _ = queued.done.send(Ok(stored));
+                    }
+                }
+                Err(_) => {
+                    for queued in batch.drain(..) {
+                        let _ = queued.done.send(store_one(&writer, &reader, &queued.message).await);
+                    }
+                }
+            }
+        }
+    });
+    tx
+}
+
+/// Bumps the conversation's `last_seq` and inserts the message with it;
+/// `None` when the conversation is closed (nothing written).
+async fn insert(tx: &mut Transaction<'_, Any>, new: &NewMessage) -> Result<Option<i64>, sqlx::Error> {
+    let seq: Option<i64> = sqlx::query_scalar(
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 AND status <> 'closed' \
+         RETURNING last_seq",
+    )
+    .bind(&new.conversation)
+    .bind(new.at)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(seq) = seq else { return Ok(None) };
+    sqlx::query(
+        "INSERT INTO messages (conversation_id, seq, client_id, author_kind, agent_id, body, attachments, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&new.conversation)
+    .bind(seq)
+    .bind(&new.client_id)
+    .bind(kind_name(new.author))
+    .bind(&new.agent_id)
+    .bind(&new.body)
+    .bind(serde_json::to_string(&new.attachments).expect("attachments serialise"))
+    .bind(new.at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Some(seq))
+}
+
+/// The row just written; reading it back would cost a round trip per
+/// message for nothing.
+fn stored(new: &NewMessage, seq: i64) -> Stored {
+    Stored::New(MessageRow {
+        message: Message {
+            conversation: new.conversation.clone(),
+            seq: u64::try_from(seq).unwrap_or(0),
+            client_id: new.client_id.clone(),
+            author: Author { kind: new.author, name: new.agent_name.clone(), avatar: None },
+            body: new.body.clone(),
+            attachments: new.attachments.clone(),
+            at: new.at,
+        },
+        agent_id: new.agent_id.clone(),
+    })
+}
+
+/// Stores a batch in one transaction, or nothing at all.
+async fn store_batch(writer: &AnyPool, batch: &[Queued]) -> Result<Vec<Stored>, sqlx::Error> {
+    let mut tx = writer.begin().await?;
+    let mut out = Vec::with_capacity(batch.len());
+    for queued in batch {
+        match insert(&mut tx, &queued.message).await {
+            Ok(Some(seq)) => out.push(stored(&queued.message, seq)),
+            Ok(None) => out.push(Stored::Closed),
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(e);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Stores one message in its own transaction; a `clientId` stored before
+/// (the unique index refuses the second row) answers with that message.
+async fn store_one(writer: &AnyPool, reader: &AnyPool, new: &NewMessage) -> Result<Stored, sqlx::Error> {
+    let mut tx = writer.begin().await?;
+    match insert(&mut tx, new).await {
+        Ok(Some(seq)) => {
+            tx.commit().await?;
+            Ok(stored(new, seq))
+        }
+        Ok(None) => {
+            tx.rollback().await?;
+            Ok(Stored::Closed)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            match &new.client_id {
+                Some(client_id) if is_unique_violation(&e) => {
+                    message_by_client(reader, &new.conversation, client_id).await?.map(Stored::Duplicate).ok_or(e)
+                }
+                _ => Err(e),
+            }
+        }
+    }
+}
+
+async fn message_by_client(
+    reader: &AnyPool,
+    conversation: &str,
+    client_id: &str,
+) -> Result<Option<MessageRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE m.conversation_id = $1 AND m.client_id = $2");
+    let row = sqlx::query(&sql).bind(conversation).bind(client_id).fetch_optional(reader).await?;
+    row.as_ref().map(MessageRow::from_row).transpose()
 }
 
 fn kind_name(kind: AuthorKind) -> &'static str {
@@ -86,54 +235,19 @@ const SELECT: &str = "SELECT m.conversation_id, m.seq, m.client_id, m.author_kin
 impl Db {
     /// Stores a message: one transaction bumps the conversation's
     /// `last_seq` (its first statement, which serialises senders) and
-    /// inserts the message with it. A `clientId` seen before returns the
-    /// stored message instead, whether the earlier send committed long ago
-    /// or a moment ago on another connection.
-    pub async fn store_message(&self, new: &NewMessage<'_>) -> Result<Stored, sqlx::Error> {
-        if let Some(client_id) = new.client_id {
-            if let Some(existing) = self.message_by_client(new.conversation, client_id).await? {
-                return Ok(Stored::Duplicate(existing));
-            }
-        }
-        let mut tx = self.pool.begin().await?;
-        let seq: Option<i64> = sqlx::query_scalar(
-            "UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 AND status <> 'closed' \
-             RETURNING last_seq",
-        )
-        .bind(new.conversation)
-        .bind(new.at)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(seq) = seq else {
-            tx.rollback().await?;
-            return Ok(Stored::Closed);
+    /// inserts the message with it, and this returns once it has
+    /// committed. A `clientId` seen before returns the stored message
+    /// instead, whether the earlier send committed long ago or a moment ago
+    /// on another connection: the unique index refuses the second row.
+    /// (Callers look for a resend first, which is cheaper than a
+    /// transaction rolled back.)
+    pub async fn store_message(&self, new: NewMessage) -> Result<Stored, sqlx::Error> {
+        let Some(commits) = &self.group_commit else {
+            return store_one(&self.writer, &self.pool, &new).await;
         };
-        let inserted = sqlx::query(
-            "INSERT INTO messages (conversation_id, seq, client_id, author_kind, agent_id, body, attachments, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(new.conversation)
-        .bind(seq)
-        .bind(new.client_id)
-        .bind(kind_name(new.author))
-        .bind(new.agent_id)
-        .bind(new.body)
-        .bind(serde_json::to_string(new.attachments).expect("attachments serialise"))
-        .bind(new.at)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => tx.commit().await?,
-            Err(e) if is_unique_violation(&e) && new.client_id.is_some() => {
-                tx.rollback().await?;
-                let existing = self.message_by_client(new.conversation, new.client_id.unwrap_or_default()).await?;
-                return existing.map(Stored::Duplicate).ok_or(e);
-            }
-            Err(e) => return Err(e),
-        }
-        let sql = format!("{SELECT} WHERE m.conversation_id = $1 AND m.seq = $2");
-        let row = sqlx::query(&sql).bind(new.conversation).bind(seq).fetch_one(&self.pool).await?;
-        Ok(Stored::New(MessageRow::from_row(&row)?))
+        let (done, answer) = oneshot::channel();
+        commits.send(Queued { message: new, done }).await.map_err(|_| sqlx::Error::PoolClosed)?;
+        answer.await.map_err(|_| sqlx::Error::PoolClosed)?
     }
 
     /// The message a sender stored with this `clientId`.
@@ -142,9 +256,7 @@ impl Db {
         conversation: &str,
         client_id: &str,
     ) -> Result<Option<MessageRow>, sqlx::Error> {
-        let sql = format!("{SELECT} WHERE m.conversation_id = $1 AND m.client_id = $2");
-        let row = sqlx::query(&sql).bind(conversation).bind(client_id).fetch_optional(&self.pool).await?;
-        row.as_ref().map(MessageRow::from_row).transpose()
+        message_by_client(&self.pool, conversation, client_id).await
     }
 
     /// Messages with `seq > after`, in order.
@@ -161,5 +273,77 @@ impl Db {
             .bind(client_id)
             .fetch_one(&self.pool)
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use helpdock_core::protocol::AuthorKind;
+
+    use super::{NewMessage, Stored};
+    use crate::db::{Db, NewConversation, VisitorRow};
+    use crate::token::{now_ms, random_id};
+
+    fn message(conversation: &str, client_id: &str) -> NewMessage {
+        NewMessage {
+            conversation: conversation.into(),
+            client_id: Some(client_id.into()),
+            author: AuthorKind::Visitor,
+            agent_id: None,
+            agent_name: None,
+            body: format!("message {client_id}"),
+            attachments: Vec::new(),
+            at: now_ms(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_sends_share_commits_get_distinct_seqs_and_a_racing_resend_is_stored_once() {
+        let dir = std::env::temp_dir().join(random_id("helpdock-db-"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Db::open(&dir.join("t.sqlite").display().to_string()).await.unwrap();
+        let visitor = VisitorRow { id: random_id("v_"), user_id: None, name: None, email: None, locale: None };
+        db.create_visitor(&visitor).await.unwrap();
+        let new = NewConversation {
+            id: random_id("c_"),
+            visitor_id: visitor.id.clone(),
+            client_id: "c-1".into(),
+            topic: None,
+            queue: "general".into(),
+            locale: None,
+            reason: None,
+            transcript: Vec::new(),
+            fields: Vec::new(),
+            at: now_ms(),
+        };
+        let (conversation, _) = db.start_conversation(&new).await.unwrap();
+        // 200 sends at once, and the same clientId twice among them: the
+        // batch holding both fails, and its messages are stored one by one.
+        let mut sends = Vec::new();
+        for i in 0..200 {
+            let client_id = if i == 150 { "m-7".to_string() } else { format!("m-{i}") };
+            let (db, id) = (db.clone(), conversation.id.clone());
+            sends.push(tokio::spawn(async move { db.store_message(message(&id, &client_id)).await.unwrap() }));
+        }
+        let mut seqs = Vec::new();
+        let mut duplicates = 0;
+        for send in sends {
+            match send.await.unwrap() {
+                Stored::New(row) => seqs.push(row.message.seq),
+                Stored::Duplicate(row) => {
+                    assert_eq!(row.message.client_id.as_deref(), Some("m-7"));
+                    duplicates += 1;
+                }
+                Stored::Closed => panic!("the conversation is open"),
+            }
+        }
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=199).collect::<Vec<u64>>(), "one seq each, no gap");
+        assert_eq!(duplicates, 1);
+        assert_eq!(db.count_messages_with_client_id(&conversation.id, "m-7").await.unwrap(), 1);
+        let stored = db.messages_after(&conversation.id, 0).await.unwrap();
+        assert_eq!(stored.len(), 199, "every answer was stored (and committed) before it was given");
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

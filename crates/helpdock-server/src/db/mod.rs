@@ -4,13 +4,26 @@
 //! statements. Placeholders are `$1`, which both accept; times are `BIGINT`
 //! milliseconds; JSON documents are `TEXT`.
 //!
+//! Every write goes through `Db::writer`; reads use `Db::pool`. SQLite lets
+//! one connection write at a time, and a second writer that meets the lock
+//! waits in SQLite's busy handler, which sleeps 1 to 100 ms between tries,
+//! so writes spread over several connections leave the lock idle while
+//! waiters sleep (under load, most of the time). With one connection for
+//! writes, writers queue in the pool in order and never sleep; in WAL mode
+//! readers work beside it and see every commit. On PostgreSQL both are the
+//! same pool. (So code holding a write transaction must not wait for
+//! another write: on SQLite that write would wait for the connection it
+//! holds.)
+//!
 //! Every transaction starts with a write, so SQLite takes its write lock at
-//! once (waiting on `busy_timeout`) instead of failing to upgrade a read.
+//! once (waiting on `busy_timeout`, for another process such as `agent
+//! add`) instead of failing to upgrade a read.
 
 mod agents;
 mod attachments;
 mod conversations;
 mod messages;
+mod tickets;
 mod visitors;
 
 use std::str::FromStr;
@@ -22,12 +35,18 @@ pub use agents::AgentRow;
 pub use attachments::{attachment_url, AttachmentData, NewAttachment};
 pub use conversations::{ConversationRow, NewConversation};
 pub use messages::{MessageRow, NewMessage, Stored};
+pub use tickets::{Appended, EntryRow, NewEntry, NewTicketRow, TicketFilter, TicketRow};
 pub use visitors::VisitorRow;
 
 /// The database.
 #[derive(Debug, Clone)]
 pub struct Db {
+    /// Reads.
     pool: AnyPool,
+    /// Writes (one connection on SQLite).
+    writer: AnyPool,
+    /// Messages on their way to the group commit (SQLite).
+    group_commit: Option<tokio::sync::mpsc::Sender<messages::Queued>>,
     backend: Backend,
 }
 
@@ -91,9 +110,8 @@ impl Db {
         let (url, backend) = database_url(given)?;
         let connect_err = |source| DbError::Connect { url: redact(&url), source };
         let options = AnyConnectOptions::from_str(&url).map_err(connect_err)?.disable_statement_logging();
-        let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
-            .after_connect(move |conn, _meta| {
+        let pool_options = || {
+            AnyPoolOptions::new().after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // WAL lets readers work beside the writer; FULL makes
@@ -110,11 +128,24 @@ impl Db {
                     Ok(())
                 })
             })
-            .connect_with(options)
-            .await
-            .map_err(connect_err)?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Db { pool, backend })
+        };
+        let (pool, writer) = match backend {
+            Backend::Sqlite => {
+                let writer =
+                    pool_options().max_connections(1).connect_with(options.clone()).await.map_err(connect_err)?;
+                sqlx::migrate!("./migrations").run(&writer).await?;
+                let pool = pool_options().max_connections(4).connect_with(options).await.map_err(connect_err)?;
+                (pool, writer)
+            }
+            Backend::Postgres => {
+                let pool = pool_options().max_connections(10).connect_with(options).await.map_err(connect_err)?;
+                sqlx::migrate!("./migrations").run(&pool).await?;
+                (pool.clone(), pool)
+            }
+        };
+        let group_commit =
+            (backend == Backend::Sqlite).then(|| messages::spawn_group_commit(writer.clone(), pool.clone()));
+        Ok(Db { pool, writer, group_commit, backend })
     }
 
     /// The engine.
@@ -125,6 +156,7 @@ impl Db {
     /// Closes every connection (SQLite then checkpoints its WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
 

@@ -48,7 +48,7 @@ impl Db {
         .bind(&visitor.email)
         .bind(&visitor.locale)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await;
         match (result, &visitor.user_id) {
             (Ok(_), _) => Ok(visitor.clone()),
@@ -63,7 +63,7 @@ impl Db {
             .bind(token_hash)
             .bind(visitor_id)
             .bind(now_ms())
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -107,7 +107,7 @@ impl Db {
         .bind(name)
         .bind(email)
         .bind(locale)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }

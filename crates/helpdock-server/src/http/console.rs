@@ -67,7 +67,7 @@ async fn login(
     let agent = if login.email.len() <= 254 { state.db.agent_by_email(login.email.trim()).await? } else { None };
     let stored = agent.as_ref().map(|a| a.password_hash.clone());
     let password = login.password;
-    let ok = tokio::task::spawn_blocking(move || crate::password::verify(&password, stored.as_deref()))
+    let ok = crate::password::on_password_thread(move || crate::password::verify(&password, stored.as_deref()))
         .await
         .map_err(|e| AppError::internal("password check", e))?;
     let Some(agent) = agent.filter(|_| ok) else {

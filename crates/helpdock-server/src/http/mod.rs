@@ -9,6 +9,7 @@ mod conversations;
 mod error;
 mod files;
 mod session;
+mod tickets;
 
 use std::net::SocketAddr;
 use std::ops::Deref;
@@ -86,11 +87,13 @@ pub fn app(state: AppState) -> Router {
         .merge(session::router())
         .merge(conversations::router())
         .merge(attachments::visitor_router())
+        .merge(tickets::visitor_router())
         .route("/ws", get(crate::ws::visitor_socket))
         .route("/{*rest}", any(api_not_found))
         .layer(middleware::from_fn_with_state(state.clone(), cors));
     let console_api = console::router()
         .merge(attachments::console_router())
+        .merge(tickets::console_router())
         .route("/ws", get(crate::ws::console_socket))
         .route("/{*rest}", any(api_not_found));
     let limited = Router::new()

@@ -111,6 +111,7 @@ async fn start(
             max_attachment_bytes: limits.max_attachment_bytes,
             attachment_types: ACCEPTED.iter().map(|t| t.to_string()).collect(),
         },
+        availability: state.config.business_hours.as_ref().map(|hours| hours.availability(crate::token::now_ms())),
     }))
 }
 

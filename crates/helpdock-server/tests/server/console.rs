@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use helpdock_core::protocol::{AgentRole, AuthorKind, ClientFrame, ConsoleConversation, ErrorCode, ServerFrame};
 use reqwest::{Method, StatusCode};
 
-use crate::support::{error_code, temp_dir, TestServer};
+use crate::support::{error_code, SmtpSink, TestServer};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_refuses_a_wrong_password_slowly_and_csrf_guards_every_change() {
@@ -373,61 +373,4 @@ async fn the_transcript_is_emailed_through_a_real_smtp_relay_or_refused_clearly_
     let mail = sink.wait_for("li@example.com").await;
     assert!(mail.contains("Subject: Your support conversation"), "{mail}");
     assert!(mail.contains("TxID: 0x9f3c"), "{mail}");
-}
-
-/// `python3 -m aiosmtpd` on a free loopback port, its output in a file.
-struct SmtpSink {
-    port: u16,
-    child: std::process::Child,
-    log: std::path::PathBuf,
-    _dir: crate::support::TempDir,
-}
-
-impl SmtpSink {
-    async fn start() -> SmtpSink {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let dir = temp_dir();
-        let log = dir.0.join("smtp.log");
-        let python = std::env::var("HELPDOCK_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
-        let child = std::process::Command::new(&python)
-            .args([
-                "-u",
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Debugging",
-            ])
-            .stdout(std::fs::File::create(&log).unwrap())
-            .stderr(std::process::Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{python} -m aiosmtpd (Debian package python3-aiosmtpd): {e}"));
-        let started = Instant::now();
-        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-            assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start on port {port}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        SmtpSink { port, child, log, _dir: dir }
-    }
-
-    async fn wait_for(&self, text: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let content = std::fs::read_to_string(&self.log).unwrap_or_default();
-            if content.contains(text) && content.contains("END MESSAGE") {
-                return content;
-            }
-            assert!(started.elapsed() < Duration::from_secs(15), "no mail arrived:\n{content}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

@@ -5,4 +5,5 @@
 mod cli;
 mod console;
 mod support;
+mod tickets;
 mod visitor;

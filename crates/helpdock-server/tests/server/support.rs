@@ -310,3 +310,72 @@ pub fn error_code(frame: &ServerFrame) -> helpdock_core::protocol::ErrorCode {
         other => panic!("expected an error frame, got {other:?}"),
     }
 }
+
+/// `python3 -m aiosmtpd` on a free loopback port, its output in a file.
+pub struct SmtpSink {
+    pub port: u16,
+    child: std::process::Child,
+    log: std::path::PathBuf,
+    _dir: TempDir,
+}
+
+impl SmtpSink {
+    pub async fn start() -> SmtpSink {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = temp_dir();
+        let log = dir.0.join("smtp.log");
+        let python = std::env::var("HELPDOCK_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
+        let child = std::process::Command::new(&python)
+            .args([
+                "-u",
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Debugging",
+            ])
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{python} -m aiosmtpd (Debian package python3-aiosmtpd): {e}"));
+        let started = std::time::Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start on port {port}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        SmtpSink { port, child, log, _dir: dir }
+    }
+
+    pub async fn wait_for(&self, text: &str) -> String {
+        let started = std::time::Instant::now();
+        loop {
+            let content = std::fs::read_to_string(&self.log).unwrap_or_default();
+            if content.contains(text) && content.contains("END MESSAGE") {
+                return content;
+            }
+            assert!(started.elapsed() < Duration::from_secs(15), "no mail arrived:\n{content}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A relay configuration pointing at this sink.
+    pub fn config(&self) -> helpdock_server::config::SmtpConfig {
+        helpdock_server::config::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: self.port,
+            from: "Helpdock <support@example.com>".into(),
+            username: None,
+            password: None,
+            tls: helpdock_server::config::SmtpTls::None,
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
