@@ -179,14 +179,8 @@ export function launchChromium() {
  * resolves to { port, text(), waitFor(text), close() }.
  */
 export async function startSmtpSink({ python = process.env.HELPDOCK_TEST_PYTHON ?? "/usr/bin/python3" } = {}) {
-  const { createServer, connect } = await import("node:net");
-  const port = await new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-    probe.once("error", reject);
-  });
+  const { connect } = await import("node:net");
+  const port = await freePort();
   const child = spawn(python, ["-u", "-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${port}`, "-c", "aiosmtpd.handlers.Debugging"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -224,4 +218,74 @@ export async function startSmtpSink({ python = process.env.HELPDOCK_TEST_PYTHON 
       await exited;
     },
   };
+}
+
+/** A free TCP port on loopback (for a server the test configures). */
+export async function freePort() {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+    probe.once("error", reject);
+  });
+}
+
+/**
+ * Sends one message over plain SMTP to 127.0.0.1:`port`, as a mail server
+ * relaying a user's reply would; resolves to the server's final reply line,
+ * rejects with the server's reply when a command is refused.
+ */
+export async function sendMail(port, { from, to, subject, text }) {
+  const { connect } = await import("node:net");
+  const socket = connect(port, "127.0.0.1");
+  socket.setEncoding("utf8");
+  let buffer = "";
+  const waiting = [];
+  socket.on("data", (chunk) => {
+    buffer += chunk;
+    // A reply is complete at a line "NNN text" (not "NNN-text").
+    let m;
+    while ((m = /^(?:\d{3}-.*\r\n)*\d{3}(?: .*)?\r\n/.exec(buffer))) {
+      buffer = buffer.slice(m[0].length);
+      waiting.shift()?.(m[0].trim());
+    }
+  });
+  const reply = () => new Promise((resolve) => waiting.push(resolve));
+  const step = async (line, want) => {
+    if (line !== null) socket.write(`${line}\r\n`);
+    const answer = await reply();
+    if (!answer.split("\r\n").at(-1).startsWith(want)) {
+      socket.destroy();
+      throw new Error(`SMTP ${line ?? "greeting"}: ${answer}`);
+    }
+    return answer;
+  };
+  try {
+    await step(null, "220");
+    await step("EHLO test.example", "250");
+    await step(`MAIL FROM:<${from}>`, "250");
+    await step(`RCPT TO:<${to}>`, "250");
+    await step("DATA", "354");
+    const id = `<${Date.now()}.${Math.random().toString(36).slice(2)}@test.example>`;
+    const body = text.replace(/\r?\n/g, "\r\n").replace(/^\./gm, "..");
+    const message = [
+      `From: ${from}`,
+      `To: ${to}`,
+      `Subject: ${subject}`,
+      `Message-ID: ${id}`,
+      `Date: ${new Date().toUTCString()}`,
+      "MIME-Version: 1.0",
+      "Content-Type: text/plain; charset=utf-8",
+      "Content-Transfer-Encoding: 8bit",
+      "",
+      body,
+    ].join("\r\n");
+    const done = await step(`${message}\r\n.`, "250");
+    await step("QUIT", "221");
+    return done;
+  } finally {
+    socket.destroy();
+  }
 }

@@ -4,8 +4,11 @@
 // console's Tickets tab with the TxID and coin already filled in; the agent
 // replies, and the widget shows the reply live while the e-mail reaches the
 // sink; an internal note reaches neither the widget nor the mail; the user
-// replies and closes the ticket, and the console sees both live. The
-// console's ticket state (model.js) is tested natively first.
+// answers the e-mail from their mail program (a real SMTP conversation with
+// the server's receiver) and that reply lands in both threads, a reply from
+// another address is refused; the user replies in the widget and closes the
+// ticket, and the console sees both live. The console's ticket state
+// (model.js) is tested natively first.
 //
 // Out of hours (a ticket offered instead of chat) is covered by
 // tickets-widget.test.mjs, and so are the form's validation and drafts.
@@ -20,7 +23,18 @@ import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 
 import { TicketDesk, formatAge, ticketMatches } from "../../crates/helpdock-server/console/model.js";
-import { launchChromium, launcher, openDemo, panel, png, startHelpdockServer, startSmtpSink, widgetReady } from "./harness.mjs";
+import {
+  freePort,
+  launchChromium,
+  launcher,
+  openDemo,
+  panel,
+  png,
+  sendMail,
+  startHelpdockServer,
+  startSmtpSink,
+  widgetReady,
+} from "./harness.mjs";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -91,6 +105,7 @@ const REPLY = "We found your deposit of 250 USDT; it is being credited now.";
 const NOTE = "Internal: ledger team confirmed, block 58123456.";
 const SECOND_REPLY = "It is credited. Anything else?";
 const USER_REPLY = "Yes, I see it now. Thank you!";
+const EMAIL_REPLY = "Thanks, I will check my balance in an hour.";
 
 const w = (page, selector) => page.locator(`helpdock-widget ${selector}`);
 
@@ -119,10 +134,15 @@ describe("a ticket from the deposit flow, answered in the console", () => {
   let browser;
   const contexts = [];
 
+  let inboundPort;
+
   before(async () => {
     smtp = await startSmtpSink();
+    inboundPort = await freePort();
     server = await startHelpdockServer({
       env: {
+        HELPDOCK_INBOUND_MAIL_LISTEN: `127.0.0.1:${inboundPort}`,
+        HELPDOCK_INBOUND_MAIL_ADDRESS: "support+{token}@support.example.com",
         HELPDOCK_SMTP_HOST: "127.0.0.1",
         HELPDOCK_SMTP_PORT: String(smtp.port),
         HELPDOCK_SMTP_FROM: "Helpdock <support@example.com>",
@@ -247,6 +267,29 @@ describe("a ticket from the deposit flow, answered in the console", () => {
     await smtp.waitFor(SECOND_REPLY);
     assert.equal(await userThread.getByText(NOTE).count(), 0, "the widget never shows an internal note");
     assert.ok(!smtp.text().includes("ledger team"), "an internal note is never e-mailed");
+
+    // The user answers the e-mail from their mail program: the reply, without
+    // the quoted e-mail, lands in the thread on both sides, marked "by e-mail".
+    const [secondMail] = await smtp.waitFor(SECOND_REPLY);
+    const replyTo = /^Reply-To:.*<(support\+[0-9a-f]+@support\.example\.com)>/im.exec(secondMail)?.[1];
+    assert.ok(replyTo, `the e-mail says where to reply:\n${secondMail}`);
+    await assert.rejects(
+      sendMail(inboundPort, { from: "mallory@example.net", to: replyTo, subject: `Re: [${number}]`, text: "Send it to me instead." }),
+      /550/,
+      "a reply from another address is refused",
+    );
+    await sendMail(inboundPort, {
+      from: "Li Wei <li@example.com>",
+      to: replyTo,
+      subject: `Re: [${number}] Deposit not arrived`,
+      text: `${EMAIL_REPLY}\n\nOn Mon, 30 Nov 2026 at 10:00, Helpdock <support@example.com> wrote:\n> ${SECOND_REPLY}\n`,
+    });
+    const byMail = userThread.locator(".hd-from-visitor").filter({ hasText: EMAIL_REPLY });
+    await byMail.waitFor();
+    assert.match(await byMail.innerText(), /by e-mail/);
+    assert.doesNotMatch(await byMail.innerText(), /wrote:/, "the quoted e-mail is left out");
+    await thread.getByText(EMAIL_REPLY).waitFor();
+    assert.equal(await userThread.getByText("Send it to me instead.").count(), 0);
 
     // The user answers and closes the ticket; the console follows live.
     await w(user, "#hd-tk-reply").fill(USER_REPLY);

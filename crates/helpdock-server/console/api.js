@@ -116,6 +116,11 @@ export class ConsoleApi {
     return this.request("GET", `/tickets${qs ? `?${qs}` : ""}`);
   }
 
+  /** `GET /ticket-categories` → the category ids the server knows of. */
+  ticketCategories() {
+    return this.request("GET", "/ticket-categories");
+  }
+
   /** `GET /tickets/{id}` → ConsoleTicket. */
   ticket(id) {
     return this.request("GET", `/tickets/${encodeURIComponent(id)}`);

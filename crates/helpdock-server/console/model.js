@@ -456,21 +456,6 @@ export const URGENCIES = [
   ["urgent", "Urgent"],
 ];
 
-/**
- * Categories offered when re-filing a ticket. The console API does not
- * announce the content pack's flows, so these are the starter pack's; a
- * category a ticket carries that is not here is offered too.
- */
-export const KNOWN_CATEGORIES = [
-  "account-compromised",
-  "login-problem",
-  "kyc-rejected",
-  "deposit-not-arrived",
-  "withdrawal-problem",
-  "trading-restricted",
-  "other",
-];
-
 const STATUS_NAMES = new Map(TICKET_STATUSES);
 const URGENCY_NAMES = new Map(URGENCIES);
 const URGENCY_RANK = new Map(URGENCIES.map(([u], i) => [u, i]));
@@ -552,6 +537,8 @@ export class TicketDesk {
     this.tickets = new Map();
     /** The list's filters ("" = any). */
     this.filters = { status: "", category: "", urgency: "", assignee: "" };
+    /** Categories the server knows of (`GET /ticket-categories`). */
+    this.knownCategories = [];
   }
 
   ticket(id) {
@@ -608,9 +595,13 @@ export class TicketDesk {
       .sort((a, b) => compareTickets(a.summary, b.summary));
   }
 
-  /** Categories to offer: the known ones, then any others tickets carry. */
+  /**
+   * Categories to offer: those the server knows of (the host's content pack,
+   * not the server, defines them, so: stored tickets' and routed ones), then
+   * any others the loaded tickets carry.
+   */
   categories() {
-    const all = new Set(KNOWN_CATEGORIES);
+    const all = new Set(this.knownCategories);
     for (const t of this.tickets.values()) if (t.summary?.category) all.add(t.summary.category);
     return [...all];
   }

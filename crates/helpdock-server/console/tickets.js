@@ -126,10 +126,11 @@ export class TicketsView {
 
   // --- state from the server -----------------------------------------------
 
-  /** Fetches the list for the current filters, and the agents once. */
+  /** Fetches the list for the current filters, and the agents and categories. */
   async refresh() {
     const request = ++this.listRequest;
     if (!this.agents.length) this.loadAgents();
+    this.loadCategories();
     try {
       const list = await this.app.api.tickets(this.desk.filters);
       if (request !== this.listRequest) return;
@@ -148,6 +149,15 @@ export class TicketsView {
       this.app.render();
     } catch {
       // Without the list, the filter and control still offer "me" and the current assignee.
+    }
+  }
+
+  async loadCategories() {
+    try {
+      this.desk.knownCategories = await this.app.api.ticketCategories();
+      this.app.render();
+    } catch {
+      // Without them, the filter and control offer the categories the loaded tickets carry.
     }
   }
 

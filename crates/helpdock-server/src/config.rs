@@ -38,6 +38,9 @@ pub struct Config {
     /// Outgoing mail for "e-mail me the transcript" (unset: refused clearly)
     /// and for tickets' confirmations and replies (unset: skipped, logged).
     pub smtp: Option<SmtpConfig>,
+    /// Replies to ticket e-mails, received over SMTP (unset: ticket e-mails
+    /// carry no Reply-To and replies go nowhere).
+    pub inbound_mail: Option<InboundMailConfig>,
 }
 
 /// Topic → queue routing.
@@ -91,6 +94,55 @@ pub struct SmtpConfig {
     pub tls: SmtpTls,
 }
 
+/// The SMTP receiver for replies to ticket e-mails. It speaks plain SMTP
+/// without TLS or AUTH: it is meant to sit behind the domain's MX (which
+/// relays `support+*@…` to it) or on loopback.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboundMailConfig {
+    /// Where the receiver listens (`127.0.0.1:2525`; port 0 picks one).
+    pub listen: SocketAddr,
+    /// The Reply-To address of ticket e-mails, with `{token}` in its local
+    /// part where each mail's token goes: `support+{token}@support.example.com`.
+    pub address: String,
+}
+
+/// The placeholder in `inbound_mail.address`.
+const TOKEN: &str = "{token}";
+
+impl InboundMailConfig {
+    /// The Reply-To address carrying `token`.
+    pub fn reply_address(&self, token: &str) -> String {
+        self.address.replacen(TOKEN, token, 1)
+    }
+
+    /// The token in a recipient address made by [`Self::reply_address`]
+    /// (case folded, as mail systems may), or `None` for any other address.
+    pub fn token_of(&self, recipient: &str) -> Option<String> {
+        let (prefix, suffix) = self.address.split_once(TOKEN)?;
+        let recipient = recipient.trim().to_ascii_lowercase();
+        let middle =
+            recipient.strip_prefix(&prefix.to_ascii_lowercase())?.strip_suffix(&suffix.to_ascii_lowercase())?;
+        (!middle.is_empty() && middle.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| middle.to_string())
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let Some((local, _domain)) = self.address.rsplit_once('@') else {
+            return Err(format!("{:?} is not an e-mail address", self.address));
+        };
+        if self.address.matches(TOKEN).count() != 1 || !local.contains(TOKEN) {
+            return Err(format!(
+                "{:?} must have {TOKEN} once in its local part, like \"support+{TOKEN}@support.example.com\"",
+                self.address
+            ));
+        }
+        if self.reply_address("0123abcd").parse::<lettre::Address>().is_err() {
+            return Err(format!("{:?} is not an e-mail address once {TOKEN} is filled in", self.address));
+        }
+        Ok(())
+    }
+}
+
 /// How to protect the SMTP connection.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -134,6 +186,7 @@ impl Default for Config {
             queue: QueueConfig::default(),
             limits: LimitsConfig::default(),
             smtp: None,
+            inbound_mail: None,
         }
     }
 }
@@ -189,6 +242,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("smtp.username", "HELPDOCK_SMTP_USERNAME"),
     ("smtp.password", "HELPDOCK_SMTP_PASSWORD"),
     ("smtp.tls", "HELPDOCK_SMTP_TLS"),
+    ("inbound_mail.listen", "HELPDOCK_INBOUND_MAIL_LISTEN"),
+    ("inbound_mail.address", "HELPDOCK_INBOUND_MAIL_ADDRESS"),
 ];
 
 /// A setting that could not be used, and where it came from.
@@ -330,6 +385,9 @@ impl Config {
             if !smtp.from.contains('@') {
                 return Err(("smtp.from".into(), format!("{:?} is not an e-mail address", smtp.from)));
             }
+        }
+        if let Some(inbound) = &self.inbound_mail {
+            inbound.validate().map_err(|message| ("inbound_mail.address".to_string(), message))?;
         }
         Ok(())
     }
@@ -564,6 +622,28 @@ mod tests {
             err.to_string(),
             "environment variable HELPDOCK_MESSAGES_PER_MINUTE: limits.messages_per_minute: must be greater than 0"
         );
+    }
+
+    #[test]
+    fn the_reply_address_carries_a_token_and_only_its_own_shape_matches() {
+        let text = "[inbound_mail]\nlisten = \"127.0.0.1:2525\"\naddress = \"Support+{token}@Support.example.com\"\n";
+        let inbound = Config::from_toml(text, "c.toml").unwrap().inbound_mail.unwrap();
+        assert_eq!(inbound.reply_address("9f3c"), "Support+9f3c@Support.example.com");
+        assert_eq!(inbound.token_of("support+9F3C@support.EXAMPLE.com").as_deref(), Some("9f3c"));
+        assert_eq!(inbound.token_of("support+@support.example.com"), None);
+        assert_eq!(inbound.token_of("support+a.b@support.example.com"), None);
+        assert_eq!(inbound.token_of("sales+9f3c@support.example.com"), None);
+        let err =
+            Config::from_toml("[inbound_mail]\nlisten = \"127.0.0.1:0\"\naddress = \"support@x.example\"\n", "c.toml")
+                .unwrap_err();
+        assert!(
+            err.to_string().starts_with("c.toml:3: inbound_mail.address: \"support@x.example\" must have {token}"),
+            "{err}"
+        );
+        let err = Config::default()
+            .with_env(|name| (name == "HELPDOCK_INBOUND_MAIL_LISTEN").then(|| "127.0.0.1:2525".to_string()))
+            .unwrap_err();
+        assert!(err.to_string().starts_with("environment variable HELPDOCK_INBOUND_MAIL_"), "{err}");
     }
 
     #[test]

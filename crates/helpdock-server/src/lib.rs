@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod hub;
+pub mod inbox;
 pub mod mail;
 pub mod password;
 pub mod rate;
@@ -59,10 +60,14 @@ pub enum StartError {
 pub struct Running {
     /// Where it listens (the real port when 0 was asked for).
     pub addr: SocketAddr,
+    /// Where the SMTP receiver for replies to ticket e-mails listens,
+    /// when `inbound_mail` is configured.
+    pub mail_addr: Option<SocketAddr>,
     /// Its state (tests look into the database through it).
     pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), std::io::Error>>,
+    inbox: Option<JoinHandle<()>>,
 }
 
 impl Running {
@@ -73,6 +78,10 @@ impl Running {
 
     /// Stops accepting, lets requests in flight finish, closes the database.
     pub async fn stop(mut self) -> Result<(), std::io::Error> {
+        // A mail cut off here is not acknowledged: its sender retries.
+        if let Some(inbox) = self.inbox.take() {
+            inbox.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -96,13 +105,23 @@ impl Running {
     }
 }
 
-/// Opens the database (migrating it), binds `config.listen`, and serves.
+/// Opens the database (migrating it), binds `config.listen` (and
+/// `inbound_mail.listen`), and serves.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     let db = Db::open(&config.database).await?;
-    let listener =
-        TcpListener::bind(config.listen).await.map_err(|source| StartError::Listen { addr: config.listen, source })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen, source })?;
+    let bind = |addr: SocketAddr| async move {
+        let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
+        let bound = listener.local_addr().map_err(|source| StartError::Listen { addr, source })?;
+        Ok::<_, StartError>((listener, bound))
+    };
+    let (listener, addr) = bind(config.listen).await?;
+    let mail_listener = match &config.inbound_mail {
+        Some(inbound) => Some(bind(inbound.listen).await?),
+        None => None,
+    };
     let state = AppState::new(config, db)?;
+    let mail_addr = mail_listener.as_ref().map(|(_, bound)| *bound);
+    let inbox = mail_listener.map(|(listener, _)| inbox::spawn(listener, state.clone()));
     let app = http::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -112,7 +131,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             })
             .await
     });
-    Ok(Running { addr, state, shutdown: Some(tx), task })
+    Ok(Running { addr, mail_addr, state, shutdown: Some(tx), task, inbox })
 }
 
 /// Adds an agent, or updates the one with this e-mail (password included).

@@ -7,7 +7,7 @@ use helpdock_core::protocol::{AuthorKind, TranscriptSpeaker};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{SmtpConfig, SmtpTls};
 use crate::db::{ConversationRow, MessageRow, TicketRow};
@@ -52,12 +52,23 @@ impl Mailer {
 
     /// Sends a plain-text mail.
     pub async fn send(&self, to: Mailbox, subject: &str, body: String) -> Result<(), MailError> {
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)?;
+        self.send_with_reply_to(to, None, subject, body).await
+    }
+
+    /// Sends a plain-text mail whose replies go to `reply_to` (shown with
+    /// the From name), when given.
+    pub async fn send_with_reply_to(
+        &self,
+        to: Mailbox,
+        reply_to: Option<Address>,
+        subject: &str,
+        body: String,
+    ) -> Result<(), MailError> {
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(subject);
+        if let Some(address) = reply_to {
+            builder = builder.reply_to(Mailbox::new(self.from.name.clone(), address));
+        }
+        let message = builder.header(ContentType::TEXT_PLAIN).body(body)?;
         self.transport.send(message).await?;
         Ok(())
     }
@@ -104,8 +115,19 @@ pub fn transcript_text(conversation: &ConversationRow, messages: &[MessageRow]) 
     text
 }
 
-/// The confirmation of a new ticket: its number, what the user wrote.
-pub fn ticket_confirmation_text(ticket: &TicketRow, number: &str) -> String {
+/// How the user answers a ticket e-mail: by replying to it when the server
+/// accepts mail, else in the widget.
+fn how_to_answer(number: &str, by_reply: bool) -> String {
+    if by_reply {
+        format!("reply to this e-mail (above the quoted text), or open {number} under My tickets in the help widget")
+    } else {
+        format!("open {number} under My tickets in the help widget")
+    }
+}
+
+/// The confirmation of a new ticket: its number, what the user wrote;
+/// `by_reply` when a reply to it reaches the thread.
+pub fn ticket_confirmation_text(ticket: &TicketRow, number: &str, by_reply: bool) -> String {
     let mut text = String::new();
     text.push_str(&format!("We received your request {number}: {}\n", ticket.title));
     text.push_str(&format!("Created {}\n\n", utc(ticket.created_at)));
@@ -123,15 +145,19 @@ pub fn ticket_confirmation_text(ticket: &TicketRow, number: &str) -> String {
         "Our team will answer as soon as it can. Quote {number} when you contact us about it; \
          you can follow it under My tickets in the help widget.\n"
     ));
+    if by_reply {
+        text.push_str("To add something, reply to this e-mail (above the quoted text).\n");
+    }
     text
 }
 
-/// An agent's reply to a ticket.
+/// An agent's reply to a ticket; `by_reply` as for the confirmation.
 pub fn ticket_reply_text(
     ticket: &TicketRow,
     number: &str,
     agent: &str,
     reply: &helpdock_core::protocol::TicketReply,
+    by_reply: bool,
 ) -> String {
     let mut text = String::new();
     text.push_str(&format!("{agent} replied to your request {number}: {}\n\n", ticket.title));
@@ -140,7 +166,7 @@ pub fn ticket_reply_text(
     for a in &reply.attachments {
         text.push_str(&format!("    attachment: {} ({} bytes)\n", a.name, a.size));
     }
-    text.push_str(&format!("\n[{}] To answer, open {number} under My tickets in the help widget.\n", utc(reply.at)));
+    text.push_str(&format!("\n[{}] To answer, {}.\n", utc(reply.at), how_to_answer(number, by_reply)));
     text
 }
 

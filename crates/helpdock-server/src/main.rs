@@ -170,6 +170,9 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     let url = running.url();
     let mut out = std::io::stdout().lock();
     writeln!(out, "helpdock-server listening on {url}")?;
+    if let Some(addr) = running.mail_addr {
+        writeln!(out, "accepting replies to ticket e-mails by SMTP on {addr}")?;
+    }
     if demo {
         let password = std::env::var("HELPDOCK_DEMO_PASSWORD")
             .ok()

@@ -10,6 +10,20 @@ pub struct Refused(pub String);
 
 const ACCEPTED_PROSE: &str = "only PNG, JPEG, GIF and WebP images, PDF documents and plain text can be attached";
 
+/// A file name as the user gave it, made safe to store and show: without
+/// any folder, control characters or quotes, at most 200 characters, never
+/// empty or hidden (`file` instead).
+pub fn clean_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(200).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "file".into()
+    } else {
+        cleaned
+    }
+}
+
 /// The accepted type of `bytes`, or a sentence saying what the file named
 /// `name` really is. A name whose extension promises another accepted type
 /// (`photo.png` holding text) counts as disguised too.

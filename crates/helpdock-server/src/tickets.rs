@@ -15,11 +15,12 @@ use helpdock_core::protocol::{
 use helpdock_core::tickets::{MAX_DESCRIPTION, MAX_TITLE};
 
 use crate::chat::{agent_info, Actor, MAX_ID_CHARS};
-use crate::config::QueueConfig;
-use crate::db::{AgentRow, Appended, EntryRow, NewEntry, NewTicketRow, TicketFilter, TicketRow, VisitorRow};
+use crate::config::{InboundMailConfig, QueueConfig};
+use crate::db::{AgentRow, Appended, Db, EntryRow, NewEntry, NewTicketRow, TicketFilter, TicketRow, VisitorRow};
 use crate::http::{AppError, AppState};
 use crate::hub::Channel;
-use crate::token::{now_ms, random_id};
+use crate::sniff::{clean_name, sniff};
+use crate::token::{now_ms, random_hex, random_id, sha256_hex};
 
 /// What ticket numbers start with (`HD-000123`).
 pub const NUMBER_PREFIX: &str = "HD";
@@ -314,13 +315,15 @@ pub async fn create(
         let row = publish(state, &row.id, None).await?;
         let number = ticket_number(NUMBER_PREFIX, u64::try_from(row.number).unwrap_or(0));
         let subject = format!("[{number}] We received your request: {}", row.title);
-        mail(state, &row, subject, crate::mail::ticket_confirmation_text(&row, &number));
+        let by_reply = state.config.inbound_mail.is_some();
+        mail(state, &row, subject, crate::mail::ticket_confirmation_text(&row, &number, by_reply));
     }
     Ok((detail(state, &row, View::Visitor).await?, created))
 }
 
 /// E-mails the ticket's address in the background: the request does not
-/// wait for the relay, and a failure is only logged.
+/// wait for the relay, and a failure is only logged. When the server
+/// accepts mail, the mail's Reply-To carries a fresh token for the ticket.
 fn mail(state: &AppState, ticket: &TicketRow, subject: String, body: String) {
     let Some(to) = ticket.email.as_deref() else { return };
     let Some(mailer) = state.mailer.clone() else {
@@ -335,11 +338,40 @@ fn mail(state: &AppState, ticket: &TicketRow, subject: String, body: String) {
         }
     };
     let id = ticket.id.clone();
+    let inbound = state.config.inbound_mail.clone();
+    let db = state.db.clone();
     tokio::spawn(async move {
-        if let Err(e) = mailer.send(to, &subject, body).await {
+        let reply_to = match &inbound {
+            Some(inbound) => reply_address(&db, inbound, &id).await,
+            None => None,
+        };
+        if let Err(e) = mailer.send_with_reply_to(to, reply_to, &subject, body).await {
             tracing::warn!(ticket = %id, error = %e, "ticket e-mail not sent");
         }
     });
+}
+
+/// A fresh Reply-To address for one e-mail about a ticket, its token
+/// recorded by hash; `None` (logged) when it cannot be made.
+async fn reply_address(db: &Db, inbound: &InboundMailConfig, ticket: &str) -> Option<lettre::Address> {
+    let token = random_hex(16);
+    if let Err(e) = db.insert_reply_token(ticket, &sha256_hex(&token), now_ms()).await {
+        tracing::warn!(ticket = %ticket, error = %e, "reply token not stored; ticket e-mail sent without Reply-To");
+        return None;
+    }
+    match inbound.reply_address(&token).parse() {
+        Ok(address) => Some(address),
+        Err(e) => {
+            tracing::warn!(ticket = %ticket, error = %e, "inbound_mail.address unusable; no Reply-To");
+            None
+        }
+    }
+}
+
+/// What a visitor's reply does to the status: one to a `resolved` ticket
+/// reopens it, one to a `pending_user` ticket hands it back to the team.
+fn status_after_visitor_reply(status: TicketStatus) -> Option<TicketStatus> {
+    matches!(status, TicketStatus::Resolved | TicketStatus::PendingUser).then_some(TicketStatus::Open)
 }
 
 /// Adds a reply (or, for an agent, an internal note) to a ticket's thread.
@@ -389,9 +421,9 @@ pub async fn reply(
         Actor::Agent(a) => ("agent", a.id.as_str(), AuthorKind::Agent, Some(a)),
     };
     let attachments = owned_attachments(state, &request.attachments, owner_kind, owner_id).await?;
-    let status = match (actor, ticket.status) {
-        (Actor::Visitor(_), TicketStatus::Resolved | TicketStatus::PendingUser) => Some(TicketStatus::Open),
-        _ => None,
+    let status = match actor {
+        Actor::Visitor(_) => status_after_visitor_reply(ticket.status),
+        Actor::Agent(_) => None,
     };
     let new = NewEntry {
         ticket: ticket.id.clone(),
@@ -412,13 +444,112 @@ pub async fn reply(
             if let (Some(agent), false) = (agent, internal) {
                 let number = ticket_number(NUMBER_PREFIX, u64::try_from(row.number).unwrap_or(0));
                 let subject = format!("Re: [{number}] {}", row.title);
-                mail(state, &row, subject, crate::mail::ticket_reply_text(&row, &number, &agent.name, &entry.reply));
+                let by_reply = state.config.inbound_mail.is_some();
+                let text = crate::mail::ticket_reply_text(&row, &number, &agent.name, &entry.reply, by_reply);
+                mail(state, &row, subject, text);
             }
             Ok(entry.reply)
         }
         Appended::Duplicate(entry) => own_duplicate(actor, entry),
         Appended::Changed => Err(changed()),
     }
+}
+
+/// A file that came with an e-mailed reply, as the mail named it.
+#[derive(Debug, Clone)]
+pub struct MailedFile {
+    /// The name in the mail.
+    pub name: String,
+    /// The decoded bytes.
+    pub data: Vec<u8>,
+}
+
+/// A reply the user e-mailed to a ticket's Reply-To address (the caller
+/// has checked the token and the sender): stored as the visitor's reply,
+/// `byEmail`, with the widget's limits, status rules and frames. The same
+/// `client_id` (made from the Message-ID) stores nothing twice. Files too
+/// large, of a refused type or beyond the tenth are skipped and logged.
+pub async fn reply_by_email(
+    state: &AppState,
+    ticket: &TicketRow,
+    client_id: String,
+    body: String,
+    files: Vec<MailedFile>,
+) -> Result<TicketReply, AppError> {
+    check_client_id(&client_id)?;
+    if let Some(existing) = state.db.ticket_entry_by_client(&ticket.id, &client_id).await? {
+        return Ok(existing.reply);
+    }
+    let max = state.config.limits.max_message_chars;
+    let chars = body.chars().count();
+    if chars > max as usize {
+        return Err(AppError::too_large(
+            "body",
+            format!("A reply can have at most {max} characters; this one has {chars}."),
+        ));
+    }
+    if ticket.status == TicketStatus::Closed {
+        return Err(closed());
+    }
+    state.visitor_rate.check(&ticket.visitor_id).map_err(AppError::rate_limited)?;
+    let attachments = store_mailed_files(state, ticket, files).await?;
+    if body.trim().is_empty() && attachments.is_empty() {
+        return Err(AppError::invalid("body", "The reply is empty."));
+    }
+    let new = NewEntry {
+        ticket: ticket.id.clone(),
+        client_id: Some(client_id),
+        author: AuthorKind::Visitor,
+        author_name: None,
+        agent_id: None,
+        body,
+        attachments,
+        internal: false,
+        status: status_after_visitor_reply(ticket.status),
+        by_email: true,
+        at: now_ms(),
+    };
+    match state.db.append_ticket_entry(&new, ticket.status).await? {
+        Appended::New(entry) => {
+            publish(state, &ticket.id, Some(&entry.reply)).await?;
+            Ok(entry.reply)
+        }
+        Appended::Duplicate(entry) => Ok(entry.reply),
+        Appended::Changed => Err(changed()),
+    }
+}
+
+/// Stores an e-mailed reply's files as the visitor's uploads would be,
+/// skipping (and logging) what an upload would refuse.
+async fn store_mailed_files(
+    state: &AppState,
+    ticket: &TicketRow,
+    files: Vec<MailedFile>,
+) -> Result<Vec<Attachment>, AppError> {
+    let limit = state.config.limits.max_attachment_bytes;
+    let mut stored = Vec::new();
+    for file in files {
+        let name = clean_name(&file.name);
+        if stored.len() == MAX_ATTACHMENTS {
+            tracing::info!(ticket = %ticket.id, file = %name, "e-mailed attachment skipped: at most {MAX_ATTACHMENTS}");
+            continue;
+        }
+        if file.data.len() as u64 > limit {
+            tracing::info!(ticket = %ticket.id, file = %name, size = file.data.len(), "e-mailed attachment skipped: too large");
+            continue;
+        }
+        let content_type = match sniff(&name, &file.data) {
+            Ok(content_type) => content_type,
+            Err(refused) => {
+                tracing::info!(ticket = %ticket.id, reason = %refused.0, "e-mailed attachment skipped");
+                continue;
+            }
+        };
+        stored.push(
+            crate::http::store_attachment(state, "visitor", &ticket.visitor_id, name, content_type, &file.data).await?,
+        );
+    }
+    Ok(stored)
 }
 
 fn own_duplicate(actor: Actor<'_>, existing: EntryRow) -> Result<TicketReply, AppError> {
@@ -589,6 +720,19 @@ pub async fn console_list(
     }
     let rows = state.db.console_tickets(&filter).await?;
     summaries(state, &rows, View::Console).await
+}
+
+/// The categories an agent may file a ticket under. The server does not read
+/// the host's content pack, so these are the ones it knows of: those of the
+/// stored tickets, the topics routed in `queue.topics` (`category:urgency`
+/// counts as its category), and `other`.
+pub async fn categories(state: &AppState) -> Result<Vec<String>, AppError> {
+    let mut all: std::collections::BTreeSet<String> = state.db.ticket_categories().await?.into_iter().collect();
+    let routed = state.config.queue.topics.keys().map(|k| k.split(':').next().unwrap_or(k).to_owned());
+    all.extend(routed);
+    all.insert(helpdock_core::tickets::OTHER.to_owned());
+    all.retain(|c| !c.is_empty());
+    Ok(all.into_iter().collect())
 }
 
 #[cfg(test)]

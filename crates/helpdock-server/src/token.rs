@@ -23,6 +23,14 @@ fn random_string(prefix: &str, bytes: usize) -> String {
     format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf))
 }
 
+/// A random token of `bytes` bytes in lower-case hex: for places that may
+/// fold case, such as the local part of an e-mail address.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    hex(&buf)
+}
+
 /// SHA-256 of a token, lower-case hex: what the database keeps instead.
 pub fn sha256_hex(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))

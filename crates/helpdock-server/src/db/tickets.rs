@@ -400,6 +400,11 @@ impl Db {
         rows.iter().map(TicketRow::from_row).collect()
     }
 
+    /// Every category a stored ticket has.
+    pub async fn ticket_categories(&self) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT DISTINCT category FROM tickets ORDER BY category").fetch_all(&self.pool).await
+    }
+
     /// The console's list: filtered, most urgent then oldest first.
     pub async fn console_tickets(&self, filter: &TicketFilter) -> Result<Vec<TicketRow>, sqlx::Error> {
         let mut sql = format!("{SELECT} WHERE 1 = 1");
@@ -558,6 +563,24 @@ impl Db {
         .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Records a Reply-To token (by its hash) for a ticket.
+    pub async fn insert_reply_token(&self, ticket: &str, token_hash: &str, at: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO ticket_reply_tokens (token_hash, ticket_id, created_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(ticket)
+            .bind(at)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// The ticket a Reply-To token (by its hash) was made for.
+    pub async fn ticket_by_reply_token(&self, token_hash: &str) -> Result<Option<TicketRow>, sqlx::Error> {
+        let sql = format!("{SELECT} JOIN ticket_reply_tokens r ON r.ticket_id = t.id WHERE r.token_hash = $1");
+        let row = sqlx::query(&sql).bind(token_hash).fetch_optional(&self.pool).await?;
+        row.as_ref().map(TicketRow::from_row).transpose()
     }
 
     /// How many tickets carry this `clientId` for a visitor (tests check

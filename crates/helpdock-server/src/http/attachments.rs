@@ -13,7 +13,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC
 
 use super::{AgentAuth, AppError, AppState, VisitorAuth};
 use crate::db::{attachment_url, NewAttachment};
-use crate::sniff::sniff;
+use crate::sniff::{clean_name, sniff};
 use crate::token::{constant_time_eq, random_id, random_secret};
 
 pub(super) fn visitor_router() -> Router<AppState> {
@@ -49,15 +49,7 @@ async fn agent_upload(
 /// folder, control characters or quotes, at most 200 characters.
 fn file_name(headers: &HeaderMap) -> String {
     let raw = headers.get("x-filename").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let decoded = percent_decode_str(raw).decode_utf8_lossy();
-    let base = decoded.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(200).collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
-    if cleaned.is_empty() {
-        "file".into()
-    } else {
-        cleaned
-    }
+    clean_name(&percent_decode_str(raw).decode_utf8_lossy())
 }
 
 fn size_prose(bytes: u64) -> String {
@@ -98,6 +90,19 @@ async fn upload(
         data.extend_from_slice(&chunk);
     }
     let content_type = sniff(&name, &data).map_err(|refused| AppError::unsupported_type(refused.0))?;
+    Ok(Json(store(state, owner_kind, owner_id, name, content_type, &data).await?))
+}
+
+/// Stores a file already checked (size, sniffed `content_type`) under a new
+/// id and capability secret; the protocol's `Attachment` for it.
+pub async fn store(
+    state: &AppState,
+    owner_kind: &str,
+    owner_id: &str,
+    name: String,
+    content_type: &'static str,
+    data: &[u8],
+) -> Result<Attachment, AppError> {
     let (id, secret) = (random_id("at_"), random_secret(""));
     state
         .db
@@ -108,16 +113,16 @@ async fn upload(
             owner_id,
             name: &name,
             content_type,
-            data: &data,
+            data,
         })
         .await?;
-    Ok(Json(Attachment {
+    Ok(Attachment {
         url: attachment_url(&id, &secret),
         id,
         name,
         content_type: content_type.to_string(),
         size: data.len() as u64,
-    }))
+    })
 }
 
 /// `GET /api/v1/attachments/{id}/{secret}`: the URL is the capability, so

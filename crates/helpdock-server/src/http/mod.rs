@@ -23,6 +23,7 @@ use axum::routing::{any, get};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
+pub use attachments::store as store_attachment;
 pub use error::{status_of, AppError};
 
 use crate::config::Config;

@@ -30,6 +30,7 @@ pub(super) fn visitor_router() -> Router<AppState> {
 pub(super) fn console_router() -> Router<AppState> {
     Router::new()
         .route("/tickets", get(console_list))
+        .route("/ticket-categories", get(console_categories))
         .route("/tickets/{id}", get(console_read).patch(console_update))
         .route("/tickets/{id}/replies", post(console_reply))
 }
@@ -147,6 +148,10 @@ async fn console_list(
 ) -> Result<Json<Vec<TicketSummary>>, AppError> {
     let filter = filter(&auth.agent.id, query.as_deref())?;
     Ok(Json(tickets::console_list(&state, &auth.agent, filter).await?))
+}
+
+async fn console_categories(State(state): State<AppState>, _auth: AgentAuth) -> Result<Json<Vec<String>>, AppError> {
+    Ok(Json(tickets::categories(&state).await?))
 }
 
 async fn console_read(

@@ -306,6 +306,11 @@ async fn the_console_filters_by_role_and_query_and_keeps_internal_notes_in() {
     let (_, body) = bo.call(Method::GET, "/console/api/tickets?urgency=urgent", false, None).await;
     assert_eq!(body[0]["queue"], "identity");
 
+    // The categories to re-file under: stored and routed ones, and "other".
+    let (status, body) = kim.call(Method::GET, "/console/api/ticket-categories", false, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!(["deposit-not-arrived", "kyc-rejected", "other"]));
+
     assert_eq!(console_ids(&kim, "").await, [kyc.id.as_str()]);
     assert_eq!(console_ids(&pat, "").await, [deposit.id.as_str()]);
     // The admin sees all, most urgent first.
@@ -478,4 +483,115 @@ async fn the_confirmation_and_each_agent_reply_are_emailed_and_a_broken_relay_fa
     request["email"] = json!("li@example.com");
     let ticket = create(&server, &visitor.visitor_token, request).await.summary;
     agent_reply(&mei, &ticket.id, "a-1", "Hello", false).await;
+}
+
+/// Sends a mail to the server's SMTP receiver with lettre, as a mail
+/// system would.
+async fn send_mail(port: u16, message: lettre::Message) -> Result<(), lettre::transport::smtp::Error> {
+    use lettre::AsyncTransport;
+    let transport =
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1").port(port).build();
+    transport.send(message).await.map(|_| ())
+}
+
+/// A reply to a ticket e-mail: plain text with the quoted e-mail below it,
+/// and files.
+fn mailed_reply(from: &str, to: &str, text: &str, files: &[(&str, &str, &[u8])]) -> lettre::Message {
+    use lettre::message::{header::ContentType, Attachment as MailAttachment, MultiPart, SinglePart};
+    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(text.to_string()));
+    for (name, content_type, data) in files {
+        let content_type = ContentType::parse(content_type).unwrap();
+        parts = parts.singlepart(MailAttachment::new(name.to_string()).body(data.to_vec(), content_type));
+    }
+    lettre::Message::builder()
+        .from(from.parse().unwrap())
+        .to(to.parse().unwrap())
+        .subject("Re: your request")
+        .message_id(None)
+        .multipart(parts)
+        .unwrap()
+}
+
+/// The Reply-To address of the first mail in the sink's log.
+fn reply_to(mail: &str) -> String {
+    let line = mail.lines().find(|l| l.starts_with("Reply-To:")).unwrap_or_else(|| panic!("no Reply-To in {mail}"));
+    let (_, rest) = line.split_once('<').expect("Reply-To: Name <address>");
+    rest.trim_end_matches('>').to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_to_a_ticket_email_lands_in_the_thread_and_forged_ones_are_refused() {
+    let sink = SmtpSink::start().await;
+    let smtp = sink.config();
+    let server = TestServer::with(|config| {
+        config.smtp = Some(smtp);
+        config.inbound_mail = Some(helpdock_server::config::InboundMailConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            address: "support+{token}@support.example.com".into(),
+        });
+    })
+    .await;
+    let port = server.running.mail_addr.expect("the receiver listens").port();
+    let pw = server.add_agent("mei@example.com", "Mei", AgentRole::Admin, &[]).await;
+    let mei = server.login("mei@example.com", &pw).await;
+    let mut console = mei.socket().await;
+    let visitor = server.visitor().await;
+    let token = visitor.visitor_token.as_str();
+    let mut tab = server.visitor_socket(token, vec![]).await;
+    let mut request = new_ticket("t-1", "USDT deposit not credited", "deposit-not-arrived", "high");
+    request["email"] = json!("Li@Example.com");
+    let ticket = create(&server, token, request).await.summary;
+    let mail = sink.wait_for(&format!("[{}] We received your request", ticket.number)).await;
+    assert!(mail.contains("reply to this e-mail"), "{mail}");
+    let address = reply_to(&mail);
+    assert!(address.starts_with("support+") && address.ends_with("@support.example.com"), "{address}");
+    agent_update(&mei, &ticket.id, json!({"status": "pending_user"})).await;
+
+    // The user answers from their mail program: their words, a PNG, and a
+    // program that is not accepted.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    let text = "It arrived now, thanks!\n...and the explorer agrees.\n\n\
+                On Mon, 30 Nov 2026 at 12:00, Helpdock <support@example.com> wrote:\n\
+                > We received your request\n> TxID: 0x9f3c\n";
+    let files: &[(&str, &str, &[u8])] =
+        &[("receipt.png", "image/png", png), ("setup.exe", "application/octet-stream", b"MZ\x90\0\x03\0")];
+    let reply = mailed_reply("Li Wei <li@example.com>", &address, text, files);
+    send_mail(port, reply.clone()).await.expect("the reply is accepted");
+    let is_reply = |f: &ServerFrame| matches!(f, ServerFrame::TicketReply { reply } if reply.by_email);
+    let (ServerFrame::TicketReply { reply: pushed }, _) = tab.recv_until(is_reply).await else { unreachable!() };
+    assert_eq!(pushed.body, "It arrived now, thanks!\n...and the explorer agrees.");
+    assert_eq!((pushed.author.kind, pushed.status), (AuthorKind::Visitor, Some(TicketStatus::Open)));
+    let names: Vec<(&str, &str)> =
+        pushed.attachments.iter().map(|a| (a.name.as_str(), a.content_type.as_str())).collect();
+    assert_eq!(names, [("receipt.png", "image/png")], "the program is skipped");
+    console.recv_until(is_reply).await;
+    let download = server.http.get(format!("{}{}", server.url, pushed.attachments[0].url)).send().await.unwrap();
+    assert_eq!(download.bytes().await.unwrap().as_ref(), png);
+
+    // The same mail delivered again (a retry) is stored once.
+    send_mail(port, reply).await.expect("a retry is answered as accepted");
+    let thread = detail(&server, token, &ticket.id).await;
+    let by_email: Vec<&TicketReply> = thread.replies.iter().filter(|r| r.by_email).collect();
+    assert_eq!(by_email.len(), 1);
+    assert_eq!(thread.summary.status, TicketStatus::Open);
+
+    // Forgeries: a made-up token, a guessed number, another sender.
+    let forged = [
+        ("li@example.com", "support+0123456789abcdef0123456789abcdef@support.example.com", "5.1.1"),
+        ("li@example.com", "support+1@support.example.com", "5.1.1"),
+        ("sales@example.com", "support+1@support.example.com", "5.1.1"),
+        ("mallory@example.com", address.as_str(), "5.7.1"),
+    ];
+    for (from, to, status) in forged {
+        let err = send_mail(port, mailed_reply(from, to, "Send the funds to me", &[])).await.unwrap_err();
+        assert!(err.is_permanent() && err.to_string().contains(&format!("(550): {status}")), "{from} → {to}: {err}");
+    }
+    let thread = detail(&server, token, &ticket.id).await;
+    assert_eq!(thread.replies.len(), by_email.len() + 1, "nothing stored: {:?}", thread.replies);
+
+    // A closed ticket takes no more mail, and says why.
+    visitor_post(&server, token, &ticket.id, "status", json!({"status": "closed"})).await;
+    let err = send_mail(port, mailed_reply("li@example.com", &address, "One more thing", &[])).await.unwrap_err();
+    assert!(err.is_permanent() && err.to_string().contains("is closed"), "{err}");
+    assert_eq!(detail(&server, token, &ticket.id).await.replies.len(), 3);
 }

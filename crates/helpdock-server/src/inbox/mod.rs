@@ -1,0 +1,192 @@
+//! Replies to ticket e-mails. Each ticket e-mail's Reply-To is
+//! `inbound_mail.address` with a fresh token (see `tickets::mail`); the
+//! SMTP receiver (`smtp`) takes mail for such addresses, and `Inbox`
+//! checks the token and the sender, keeps what the user wrote above the
+//! quoted e-mail (`reply`) and the files, and adds it to the thread as the
+//! visitor's reply by e-mail (`tickets::reply_by_email`).
+//!
+//! Refusals are SMTP replies the sender's mail system turns into a bounce:
+//! 550 for an unknown address, a sender who is not the ticket's or a closed
+//! ticket (at RCPT already when it is closed then), 554 for an unreadable
+//! or empty reply, 552 for one too large; 451 (try again later) when the
+//! server itself failed.
+
+pub mod reply;
+mod smtp;
+
+use std::sync::Arc;
+
+use helpdock_core::protocol::{ticket_number, ErrorCode, TicketStatus};
+use mail_parser::{MessageParser, MimeHeaders};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::config::{InboundMailConfig, LimitsConfig};
+use crate::db::TicketRow;
+use crate::http::{AppError, AppState};
+use crate::tickets::{self, MailedFile, NUMBER_PREFIX};
+use crate::token::sha256_hex;
+use smtp::{Mailbox, Reply};
+
+/// Connections served at once; more are told to come back later.
+const MAX_CONNECTIONS: usize = 32;
+
+/// The largest mail accepted: one attachment at the size limit, base64
+/// encoded (4/3 of it and line breaks), with room for the text and the
+/// quoted history.
+pub fn max_mail_bytes(limits: &LimitsConfig) -> usize {
+    let bytes = limits.max_attachment_bytes.saturating_mul(3) / 2 + 1024 * 1024;
+    usize::try_from(bytes).unwrap_or(usize::MAX)
+}
+
+/// Accepts SMTP connections on `listener` until the task is aborted
+/// (which also ends the connections in flight).
+pub fn spawn(listener: TcpListener, state: AppState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let Some(inbound) = state.config.inbound_mail.clone() else { return };
+        let hostname = inbound.address.rsplit_once('@').map_or("helpdock", |(_, domain)| domain).to_string();
+        let max_bytes = max_mail_bytes(&state.config.limits);
+        let inbox = Arc::new(Inbox { state, inbound });
+        let hostname: Arc<str> = hostname.into();
+        let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let mut connections = JoinSet::new();
+        loop {
+            let (mut stream, peer) = match listener.accept().await {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    tracing::warn!(error = %e, "inbound mail: accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            while connections.try_join_next().is_some() {}
+            let Ok(slot) = slots.clone().try_acquire_owned() else {
+                use tokio::io::AsyncWriteExt;
+                let _ = stream.write_all(b"421 4.3.2 Too busy; try again later\r\n").await;
+                continue;
+            };
+            let (inbox, hostname) = (inbox.clone(), hostname.clone());
+            connections.spawn(async move {
+                if let Err(e) = smtp::serve(stream, &*inbox, &hostname, max_bytes).await {
+                    tracing::debug!(peer = %peer, error = %e, "inbound mail: connection ended");
+                }
+                drop(slot);
+            });
+        }
+    })
+}
+
+/// The ticket side of the receiver.
+struct Inbox {
+    state: AppState,
+    inbound: InboundMailConfig,
+}
+
+fn unknown_address() -> Reply {
+    Reply::new(550, "5.1.1", "No such ticket address here; reply to the latest e-mail about your request")
+}
+
+fn try_later() -> Reply {
+    Reply::new(451, "4.3.0", "Temporary failure; please try again later")
+}
+
+fn number(ticket: &TicketRow) -> String {
+    ticket_number(NUMBER_PREFIX, u64::try_from(ticket.number).unwrap_or(0))
+}
+
+fn closed(ticket: &TicketRow) -> Reply {
+    Reply::new(
+        550,
+        "5.7.1",
+        format!("Ticket {} is closed; reopen it under My tickets in the help widget to reply", number(ticket)),
+    )
+}
+
+impl Inbox {
+    /// The ticket a token was made for.
+    async fn ticket(&self, token: &str) -> Result<TicketRow, Reply> {
+        match self.state.db.ticket_by_reply_token(&sha256_hex(token)).await {
+            Ok(Some(ticket)) => Ok(ticket),
+            Ok(None) => Err(unknown_address()),
+            Err(e) => {
+                tracing::error!(error = %e, "inbound mail: looking up a reply token");
+                Err(try_later())
+            }
+        }
+    }
+
+    async fn store(&self, ticket: &TicketRow, message: &[u8]) -> Reply {
+        let Some(parsed) = MessageParser::default().parse(message) else {
+            return Reply::new(554, "5.6.0", "The message could not be read");
+        };
+        let from = parsed.from().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("");
+        let expected = ticket.email.as_deref().unwrap_or("");
+        if expected.is_empty() || !from.trim().eq_ignore_ascii_case(expected.trim()) {
+            tracing::warn!(ticket = %ticket.id, from = %from, "inbound mail refused: the sender is not the ticket's address");
+            return Reply::new(
+                550,
+                "5.7.1",
+                "This address takes replies only from the address the ticket's e-mails were sent to",
+            );
+        }
+        // An out-of-office answer is not a reply: accepted, not stored, so
+        // the sender's system does not answer the bounce in turn.
+        let auto = parsed.header_raw("Auto-Submitted").map(str::trim).is_some_and(|v| !v.eq_ignore_ascii_case("no"));
+        if auto {
+            tracing::info!(ticket = %ticket.id, "inbound mail: automatic reply ignored");
+            return Reply::new(250, "2.0.0", "Automatic reply ignored");
+        }
+        let text = parsed.body_text(0).unwrap_or_default();
+        let body = reply::strip_quoted(&text);
+        let files: Vec<MailedFile> = parsed
+            .attachments()
+            .map(|part| MailedFile {
+                name: part.attachment_name().unwrap_or("attachment").to_string(),
+                data: part.contents().to_vec(),
+            })
+            .collect();
+        // A mail delivered twice (the sender's system retrying after a lost
+        // answer) has the same Message-ID, or at least the same bytes.
+        let identity = parsed.message_id().map_or_else(|| sha256_hex(&String::from_utf8_lossy(message)), sha256_hex);
+        let client_id = format!("email-{}", &identity[..32]);
+        match tickets::reply_by_email(&self.state, ticket, client_id, body, files).await {
+            Ok(reply) => {
+                tracing::info!(ticket = %ticket.id, seq = reply.seq, "reply by e-mail added");
+                Reply::new(250, "2.0.0", format!("Added to {}", number(ticket)))
+            }
+            Err(AppError::Client(error)) => match error.code {
+                ErrorCode::Closed => closed(ticket),
+                ErrorCode::TooLarge => Reply::new(552, "5.3.4", error.message),
+                ErrorCode::RateLimited => Reply::new(451, "4.7.1", error.message),
+                ErrorCode::Conflict => try_later(),
+                ErrorCode::BadRequest => {
+                    Reply::new(554, "5.6.0", "The reply is empty once the quoted e-mail is removed")
+                }
+                _ => Reply::new(554, "5.0.0", error.message),
+            },
+            Err(AppError::Internal { context, source }) => {
+                tracing::error!(ticket = %ticket.id, context, error = %source, "inbound mail: storing a reply");
+                try_later()
+            }
+        }
+    }
+}
+
+impl Mailbox for Inbox {
+    async fn recipient(&self, address: &str) -> Result<String, Reply> {
+        let token = self.inbound.token_of(address).ok_or_else(unknown_address)?;
+        let ticket = self.ticket(&token).await?;
+        if ticket.status == TicketStatus::Closed {
+            return Err(closed(&ticket));
+        }
+        Ok(token)
+    }
+
+    async fn deliver(&self, token: &str, message: &[u8]) -> Reply {
+        match self.ticket(token).await {
+            Ok(ticket) => self.store(&ticket, message).await,
+            Err(refused) => refused,
+        }
+    }
+}
