@@ -19,8 +19,8 @@ use helpdock_core::guard::{self, Guard};
 use helpdock_core::live::{check_attachment, check_body, reconnect_delay_ms, Live, TypingThrottle};
 use helpdock_core::locale::Locale;
 use helpdock_core::protocol::{
-    Attachment, Availability, ClientFrame, ErrorCode, Identify, Limits, Rating, ServerFrame, SessionRequest,
-    StartConversation, TranscriptRequest,
+    Attachment, AuthorKind, Availability, ClientFrame, ErrorCode, Identify, Limits, Rating, ServerFrame,
+    SessionRequest, StartConversation, TranscriptRequest,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -164,6 +164,8 @@ struct Inner {
     ping: Cell<Option<IntervalHandle>>,
     typing: Cell<TypingThrottle>,
     typing_check: Cell<Option<TimeoutHandle>>,
+    /// Hides the agent's "typing" if no repeat comes in time.
+    agent_typing_expiry: Cell<Option<TimeoutHandle>>,
     escalation: RefCell<Option<StartConversation>>,
     next_file: Cell<u32>,
     title_prefix: RefCell<String>,
@@ -217,6 +219,7 @@ impl LiveChat {
             ping: Cell::new(None),
             typing: Cell::new(TypingThrottle::default()),
             typing_check: Cell::new(None),
+            agent_typing_expiry: Cell::new(None),
             escalation: RefCell::new(None),
             next_file: Cell::new(0),
             title_prefix: RefCell::new(String::new()),
@@ -436,6 +439,9 @@ impl LiveChat {
                 self.schedule_reconnect();
             }
             ConnectionEvent::Frame(frame) => {
+                if let ServerFrame::Typing { author: AuthorKind::Agent, typing, .. } = &frame {
+                    self.expire_agent_typing(&inner, *typing);
+                }
                 let mut changed = false;
                 self.live.maybe_update(|l| {
                     changed = l.apply(frame);
@@ -453,6 +459,24 @@ impl LiveChat {
                 self.drop_socket(&inner);
                 self.schedule_reconnect();
             }
+        }
+    }
+
+    /// (Re)arms the timer that hides the agent's "typing" after
+    /// [`TypingThrottle::SHOWN_MS`] without a repeat; `typing: false` disarms it.
+    fn expire_agent_typing(&self, inner: &Inner, typing: bool) {
+        if let Some(old) = inner.agent_typing_expiry.take() {
+            old.clear();
+        }
+        if typing {
+            let this = *self;
+            let timer = set_timeout_with_handle(
+                move || {
+                    this.live.try_update(|l| l.agent_typing = false);
+                },
+                Duration::from_millis(TypingThrottle::SHOWN_MS as u64),
+            );
+            inner.agent_typing_expiry.set(timer.ok());
         }
     }
 

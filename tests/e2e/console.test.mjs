@@ -96,20 +96,30 @@ describe("console model", () => {
     assert.deepEqual(w.mine().map((c) => c.id), ["a"]);
   });
 
-  it("sends typing once, then stops after the idle time or on send", () => {
+  it("sends typing once, repeats it every 3 s while typing goes on, then stops after the idle time or on send", () => {
     const sent = [];
     const timers = [];
-    const t = new TypingSignal((v) => sent.push(v), { schedule: (fn) => timers.push(fn) && timers.length, cancel: () => {} });
+    let clock = 0;
+    const t = new TypingSignal((v) => sent.push(v), {
+      now: () => clock,
+      schedule: (fn) => timers.push(fn) && timers.length,
+      cancel: () => {},
+    });
     t.input();
+    clock = 1000;
     t.input();
+    clock = 2999;
     t.input();
     assert.deepEqual(sent, [true]);
+    clock = 3000;
+    t.input();
+    assert.deepEqual(sent, [true, true], "a repeat keeps the visitor's indicator alive");
     timers.at(-1)();
-    assert.deepEqual(sent, [true, false]);
+    assert.deepEqual(sent, [true, true, false], "idle: stopped");
     t.input();
     t.stop();
     t.stop();
-    assert.deepEqual(sent, [true, false, true, false]);
+    assert.deepEqual(sent, [true, true, false, true, false]);
   });
 
   it("explains files it will not send, naming them", () => {

@@ -191,6 +191,13 @@ describe("live chat", () => {
     await agent.say(id, "Hello, I am looking at your deposit now.");
     await agentRows(page).filter({ hasText: "Hello, I am looking at your deposit now." }).waitFor();
     assert.equal(await w(page, ".hd-typing").innerText(), "", "a message ends the typing indicator");
+    // An agent whose console goes away mid-word never says it stopped: the
+    // indicator goes 8 s after the last "typing" (a typing console repeats it every 3 s).
+    agent.send({ type: "typing", conversation: id, typing: true });
+    const typingShown = Date.now();
+    await w(page, ".hd-typing").filter({ hasText: `${name} is typing…` }).waitFor();
+    await w(page, ".hd-typing").filter({ hasText: /typing/ }).waitFor({ state: "detached", timeout: 15_000 });
+    assert.ok(Date.now() - typingShown >= 7_000, "shown until the repeat is overdue, not dropped at once");
 
     // The user answers (Shift+Enter makes a new line, Enter sends).
     await liveInput(page).fill("It was 100 USDT on TRC20.");

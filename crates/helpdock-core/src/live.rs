@@ -492,6 +492,9 @@ impl TypingThrottle {
     /// The interval, in ms, between repeated "typing" frames, and the pause
     /// after which the user counts as stopped.
     pub const EVERY_MS: i64 = 3_000;
+    /// How long, in ms, the other side's "typing" is shown without a repeat
+    /// (its socket may have dropped before it could say it stopped).
+    pub const SHOWN_MS: i64 = 8_000;
 
     /// The user typed at `now`: `Some(true)` when a frame should go.
     pub fn input(&mut self, now: i64) -> Option<bool> {

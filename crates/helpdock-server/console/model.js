@@ -405,19 +405,31 @@ export class Workspace {
  * are the timer (setTimeout in the page, a fake in tests).
  */
 export class TypingSignal {
-  constructor(send, { idleMs = 3000, schedule = (fn, ms) => setTimeout(fn, ms), cancel = (t) => clearTimeout(t) } = {}) {
+  constructor(
+    send,
+    { idleMs = 3000, repeatMs = 3000, now = () => Date.now(), schedule = (fn, ms) => setTimeout(fn, ms), cancel = (t) => clearTimeout(t) } = {},
+  ) {
     this.sendFn = send;
     this.idleMs = idleMs;
+    this.repeatMs = repeatMs;
+    this.now = now;
     this.schedule = schedule;
     this.cancel = cancel;
     this.typing = false;
+    this.lastSent = 0;
     this.timer = null;
   }
 
-  /** A keystroke that changed the text. */
+  /**
+   * A keystroke that changed the text: "typing" when it starts, and again
+   * every `repeatMs` while it goes on (the visitor's widget stops showing
+   * it 8 s after the last one, in case this console went away).
+   */
   input() {
-    if (!this.typing) {
+    const now = this.now();
+    if (!this.typing || now - this.lastSent >= this.repeatMs) {
       this.typing = true;
+      this.lastSent = now;
       this.sendFn(true);
     }
     if (this.timer !== null) this.cancel(this.timer);

@@ -115,38 +115,107 @@ pub fn transcript_text(conversation: &ConversationRow, messages: &[MessageRow]) 
     text
 }
 
+/// The language of a ticket's e-mails: the widget's locale when the ticket
+/// was written (`zh…` → Chinese), else English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    fn of(ticket: &TicketRow) -> Lang {
+        match ticket.locale.as_deref() {
+            Some(l) if l.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
+            _ => Lang::En,
+        }
+    }
+}
+
 /// How the user answers a ticket e-mail: by replying to it when the server
 /// accepts mail, else in the widget.
-fn how_to_answer(number: &str, by_reply: bool) -> String {
-    if by_reply {
-        format!("reply to this e-mail (above the quoted text), or open {number} under My tickets in the help widget")
-    } else {
-        format!("open {number} under My tickets in the help widget")
+fn how_to_answer(lang: Lang, number: &str, by_reply: bool) -> String {
+    match (lang, by_reply) {
+        (Lang::En, true) => {
+            format!(
+                "reply to this e-mail (above the quoted text), or open {number} under My tickets in the help widget"
+            )
+        }
+        (Lang::En, false) => format!("open {number} under My tickets in the help widget"),
+        (Lang::Zh, true) => format!("请直接回复此邮件（写在引用内容上方），或在客服中心的“我的工单”中打开 {number}"),
+        (Lang::Zh, false) => format!("请在客服中心的“我的工单”中打开 {number}"),
     }
+}
+
+fn attachment_line(lang: Lang, a: &helpdock_core::protocol::Attachment) -> String {
+    match lang {
+        Lang::En => format!("    attachment: {} ({} bytes)\n", a.name, a.size),
+        Lang::Zh => format!("    附件：{}（{} 字节）\n", a.name, a.size),
+    }
+}
+
+/// The subject of a new ticket's confirmation.
+pub fn ticket_confirmation_subject(ticket: &TicketRow, number: &str) -> String {
+    match Lang::of(ticket) {
+        Lang::En => format!("[{number}] We received your request: {}", ticket.title),
+        Lang::Zh => format!("[{number}] 我们已收到您的工单：{}", ticket.title),
+    }
+}
+
+/// The subject of an agent's reply (`Re:` in both languages, so mail
+/// programs thread it with the confirmation).
+pub fn ticket_reply_subject(ticket: &TicketRow, number: &str) -> String {
+    format!("Re: [{number}] {}", ticket.title)
 }
 
 /// The confirmation of a new ticket: its number, what the user wrote;
 /// `by_reply` when a reply to it reaches the thread.
 pub fn ticket_confirmation_text(ticket: &TicketRow, number: &str, by_reply: bool) -> String {
+    let lang = Lang::of(ticket);
     let mut text = String::new();
-    text.push_str(&format!("We received your request {number}: {}\n", ticket.title));
-    text.push_str(&format!("Created {}\n\n", utc(ticket.created_at)));
-    if !ticket.description.trim().is_empty() {
-        text.push_str(&format!("You wrote:\n{}\n\n", ticket.description.trim()));
+    let description = ticket.description.trim();
+    match lang {
+        Lang::En => {
+            text.push_str(&format!("We received your request {number}: {}\n", ticket.title));
+            text.push_str(&format!("Created {}\n\n", utc(ticket.created_at)));
+            if !description.is_empty() {
+                text.push_str(&format!("You wrote:\n{description}\n\n"));
+            }
+            if !ticket.fields.is_empty() {
+                text.push_str("Details you gave:\n");
+            }
+        }
+        Lang::Zh => {
+            text.push_str(&format!("我们已收到您的工单 {number}：{}\n", ticket.title));
+            text.push_str(&format!("提交时间：{}\n\n", utc(ticket.created_at)));
+            if !description.is_empty() {
+                text.push_str(&format!("您的描述：\n{description}\n\n"));
+            }
+            if !ticket.fields.is_empty() {
+                text.push_str("您提供的信息：\n");
+            }
+        }
     }
     if !ticket.fields.is_empty() {
-        text.push_str("Details you gave:\n");
         for field in &ticket.fields {
             text.push_str(&format!("  {}: {}\n", field.label, field.value));
         }
         text.push('\n');
     }
-    text.push_str(&format!(
-        "Our team will answer as soon as it can. Quote {number} when you contact us about it; \
-         you can follow it under My tickets in the help widget.\n"
-    ));
+    text.push_str(&match lang {
+        Lang::En => format!(
+            "Our team will answer as soon as it can. Quote {number} when you contact us about it; \
+             you can follow it under My tickets in the help widget.\n"
+        ),
+        Lang::Zh => {
+            format!("客服团队会尽快处理。联系我们时请提供工单号 {number}；您可以在客服中心的“我的工单”中查看进度。\n")
+        }
+    });
     if by_reply {
-        text.push_str("To add something, reply to this e-mail (above the quoted text).\n");
+        text.push_str(match lang {
+            Lang::En => "To add something, reply to this e-mail (above the quoted text).\n",
+            Lang::Zh => "如需补充，请直接回复此邮件（写在引用内容上方）。\n",
+        });
     }
     text
 }
@@ -159,14 +228,21 @@ pub fn ticket_reply_text(
     reply: &helpdock_core::protocol::TicketReply,
     by_reply: bool,
 ) -> String {
-    let mut text = String::new();
-    text.push_str(&format!("{agent} replied to your request {number}: {}\n\n", ticket.title));
+    let lang = Lang::of(ticket);
+    let mut text = match lang {
+        Lang::En => format!("{agent} replied to your request {number}: {}\n\n", ticket.title),
+        Lang::Zh => format!("{agent} 回复了您的工单 {number}：{}\n\n", ticket.title),
+    };
     text.push_str(reply.body.trim());
     text.push('\n');
     for a in &reply.attachments {
-        text.push_str(&format!("    attachment: {} ({} bytes)\n", a.name, a.size));
+        text.push_str(&attachment_line(lang, a));
     }
-    text.push_str(&format!("\n[{}] To answer, {}.\n", utc(reply.at), how_to_answer(number, by_reply)));
+    let answer = how_to_answer(lang, number, by_reply);
+    text.push_str(&match lang {
+        Lang::En => format!("\n[{}] To answer, {answer}.\n", utc(reply.at)),
+        Lang::Zh => format!("\n[{}] {answer}。\n", utc(reply.at)),
+    });
     text
 }
 
@@ -181,6 +257,63 @@ fn utc(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use helpdock_core::protocol::{Field, TicketStatus, Urgency};
+
+    use super::*;
+
+    fn ticket(locale: Option<&str>) -> TicketRow {
+        TicketRow {
+            id: "t_1".into(),
+            number: 123,
+            visitor_id: "v_1".into(),
+            user_id: None,
+            client_id: "t-1".into(),
+            title: "USDT deposit not credited".into(),
+            category: "deposit-not-arrived".into(),
+            urgency: Urgency::High,
+            queue: "general".into(),
+            description: "Sent 250 USDT.".into(),
+            fields: vec![Field { id: "txid".into(), label: "TxID".into(), value: "0x9f".into() }],
+            attachments: vec![],
+            transcript: vec![],
+            email: Some("li@example.com".into()),
+            locale: locale.map(Into::into),
+            status: TicketStatus::Open,
+            agent_id: None,
+            created_at: 1_795_485_600_000,
+            updated_at: 1_795_485_600_000,
+            last_seq: 0,
+            visitor_read_seq: 0,
+            agent_read_seq: 0,
+            rating: None,
+            visitor_unread: 0,
+            agent_unread: 0,
+        }
+    }
+
+    #[test]
+    fn ticket_mails_follow_the_locale_the_ticket_was_written_in() {
+        let en = ticket(Some("en"));
+        assert_eq!(
+            ticket_confirmation_subject(&en, "HD-000123"),
+            "[HD-000123] We received your request: USDT deposit not credited"
+        );
+        let text = ticket_confirmation_text(&en, "HD-000123", true);
+        assert!(text.starts_with("We received your request HD-000123"), "{text}");
+        assert!(text.contains("  TxID: 0x9f\n") && text.contains("reply to this e-mail"), "{text}");
+        assert_eq!(Lang::of(&ticket(None)), Lang::En, "no locale: English");
+
+        let zh = ticket(Some("zh-CN"));
+        assert_eq!(
+            ticket_confirmation_subject(&zh, "HD-000123"),
+            "[HD-000123] 我们已收到您的工单：USDT deposit not credited"
+        );
+        let text = ticket_confirmation_text(&zh, "HD-000123", false);
+        assert!(text.starts_with("我们已收到您的工单 HD-000123"), "{text}");
+        assert!(text.contains("您提供的信息：\n  TxID: 0x9f\n") && !text.contains("回复此邮件"), "{text}");
+        assert_eq!(ticket_reply_subject(&zh, "HD-000123"), "Re: [HD-000123] USDT deposit not credited");
+    }
+
     #[test]
     fn times_are_written_in_utc() {
         assert_eq!(super::utc(1_795_485_600_000), "2026-11-24 02:00 UTC");

@@ -314,7 +314,7 @@ pub async fn create(
     if created {
         let row = publish(state, &row.id, None).await?;
         let number = ticket_number(NUMBER_PREFIX, u64::try_from(row.number).unwrap_or(0));
-        let subject = format!("[{number}] We received your request: {}", row.title);
+        let subject = crate::mail::ticket_confirmation_subject(&row, &number);
         let by_reply = state.config.inbound_mail.is_some();
         mail(state, &row, subject, crate::mail::ticket_confirmation_text(&row, &number, by_reply));
     }
@@ -443,7 +443,7 @@ pub async fn reply(
             let row = publish(state, &ticket.id, Some(&entry.reply)).await?;
             if let (Some(agent), false) = (agent, internal) {
                 let number = ticket_number(NUMBER_PREFIX, u64::try_from(row.number).unwrap_or(0));
-                let subject = format!("Re: [{number}] {}", row.title);
+                let subject = crate::mail::ticket_reply_subject(&row, &number);
                 let by_reply = state.config.inbound_mail.is_some();
                 let text = crate::mail::ticket_reply_text(&row, &number, &agent.name, &entry.reply, by_reply);
                 mail(state, &row, subject, text);

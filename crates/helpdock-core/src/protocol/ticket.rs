@@ -64,7 +64,8 @@ wire! {
         /// The highest sequence number of its thread.
         pub last_seq: u64,
         /// Thread entries the reader has not read: for a visitor, the
-        /// team's replies and status changes; for an agent, the user's.
+        /// team's replies; for an agent, the user's (a bare status change
+        /// is not counted: the status shows it).
         #[serde(default)]
         pub unread: u32,
         /// The agent it is assigned to.
