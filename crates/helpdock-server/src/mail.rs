@@ -174,27 +174,17 @@ pub fn ticket_confirmation_text(ticket: &TicketRow, number: &str, by_reply: bool
     let lang = Lang::of(ticket);
     let mut text = String::new();
     let description = ticket.description.trim();
-    match lang {
-        Lang::En => {
-            text.push_str(&format!("We received your request {number}: {}\n", ticket.title));
-            text.push_str(&format!("Created {}\n\n", utc(ticket.created_at)));
-            if !description.is_empty() {
-                text.push_str(&format!("You wrote:\n{description}\n\n"));
-            }
-            if !ticket.fields.is_empty() {
-                text.push_str("Details you gave:\n");
-            }
-        }
-        Lang::Zh => {
-            text.push_str(&format!("我们已收到您的工单 {number}：{}\n", ticket.title));
-            text.push_str(&format!("提交时间：{}\n\n", utc(ticket.created_at)));
-            if !description.is_empty() {
-                text.push_str(&format!("您的描述：\n{description}\n\n"));
-            }
-            if !ticket.fields.is_empty() {
-                text.push_str("您提供的信息：\n");
-            }
-        }
+    let (received, created, wrote, details) = match lang {
+        Lang::En => (format!("We received your request {number}: "), "Created ", "You wrote:", "Details you gave:"),
+        Lang::Zh => (format!("我们已收到您的工单 {number}："), "提交时间：", "您的描述：", "您提供的信息："),
+    };
+    text.push_str(&format!("{received}{}\n{created}{}\n\n", ticket.title, utc(ticket.created_at)));
+    if !description.is_empty() {
+        text.push_str(&format!("{wrote}\n{description}\n\n"));
+    }
+    if !ticket.fields.is_empty() {
+        text.push_str(details);
+        text.push('\n');
     }
     if !ticket.fields.is_empty() {
         for field in &ticket.fields {
@@ -316,7 +306,7 @@ mod tests {
 
     #[test]
     fn times_are_written_in_utc() {
-        assert_eq!(super::utc(1_795_485_600_000), "2026-11-24 02:00 UTC");
-        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc(1_795_485_600_000), "2026-11-24 02:00 UTC");
+        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
     }
 }
