@@ -63,6 +63,7 @@ export async function startHelpdockServer({ dist = DIST, env = {} } = {}) {
       else if ((m = /^demo agent: (\S+) \/ (\S+)$/.exec(line))) found.agent = { email: m[1], password: m[2] };
       else if ((m = /^second agent: (\S+) \/ (\S+)$/.exec(line))) found.secondAgent = { email: m[1], password: m[2] };
       else if ((m = /^host secret: (\S+)$/.exec(line))) found.hostSecret = m[1];
+      else if ((m = /^accepting replies to ticket e-mails by SMTP on 127\.0\.0\.1:(\d+)$/.exec(line))) found.mailPort = Number(m[1]);
       else if (/^console: /.test(line)) resolve(found);
     });
   });
@@ -178,7 +179,19 @@ export function launchChromium() {
  * Debian package python3-aiosmtpd) printing every message it receives;
  * resolves to { port, text(), waitFor(text), close() }.
  */
-export async function startSmtpSink({ python = process.env.HELPDOCK_TEST_PYTHON ?? "/usr/bin/python3" } = {}) {
+export async function startSmtpSink(options = {}) {
+  // A port free when probed can be taken before aiosmtpd binds it (as some
+  // connection's ephemeral port): a sink that exits on start is retried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await trySmtpSink(options);
+    } catch (err) {
+      if (attempt === 5 || !err.retry) throw err;
+    }
+  }
+}
+
+async function trySmtpSink({ python = process.env.HELPDOCK_TEST_PYTHON ?? "/usr/bin/python3" } = {}) {
   const { connect } = await import("node:net");
   const port = await freePort();
   const child = spawn(python, ["-u", "-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${port}`, "-c", "aiosmtpd.handlers.Debugging"], {
@@ -191,7 +204,11 @@ export async function startSmtpSink({ python = process.env.HELPDOCK_TEST_PYTHON 
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${python} -m aiosmtpd exited (install python3-aiosmtpd): ${err}`);
+    if (child.exitCode !== null) {
+      throw Object.assign(new Error(`${python} -m aiosmtpd exited (install python3-aiosmtpd): ${err}`), {
+        retry: !/No module named/.test(err), // most likely the port was taken meanwhile
+      });
+    }
     const up = await new Promise((resolve) => {
       const socket = connect(port, "127.0.0.1", () => (socket.end(), resolve(true)));
       socket.once("error", () => resolve(false));
@@ -220,8 +237,8 @@ export async function startSmtpSink({ python = process.env.HELPDOCK_TEST_PYTHON 
   };
 }
 
-/** A free TCP port on loopback (for a server the test configures). */
-export async function freePort() {
+/** A TCP port free on loopback when asked (someone may take it before use). */
+async function freePort() {
   const { createServer } = await import("node:net");
   return new Promise((resolve, reject) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {

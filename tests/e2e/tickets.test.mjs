@@ -24,7 +24,6 @@ import { after, before, describe, it } from "node:test";
 
 import { TicketDesk, formatAge, ticketMatches } from "../../crates/helpdock-server/console/model.js";
 import {
-  freePort,
   launchChromium,
   launcher,
   openDemo,
@@ -138,10 +137,9 @@ describe("a ticket from the deposit flow, answered in the console", () => {
 
   before(async () => {
     smtp = await startSmtpSink();
-    inboundPort = await freePort();
     server = await startHelpdockServer({
       env: {
-        HELPDOCK_INBOUND_MAIL_LISTEN: `127.0.0.1:${inboundPort}`,
+        HELPDOCK_INBOUND_MAIL_LISTEN: "127.0.0.1:0",
         HELPDOCK_INBOUND_MAIL_ADDRESS: "support+{token}@support.example.com",
         HELPDOCK_SMTP_HOST: "127.0.0.1",
         HELPDOCK_SMTP_PORT: String(smtp.port),
@@ -149,6 +147,8 @@ describe("a ticket from the deposit flow, answered in the console", () => {
         HELPDOCK_SMTP_TLS: "none",
       },
     });
+    inboundPort = server.mailPort;
+    assert.ok(inboundPort, "the server says where it accepts replies by e-mail");
     browser = await launchChromium();
   });
   after(async () => {

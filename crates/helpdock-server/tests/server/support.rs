@@ -320,12 +320,24 @@ pub struct SmtpSink {
 }
 
 impl SmtpSink {
+    /// Starts the sink on a free port. A port free when probed can be taken
+    /// before aiosmtpd binds it (another test's connection gets it as its
+    /// ephemeral port), so a sink that exits on start is retried elsewhere.
     pub async fn start() -> SmtpSink {
+        for _ in 0..5 {
+            if let Some(sink) = SmtpSink::try_start().await {
+                return sink;
+            }
+        }
+        panic!("aiosmtpd could not bind a port in five tries (see its errors above)");
+    }
+
+    async fn try_start() -> Option<SmtpSink> {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let dir = temp_dir();
         let log = dir.0.join("smtp.log");
         let python = std::env::var("HELPDOCK_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
-        let child = std::process::Command::new(&python)
+        let mut child = std::process::Command::new(&python)
             .args([
                 "-u",
                 "-m",
@@ -342,10 +354,13 @@ impl SmtpSink {
             .unwrap_or_else(|e| panic!("{python} -m aiosmtpd (Debian package python3-aiosmtpd): {e}"));
         let started = std::time::Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-            assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start on port {port}");
+            if child.try_wait().unwrap().is_some() {
+                return None; // it could not bind: try another port
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "aiosmtpd did not start on port {port}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        SmtpSink { port, child, log, _dir: dir }
+        Some(SmtpSink { port, child, log, _dir: dir })
     }
 
     pub async fn wait_for(&self, text: &str) -> String {
