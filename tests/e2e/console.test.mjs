@@ -11,8 +11,6 @@
 //   (after `trunk build --release --offline` and `cargo build --release -p helpdock-server`)
 
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 
 import {
@@ -23,10 +21,7 @@ import {
   formatWait,
   topicName,
 } from "../../crates/helpdock-server/console/model.js";
-import { png, startAll } from "./harness.mjs";
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+import { axeViolations, png, startAll } from "./harness.mjs";
 
 // ---------------------------------------------------------------------------
 // The console's state, natively
@@ -438,12 +433,7 @@ describe("agent console", () => {
 
   it("has no accessibility violations with a conversation open", async () => {
     const { page } = opened;
-    await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      const result = await window.axe.run(document, { resultTypes: ["violations"] });
-      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" > ")).join(", ")}`);
-    });
-    assert.deepEqual(violations, []);
+    assert.deepEqual(await axeViolations(page), []);
   });
 
   it("is usable at 1024 px and moves between conversations with Alt+↑/↓", async () => {

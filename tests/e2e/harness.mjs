@@ -4,7 +4,9 @@
 // by playwright-core.
 
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -305,4 +307,25 @@ export async function sendMail(port, { from, to, subject, text }) {
   } finally {
     socket.destroy();
   }
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's violations on the page, as "rule: targets" lines. axe applies
+ * inline styles, which a strict CSP reports: given the page's `problems`,
+ * they must be empty before, and the reports axe caused are dropped after.
+ */
+export async function axeViolations(page, problems) {
+  if (problems && problems.length) throw new Error(`problems before axe-core ran:\n${problems.join("\n")}`);
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" > ")).join(", ")}`);
+  });
+  if (problems) {
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
+    problems.splice(0, problems.length, ...problems.filter((p) => !p.includes("Applying inline style violates")));
+  }
+  return violations;
 }

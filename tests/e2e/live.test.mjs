@@ -12,23 +12,11 @@
 
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 
 import WebSocket from "ws";
 
-import { launcher, openDemo, panel, startAll, widgetReady } from "./harness.mjs";
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-async function axeViolations(page) {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" > ")).join(", ")}`);
-  });
-}
+import { axeViolations, launcher, openDemo, panel, startAll, widgetReady } from "./harness.mjs";
 
 let env;
 before(async () => {

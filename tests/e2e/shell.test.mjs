@@ -4,15 +4,10 @@
 //   node --test tests/e2e/      (after `trunk build --release --offline`)
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 
 import { CSP } from "../../scripts/serve.mjs";
-import { focusedInWidget, launcher, openDemo, panel, startAll, widgetReady } from "./harness.mjs";
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+import { axeViolations, focusedInWidget, launcher, openDemo, panel, startAll, widgetReady } from "./harness.mjs";
 
 let env;
 before(async () => {
@@ -292,14 +287,9 @@ describe("accessibility", () => {
       await launcher(page).click();
       await panel(page).waitFor({ state: "visible" });
       await page.waitForTimeout(250);
-      await page.evaluate(AXE_SOURCE);
       for (const tab of ["帮助", "咨询", "我的工单"]) {
         await page.getByRole("tab", { name: tab }).click();
-        const violations = await page.evaluate(async () => {
-          const result = await window.axe.run(document, { resultTypes: ["violations"] });
-          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" > ")).join(", ")}`);
-        });
-        assert.deepEqual(violations, [], `tab ${tab}`);
+        assert.deepEqual(await axeViolations(page), [], `tab ${tab}`);
       }
       await context.close();
     });

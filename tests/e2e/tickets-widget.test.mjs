@@ -11,27 +11,9 @@
 //   (after `trunk build --release --offline` and `cargo build --release -p helpdock-server`)
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 
-import { launcher, openDemo, panel, startAll, startHelpdockServer, widgetReady } from "./harness.mjs";
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's violations. axe itself applies inline styles, which the page's
- * CSP reports: `problems` must be clean before, and what axe caused is dropped. */
-async function axeViolations(page, problems) {
-  assert.deepEqual(problems, [], "before axe-core ran");
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" > ")).join(", ")}`);
-  });
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
-  problems.splice(0, problems.length, ...problems.filter((p) => !p.includes("Applying inline style violates")));
-  return violations;
-}
+import { axeViolations, launcher, openDemo, panel, startAll, startHelpdockServer, widgetReady } from "./harness.mjs";
 
 let env;
 before(async () => {

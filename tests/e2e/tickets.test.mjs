@@ -18,12 +18,11 @@
 //   needs python3-aiosmtpd)
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 
 import { TicketDesk, formatAge, ticketMatches } from "../../crates/helpdock-server/console/model.js";
 import {
+  axeViolations,
   launchChromium,
   launcher,
   openDemo,
@@ -34,8 +33,6 @@ import {
   startSmtpSink,
   widgetReady,
 } from "./harness.mjs";
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 // ---------------------------------------------------------------------------
 // The console's ticket state, natively
@@ -117,14 +114,6 @@ function watch(page) {
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
   page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
   return problems;
-}
-
-async function axeViolations(page) {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" > ")).join(", ")}`);
-  });
 }
 
 describe("a ticket from the deposit flow, answered in the console", () => {

@@ -4,7 +4,8 @@
 // the side panel with what the bot collected, the visitor and the bot
 // transcript.
 
-import { copyButton, h, reconcile, replaceChildren, show } from "./dom.js";
+import { renderFields, renderRows, renderTranscript, visitorRows } from "./details.js";
+import { h, reconcile, replaceChildren, show } from "./dom.js";
 import { dropUpload, fileItem, renderProgress, renderUploads, startUploads, uploadedFile, uploadsProblem } from "./files.js";
 import { LIMITS, TypingSignal, formatWait, topicName, visitorName } from "./model.js";
 
@@ -12,20 +13,10 @@ const $ = (id) => document.getElementById(id);
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-const languageNames = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "language" }) : null;
 
 export function formatTime(ms) {
   const d = new Date(ms);
   return d.toDateString() === new Date().toDateString() ? timeFormat.format(d) : dateTimeFormat.format(d);
-}
-
-export function localeName(tag) {
-  try {
-    const name = languageNames?.of(tag);
-    return name && name !== tag ? `${name} (${tag})` : tag;
-  } catch {
-    return tag;
-  }
 }
 
 export class ConversationView {
@@ -313,53 +304,17 @@ export class ConversationView {
   }
 
   renderDetails(c) {
-    const fields = c?.fields ?? [];
-    show($("fields-empty"), Boolean(c?.loaded) && fields.length === 0);
-    reconcile($("fields"), fields, {
-      key: (f) => f.id,
-      create: (f) => h("div", { class: "field" }, h("dt", { class: "field-label" }), h("dd", { class: "field-value" }, h("span", { class: "value" }), copyButton(() => f.value, f.label))),
-      update: (el, f) => {
-        el.querySelector(".field-label").textContent = f.label;
-        el.querySelector(".value").textContent = f.value;
-        el.dataset.field = f.id;
-      },
-    });
-
+    const loaded = Boolean(c?.loaded);
+    renderFields($("fields"), $("fields-empty"), c?.fields ?? [], loaded);
     const v = c?.visitor;
-    const rows = [];
-    if (v) {
-      rows.push(["Name", v.name ?? "Not given"]);
-      rows.push(["Status", v.identified ? `Verified by the host${v.userId ? ` (user ${v.userId})` : ""}` : "Anonymous: not signed in to the host"]);
-      if (v.email) rows.push(["E-mail", v.email, true]);
-      if (v.locale) rows.push(["Language", localeName(v.locale)]);
-    }
+    const rows = visitorRows(v);
     if (c?.summary) {
       rows.push(["Topic", topicName(c.summary.topic)]);
       rows.push(["Started", formatTime(c.summary.createdAt)]);
     }
-    const sig = JSON.stringify(rows);
-    if ($("visitor").dataset.of !== sig) {
-      $("visitor").dataset.of = sig;
-      replaceChildren(
-      $("visitor"),
-      rows.map(([label, value, copyable]) =>
-        h("div", { class: "visitor-row" }, h("dt", { text: label }), h("dd", {}, h("span", { class: "value", text: value }), copyable ? copyButton(() => value, label) : null)),
-      ),
-    );
-    }
+    renderRows($("visitor"), rows);
     $("visitor").classList.toggle("identified", Boolean(v?.identified));
-
-    const transcript = c?.transcript ?? [];
-    show($("transcript-empty"), Boolean(c?.loaded) && transcript.length === 0);
-    if ($("transcript").dataset.of !== `${c?.id}:${transcript.length}`) {
-      $("transcript").dataset.of = `${c?.id}:${transcript.length}`;
-      replaceChildren(
-        $("transcript"),
-        transcript.map((line) =>
-          h("li", { class: `line line-${line.from === "user" ? "user" : "bot"}` }, h("span", { class: "line-who", text: line.from === "user" ? "Visitor" : "Bot" }), h("span", { class: "line-text", text: line.text })),
-        ),
-      );
-    }
+    renderTranscript($("transcript"), $("transcript-empty"), c?.id, c?.transcript ?? [], loaded, "Visitor");
   }
 
   tick() {

@@ -6,8 +6,9 @@
 // the user filled in, their rating, who they are and the bot transcript.
 // Kept live by the `ticket` and `ticket_reply` frames of the console socket.
 
-import { formatTime, localeName } from "./conversation.js";
-import { copyButton, h, reconcile, replaceChildren, show } from "./dom.js";
+import { formatTime } from "./conversation.js";
+import { renderFields, renderRows, renderTranscript, visitorRows } from "./details.js";
+import { h, reconcile, replaceChildren, show } from "./dom.js";
 import { dropUpload, fileItem, renderProgress, renderUploads, startUploads, uploadsProblem } from "./files.js";
 import { LIMITS, TICKET_STATUSES, URGENCIES, formatAge, newClientId, statusName, topicName, urgencyName, visitorName } from "./model.js";
 
@@ -126,11 +127,14 @@ export class TicketsView {
 
   // --- state from the server -----------------------------------------------
 
-  /** Fetches the list for the current filters, and the agents and categories. */
+  /**
+   * Fetches the list for the current filters, and the agents and categories
+   * once (later categories arrive with the tickets that carry them).
+   */
   async refresh() {
     const request = ++this.listRequest;
     if (!this.agents.length) this.loadAgents();
-    this.loadCategories();
+    if (!this.desk.knownCategories.length) this.loadCategories();
     try {
       const list = await this.app.api.tickets(this.desk.filters);
       if (request !== this.listRequest) return;
@@ -519,17 +523,8 @@ export class TicketsView {
   }
 
   renderDetails(t) {
-    const fields = t?.detail?.fields ?? [];
-    show($("ticket-fields-empty"), Boolean(t?.loaded) && fields.length === 0);
-    reconcile($("ticket-fields"), fields, {
-      key: (f) => f.id,
-      create: (f) => h("div", { class: "field" }, h("dt", { class: "field-label" }), h("dd", { class: "field-value" }, h("span", { class: "value" }), copyButton(() => f.value, f.label))),
-      update: (el, f) => {
-        el.querySelector(".field-label").textContent = f.label;
-        el.querySelector(".value").textContent = f.value;
-        el.dataset.field = f.id;
-      },
-    });
+    const loaded = Boolean(t?.loaded);
+    renderFields($("ticket-fields"), $("ticket-fields-empty"), t?.detail?.fields ?? [], loaded);
 
     const rating = t?.summary?.rating;
     show($("ticket-rating-section"), Boolean(rating));
@@ -543,37 +538,8 @@ export class TicketsView {
       show($("ticket-rating-comment"), Boolean(rating.comment));
     }
 
-    const v = t?.visitor;
-    const rows = [];
-    if (v) {
-      rows.push(["Name", v.name ?? "Not given"]);
-      rows.push(["Status", v.identified ? `Verified by the host${v.userId ? ` (user ${v.userId})` : ""}` : "Anonymous: not signed in to the host"]);
-    }
-    const email = t?.detail?.email ?? v?.email;
-    if (email) rows.push(["E-mail", email, true]);
-    if (v?.locale) rows.push(["Language", localeName(v.locale)]);
-    const sig = JSON.stringify(rows);
-    if ($("ticket-user").dataset.of !== sig) {
-      $("ticket-user").dataset.of = sig;
-      replaceChildren(
-        $("ticket-user"),
-        rows.map(([label, value, copyable]) =>
-          h("div", { class: "visitor-row" }, h("dt", { text: label }), h("dd", {}, h("span", { class: "value", text: value }), copyable ? copyButton(() => value, label) : null)),
-        ),
-      );
-    }
-
-    const transcript = t?.detail?.transcript ?? [];
-    show($("ticket-transcript-empty"), Boolean(t?.loaded) && transcript.length === 0);
-    if ($("ticket-transcript").dataset.of !== `${t?.id}:${transcript.length}`) {
-      $("ticket-transcript").dataset.of = `${t?.id}:${transcript.length}`;
-      replaceChildren(
-        $("ticket-transcript"),
-        transcript.map((line) =>
-          h("li", { class: `line line-${line.from === "user" ? "user" : "bot"}` }, h("span", { class: "line-who", text: line.from === "user" ? "User" : "Bot" }), h("span", { class: "line-text", text: line.text })),
-        ),
-      );
-    }
+    renderRows($("ticket-user"), visitorRows(t?.visitor, t?.detail?.email ?? t?.visitor?.email));
+    renderTranscript($("ticket-transcript"), $("ticket-transcript-empty"), t?.id, t?.detail?.transcript ?? [], loaded, "User");
   }
 
   renderComposer() {

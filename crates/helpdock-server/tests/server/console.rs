@@ -271,12 +271,7 @@ async fn accept_conflict_transfer_close_and_rating() {
 #[tokio::test(flavor = "multi_thread")]
 async fn agents_see_their_topics_and_conversations_and_admins_see_everything() {
     let server = TestServer::start().await;
-    let pw = server.add_agent("kyc@example.com", "Kim", AgentRole::Agent, &["kyc-rejected"]).await;
-    server.add_agent("pay@example.com", "Pat", AgentRole::Agent, &["deposit-not-arrived"]).await;
-    server.add_agent("boss@example.com", "Bo", AgentRole::Admin, &["nothing"]).await;
-    let kim = server.login("kyc@example.com", &pw).await;
-    let pat = server.login("pay@example.com", &pw).await;
-    let bo = server.login("boss@example.com", &pw).await;
+    let (kim, pat, bo) = server.kim_pat_and_bo().await;
     let visitor = server.visitor().await;
     let deposit = server.start_conversation(&visitor.visitor_token, "c-dep", "deposit-not-arrived").await;
     let kyc = server.start_conversation(&visitor.visitor_token, "c-kyc", "kyc-rejected").await;

@@ -182,6 +182,18 @@ impl TestServer {
         password.into()
     }
 
+    /// Three agents, signed in: Kim (agent, `kyc-rejected`), Pat (agent,
+    /// `deposit-not-arrived`) and Bo (admin, whose topics do not matter).
+    pub async fn kim_pat_and_bo(&self) -> (Agent, Agent, Agent) {
+        let pw = self.add_agent("kyc@example.com", "Kim", AgentRole::Agent, &["kyc-rejected"]).await;
+        self.add_agent("pay@example.com", "Pat", AgentRole::Agent, &["deposit-not-arrived"]).await;
+        self.add_agent("boss@example.com", "Bo", AgentRole::Admin, &["nothing"]).await;
+        let kim = self.login("kyc@example.com", &pw).await;
+        let pat = self.login("pay@example.com", &pw).await;
+        let bo = self.login("boss@example.com", &pw).await;
+        (kim, pat, bo)
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Agent {
         let response = self
             .http

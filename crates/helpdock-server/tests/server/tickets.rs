@@ -290,12 +290,7 @@ async fn the_thread_unread_counts_status_rules_and_rating() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_filters_by_role_and_query_and_keeps_internal_notes_in() {
     let server = TestServer::start().await;
-    let pw = server.add_agent("kyc@example.com", "Kim", AgentRole::Agent, &["kyc-rejected"]).await;
-    server.add_agent("pay@example.com", "Pat", AgentRole::Agent, &["deposit-not-arrived"]).await;
-    server.add_agent("boss@example.com", "Bo", AgentRole::Admin, &["nothing"]).await;
-    let kim = server.login("kyc@example.com", &pw).await;
-    let pat = server.login("pay@example.com", &pw).await;
-    let bo = server.login("boss@example.com", &pw).await;
+    let (kim, pat, bo) = server.kim_pat_and_bo().await;
     let visitor = server.visitor().await;
     let token = visitor.visitor_token.as_str();
     let deposit = create(&server, token, new_ticket("t-1", "Deposit", "deposit-not-arrived", "high")).await.summary;
