@@ -20,12 +20,16 @@ const CHAT_ICON =
   '<svg class="hd-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
   '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
 
+// The build (scripts/widget-assets.mjs) rewrites this line with the
+// content-hashed names of its files, which are cached for a year; this
+// loader is the one file a host revalidates.
+const ASSETS = { glue: "wasm/helpdock.js", wasm: "wasm/helpdock_bg.wasm", css: "helpdock.css" };
 const moduleBase = new URL(".", import.meta.url);
 let wasmModule = null;
 
 function loadWasm() {
-  wasmModule ??= import(new URL("wasm/helpdock.js", moduleBase).href).then(async (glue) => {
-    await glue.default({ module_or_path: new URL("wasm/helpdock_bg.wasm", moduleBase) });
+  wasmModule ??= import(new URL(ASSETS.glue, moduleBase).href).then(async (glue) => {
+    await glue.default({ module_or_path: new URL(ASSETS.wasm, moduleBase) });
     return glue;
   });
   wasmModule.catch(() => {
@@ -55,7 +59,7 @@ export async function mount(target, config = {}) {
   const shadow = host.attachShadow({ mode: "open" });
   const link = document.createElement("link");
   link.rel = "stylesheet";
-  link.href = new URL("helpdock.css", new URL(assetsBase, document.baseURI)).href;
+  link.href = new URL(ASSETS.css, new URL(assetsBase, document.baseURI)).href;
   link.setAttribute("data-hd-style", "");
   shadow.append(link);
   const placeholder = renderPlaceholder(shadow, config, link);

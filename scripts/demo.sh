@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-trunk build --release --offline
+scripts/build.sh
 cargo build --release -p helpdock-server
 exec target/release/helpdock-server serve --demo --static dist --listen "127.0.0.1:${PORT:-8080}"

@@ -21,27 +21,26 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. trunk. 0.21 is the last line that builds with this machine's rustc.
-TRUNK_VERSION=0.21.14
-if ! command -v trunk >/dev/null || [ "$(trunk --version)" != "trunk $TRUNK_VERSION" ]; then
-  say "installing trunk $TRUNK_VERSION (a few minutes)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked
-fi
-
-# 3. wasm-bindgen-cli at exactly the version Cargo.lock resolved; trunk is
-#    pinned to the same version in Trunk.toml and never downloads it.
+# 2. wasm-bindgen-cli at exactly the version Cargo.lock resolved (the glue
+#    must match the wasm-bindgen crate the widget links).
 WB_VERSION=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)
 if [ -z "$WB_VERSION" ]; then echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1; fi
-if ! grep -q "^wasm_bindgen = \"$WB_VERSION\"" Trunk.toml; then
-  echo "setup: Trunk.toml pins a wasm-bindgen other than Cargo.lock's $WB_VERSION; update [tools] wasm_bindgen" >&2
-  exit 1
-fi
 if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version)" != "wasm-bindgen $WB_VERSION" ]; then
   say "installing wasm-bindgen-cli $WB_VERSION (a few minutes)"
   # --locked can fail when a crate in the CLI's own lock file was yanked;
   # then let cargo pick compatible versions.
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked --force \
     || cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+fi
+
+# 3. wasm-split-cli: cuts the widget's wasm at its #[wasm_split] points
+#     (scripts/build-widget.sh). Its version goes with the splitter runtime
+#     Leptos re-exports (wasm_split_helpers 0.2).
+SPLIT_VERSION=0.2.4
+if ! command -v wasm-split-cli >/dev/null || ! cargo install --list | grep -qx "wasm_split_cli_support v$SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $SPLIT_VERSION (a few minutes)"
+  cargo install wasm_split_cli_support --version "$SPLIT_VERSION" --features build-binary --locked --force \
+    || cargo install wasm_split_cli_support --version "$SPLIT_VERSION" --features build-binary --force
 fi
 
 # 4. npm tools: wasm-opt (binaryen; Debian's is too old), playwright-core
@@ -70,4 +69,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
 
-say "ready: $(rustc --version | cut -d' ' -f1-2), $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version 2>/dev/null), $(chromium --version 2>/dev/null)"
+say "ready: $(rustc --version | cut -d' ' -f1-2), $(wasm-bindgen --version), wasm-split-cli $SPLIT_VERSION, $(wasm-opt --version 2>/dev/null), $(chromium --version 2>/dev/null)"

@@ -24,7 +24,7 @@ step "the browser build pulls in nothing native-only"
 scripts/check-wasm-deps.sh
 
 step "release build"
-trunk build --release --offline
+scripts/build.sh
 
 step "size budget"
 node scripts/size-budget.mjs dist

@@ -64,3 +64,15 @@ pub fn pack_questions(pack: &[u8]) -> Result<String, JsError> {
         .collect();
     Ok(serde_json::to_string(&questions).unwrap_or_default())
 }
+
+/// The part files a split pack's manifest lists (a JSON array of file
+/// names, beside the manifest), or `[]` when `pack` is a whole pack.
+#[wasm_bindgen(js_name = packParts)]
+pub fn pack_parts(pack: &[u8]) -> Result<String, JsError> {
+    if !helpdock_core::index::Manifest::is_manifest(pack) {
+        return Ok("[]".into());
+    }
+    let manifest = helpdock_core::index::Manifest::from_bytes(pack).map_err(|e| JsError::new(&e.to_string()))?;
+    let files: Vec<&str> = manifest.parts.iter().map(|p| p.file.as_str()).collect();
+    Ok(serde_json::to_string(&files).unwrap_or_default())
+}

@@ -10,10 +10,13 @@ use helpdock_core::fields::Now;
 use helpdock_core::guard::Guard;
 use helpdock_core::index::Index;
 use helpdock_core::locale::Locale;
+use helpdock_core::protocol::Availability;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::content::Content;
+use crate::handover::People;
+use crate::i18n::strings;
 use crate::state::{WidgetEvent, WidgetState};
 use crate::storage;
 
@@ -91,12 +94,13 @@ pub struct ChatState {
     replayed: StoredValue<bool>,
     channels: StoredValue<Channels>,
     guard: StoredValue<Guard>,
+    people: People,
 }
 
 impl ChatState {
     /// The conversation saved in this browser (replayed once the pack is
     /// loaded), or a new one.
-    pub fn new(channels: Channels) -> Self {
+    pub fn new(channels: Channels, people: People) -> Self {
         let saved: Vec<Saved> =
             storage::get(STORAGE_KEY).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
         let mut domains = channels.official_domains.clone();
@@ -113,6 +117,7 @@ impl ChatState {
             replayed: StoredValue::new(false),
             guard: StoredValue::new(Guard::new(&domains)),
             channels: StoredValue::new(channels),
+            people,
         }
     }
 
@@ -147,9 +152,7 @@ impl ChatState {
     ) -> Vec<Action> {
         // When the backend says nobody is at work, live chat is closed
         // whatever the host's hours say: the bot offers a ticket instead.
-        let closed = use_context::<crate::live::LiveChat>()
-            .and_then(|l| l.availability.get_untracked())
-            .is_some_and(|a| !a.live_chat);
+        let closed = self.people.availability().is_some_and(|a| !a.live_chat);
         self.channels.with_value(|channels| {
             let mut adjusted = None;
             if closed && channels.live_chat.is_some() {
@@ -187,18 +190,23 @@ impl ChatState {
             return false;
         }
         self.blocked.set(None);
+        // Leaning towards people (a guided form that ends with a channel,
+        // channels offered, no answer): fetch their module now, so a
+        // hand-over does not wait for it.
+        if actions
+            .iter()
+            .any(|a| matches!(a, Action::FlowField { .. } | Action::RecommendChannel { .. } | Action::DontKnow { .. }))
+        {
+            self.people.prefetch();
+        }
         for action in &actions {
             if let Action::Escalate { .. } = action {
                 state.emit(WidgetEvent::Escalated(serde_json::to_string(action).unwrap_or_default()));
-                // With a backend, people take over right here (live chat).
-                if let Some(live) = use_context::<crate::live::LiveChat>() {
-                    live.escalate(action);
-                }
-                // "Submit a ticket": the form, prefilled from this conversation.
+                // With a backend, people take over right here (live chat),
+                // or the ticket form opens, prefilled from this conversation.
+                self.people.escalate(action.clone());
                 if chose_ticket {
-                    if let Some(tickets) = use_context::<crate::tickets::Tickets>().filter(|t| t.available()) {
-                        self.conversation.with_untracked(|c| tickets.prefill_from_bot(c));
-                    }
+                    self.people.prefill_ticket(self.conversation.get_untracked());
                 }
             }
         }
@@ -260,4 +268,17 @@ pub fn channel_label(kind: ChannelKind, locale: Locale) -> &'static str {
         (HelpCentre, Locale::ZhCn) => "浏览帮助中心",
         (HelpCentre, _) => "Browse the help centre",
     }
+}
+
+/// "Live chat opens 25/11/2026, 09:00:00." while it is closed and the
+/// opening is known (from the backend, or the host's hours).
+pub fn chat_opens(availability: Option<Availability>, channels: &Channels, locale: Locale) -> Option<String> {
+    let at_ms = match availability {
+        Some(a) if !a.live_chat => a.opens_at?,
+        Some(_) => return None,
+        None => channels.live_chat.as_ref()?.next_open(crate::content::now())? * 1000,
+    };
+    let date = js_sys::Date::new(&(at_ms as f64).into());
+    let when = String::from(date.to_locale_string(locale.tag(), &wasm_bindgen::JsValue::UNDEFINED));
+    Some(strings(locale).tk.chat_opens.replace("{when}", &when))
 }

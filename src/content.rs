@@ -1,8 +1,14 @@
-//! The content pack: fetched once, searched in the page.
+//! The content pack: fetched once, searched in the page. A manifest
+//! (`helpdock pack build` writes one per pack) is followed to the part in
+//! the widget's locale, and to another part when the locale changes; what
+//! was fetched is kept, so switching back costs nothing.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use helpdock_core::index::Index;
+use helpdock_core::index::{Index, Manifest};
 use helpdock_core::locale::Locale;
 use helpdock_core::search::{Answer, SearchOptions};
 use leptos::prelude::*;
@@ -33,15 +39,20 @@ impl std::fmt::Debug for Content {
 }
 
 impl Content {
-    /// Starts fetching `url` (if any).
+    /// Starts fetching `url` (if any), in the locale of the widget's state.
     pub fn new(url: Option<String>) -> Self {
+        // Read in the resource, so a locale change fetches that locale's part.
+        let locale = use_context::<crate::state::WidgetState>().map(|state| state.locale);
+        let cache = Cache::default();
         let resource = LocalResource::new(move || {
             let url = url.clone();
+            let locale = locale.map_or(Locale::En, |l| l.get());
+            let cache = cache.clone();
             async move {
                 match url {
                     None => PackState::None,
-                    Some(url) => match fetch(&url).await {
-                        Ok(index) => PackState::Ready(Arc::new(index)),
+                    Some(url) => match open(&url, locale, &cache).await {
+                        Ok(index) => PackState::Ready(index),
                         Err(message) => {
                             web_sys::console::error_1(
                                 &format!("Helpdock: could not load the content pack {url}: {message}").into(),
@@ -69,7 +80,48 @@ impl Content {
     }
 }
 
-async fn fetch(url: &str) -> Result<Index, String> {
+/// What was fetched, by URL: manifests and opened packs.
+#[derive(Clone, Default)]
+struct Cache(Rc<RefCell<HashMap<String, Fetched>>>);
+
+#[derive(Clone)]
+enum Fetched {
+    Manifest(Rc<Manifest>, String),
+    Pack(Arc<Index>),
+}
+
+/// The pack at `url`, or the part in `locale` of the manifest there.
+async fn open(url: &str, locale: Locale, cache: &Cache) -> Result<Arc<Index>, String> {
+    let (manifest, base) = match cached(url, cache).await? {
+        Fetched::Pack(index) => return Ok(index),
+        Fetched::Manifest(manifest, base) => (manifest, base),
+    };
+    let part = manifest.part(locale).ok_or("the manifest lists no parts")?;
+    // Parts sit beside the manifest (its final URL, after redirects).
+    let folder = base.split(['?', '#']).next().unwrap_or_default();
+    let part_url = format!("{}{}", &folder[..folder.rfind('/').map_or(0, |i| i + 1)], part.file);
+    match cached(&part_url, cache).await? {
+        Fetched::Pack(index) => Ok(index),
+        Fetched::Manifest(..) => Err(format!("{part_url} is a manifest, not a pack")),
+    }
+}
+
+async fn cached(url: &str, cache: &Cache) -> Result<Fetched, String> {
+    if let Some(found) = cache.0.borrow().get(url) {
+        return Ok(found.clone());
+    }
+    let (bytes, final_url) = fetch(url).await?;
+    let fetched = if Manifest::is_manifest(&bytes) {
+        Fetched::Manifest(Rc::new(Manifest::from_bytes(&bytes).map_err(|e| e.to_string())?), final_url)
+    } else {
+        Fetched::Pack(Arc::new(Index::from_bytes(&bytes).map_err(|e| e.to_string())?))
+    };
+    cache.0.borrow_mut().insert(url.to_owned(), fetched.clone());
+    Ok(fetched)
+}
+
+/// The bytes at `url` and the URL they came from in the end.
+async fn fetch(url: &str) -> Result<(Vec<u8>, String), String> {
     let window = web_sys::window().ok_or("no window")?;
     let response: web_sys::Response =
         JsFuture::from(window.fetch_with_str(url)).await.map_err(describe)?.dyn_into().map_err(describe)?;
@@ -77,8 +129,7 @@ async fn fetch(url: &str) -> Result<Index, String> {
         return Err(format!("HTTP {}", response.status()));
     }
     let buffer = JsFuture::from(response.array_buffer().map_err(describe)?).await.map_err(describe)?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    Index::from_bytes(&bytes).map_err(|e| e.to_string())
+    Ok((js_sys::Uint8Array::new(&buffer).to_vec(), response.url()))
 }
 
 fn describe(err: wasm_bindgen::JsValue) -> String {

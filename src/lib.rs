@@ -12,13 +12,12 @@ mod component;
 mod content;
 mod dom;
 pub mod embed;
+mod handover;
 mod i18n;
-mod live;
 pub mod mount;
+pub mod people;
 pub mod state;
 mod storage;
-mod tickets;
-pub mod transport;
 mod view;
 mod viewport;
 

@@ -1,7 +1,8 @@
 //! Puts a widget into a shadow root: the one way in, shared by the JS
 //! `mount()` and the `HelpdockWidget` component.
 
-use helpdock_core::config::{Config, Diagnostic, Severity};
+use helpdock_core::config::Config;
+use helpdock_core::diagnostic::{Diagnostic, Severity};
 use helpdock_core::locale::Locale;
 use leptos::mount::mount_to;
 use leptos::prelude::*;

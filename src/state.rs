@@ -92,11 +92,6 @@ pub struct WidgetState {
     pub tab: RwSignal<Tab>,
     /// The interface language.
     pub locale: RwSignal<Locale>,
-    /// Unread messages from people, shown on the launcher (live chat and
-    /// tickets together).
-    pub unread: RwSignal<u32>,
-    /// The tickets' share of `unread`.
-    pub ticket_unread: RwSignal<u32>,
     /// The signed-in host user, if the host said who it is.
     pub identity: RwSignal<Option<Identity>>,
     /// The launcher button, to give focus back to.
@@ -114,8 +109,6 @@ impl WidgetState {
             open: RwSignal::new(config.open),
             tab: RwSignal::new(Tab::Help),
             locale: RwSignal::new(config.locale.unwrap_or(browser_locale)),
-            unread: RwSignal::new(0),
-            ticket_unread: RwSignal::new(0),
             identity: RwSignal::new(config.user.clone()),
             launcher: NodeRef::new(),
             panel: NodeRef::new(),

@@ -19,3 +19,10 @@ pub fn set(key: &str, value: &str) {
         _ = storage.set_item(&format!("{PREFIX}{key}"), value);
     }
 }
+
+/// Forgets `key`; failures are ignored.
+pub fn remove(key: &str) {
+    if let Some(storage) = local_storage() {
+        _ = storage.remove_item(&format!("{PREFIX}{key}"));
+    }
+}

@@ -9,24 +9,51 @@ use helpdock_core::fields::{check_partial, FieldFormat};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::chat::{channel_label, ChatState, Item};
+use crate::chat::{channel_label, chat_opens, ChatState, Item};
 use crate::content::Content;
+use crate::handover::{Load, People};
 use crate::i18n::strings;
-use crate::live::{LiveChat, Phase};
 use crate::state::{Tab, WidgetState};
 use crate::view::help::markdown::Markdown;
 use crate::view::help::{HelpView, HelpViewSignal};
-use crate::view::live::LiveArea;
 
 /// The conversation area: the bot, then people once it has handed over
-/// to live chat.
+/// to live chat (the people module, loaded on demand).
 #[component]
 pub fn ChatArea() -> impl IntoView {
-    let live = expect_context::<LiveChat>();
-    view! {
-        <Show when=move || live.phase.get() != Phase::Off fallback=|| view! { <BotArea /> }>
-            <LiveArea />
-        </Show>
+    let people = expect_context::<People>();
+    move || {
+        if !people.live_active() {
+            return view! { <BotArea /> }.into_any();
+        }
+        people.live_area().unwrap_or_else(|| view! { <PeopleLoading /> }.into_any())
+    }
+}
+
+/// While the people module is on its way, or when it could not be
+/// fetched: what is happening, and a retry that keeps what was asked for.
+#[component]
+pub fn PeopleLoading() -> impl IntoView {
+    let state = expect_context::<WidgetState>();
+    let people = expect_context::<People>();
+    let t = move || strings(state.locale.get());
+    move || {
+        match people.load.get() {
+        Load::Failed => view! {
+            <div class="hd-live-status hd-live-problem" role="alert" data-hd="people-failed">
+                <p>{move || t().people_load_failed}</p>
+                <button class="hd-chip" type="button" on:click=move |_| people.retry()>{move || t().live_try_again}</button>
+            </div>
+        }
+        .into_any(),
+        _ => view! {
+            <div class="hd-live-status" role="status" data-hd="people-loading">
+                <span class="hd-spinner" aria-hidden="true"></span>
+                {move || t().live_connecting}
+            </div>
+        }
+        .into_any(),
+    }
     }
 }
 
@@ -34,6 +61,7 @@ pub fn ChatArea() -> impl IntoView {
 #[component]
 fn BotArea() -> impl IntoView {
     let state = expect_context::<WidgetState>();
+    let people = expect_context::<People>();
     let chat = expect_context::<ChatState>();
     let t = move || strings(state.locale.get());
     let draft = RwSignal::new(String::new());
@@ -101,7 +129,9 @@ fn BotArea() -> impl IntoView {
     view! {
         <div class="hd-chat">
             <div class="hd-chat-bar">
-                <button class="hd-person-button" type="button" on:click=move |_| _ = send(Input::TalkToPerson)>
+                <button class="hd-person-button" type="button"
+                    on:pointerenter=move |_| people.prefetch() on:focus=move |_| people.prefetch()
+                    on:click=move |_| _ = send(Input::TalkToPerson)>
                     {move || t().talk_to_person}
                 </button>
                 <button class="hd-link-button" type="button" hidden=empty on:click=move |_| chat.restart()>
@@ -327,9 +357,9 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
                     <p>{t.channels_title}</p>
                     {closed
                         .then(|| {
-                            let opens = use_context::<crate::tickets::Tickets>().and_then(|tk| {
-                                expect_context::<StoredValue<Channels>>().with_value(|c| tk.chat_opens(c, locale))
-                            });
+                            let availability = expect_context::<People>().availability();
+                            let opens = expect_context::<StoredValue<Channels>>()
+                                .with_value(|c| chat_opens(availability, c, locale));
                             view! { <p class="hd-muted" data-hd="chat-closed">{t.chat_closed} " " {opens}</p> }
                         })}
                     <div class="hd-chips">
@@ -367,22 +397,23 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
         }
         Action::Escalate { channel, .. } => {
             // A ticket: the form, prefilled from this conversation.
-            let ticket = (channel == Some(ChannelKind::Ticket))
-                .then(|| use_context::<crate::tickets::Tickets>().filter(|tk| tk.available()))
-                .flatten()
-                .map(|tk| {
-                    let chat = expect_context::<ChatState>();
-                    view! {
-                        <button class="hd-chip" type="button" data-hd="offer-ticket"
-                            on:click=move |_| chat.conversation.with_untracked(|c| tk.prefill_from_bot(c))>
-                            {t.tk.new}
-                        </button>
-                    }
-                });
+            let people = expect_context::<People>();
+            let ticket = (channel == Some(ChannelKind::Ticket) && people.available()).then(|| {
+                let chat = expect_context::<ChatState>();
+                view! {
+                    <button class="hd-chip" type="button" data-hd="offer-ticket"
+                        on:click=move |_| people.prefill_ticket(chat.conversation.get_untracked())>
+                        {t.tk.new}
+                    </button>
+                }
+            });
             view! {
                 <div class="hd-bubble hd-handover" data-channel=channel.map(|c| c.as_str())>
                     <p>{t.handed_over}</p>
                     {ticket}
+                    <Show when=move || latest && matches!(people.load.get(), Load::Loading | Load::Failed)>
+                        <PeopleLoading />
+                    </Show>
                 </div>
             }
             .into_any()

@@ -5,9 +5,7 @@ mod chat;
 mod help;
 mod icons;
 mod launcher;
-pub(crate) mod live;
 mod panel;
 mod root;
-mod tickets;
 
 pub use root::WidgetRoot;

@@ -3,12 +3,13 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
+use crate::handover::People;
 use crate::i18n::{strings, Strings};
 use crate::state::{Tab, WidgetState};
 use crate::view::chat::ChatArea;
+use crate::view::chat::PeopleLoading;
 use crate::view::help::{HelpArea, HelpView, HelpViewSignal};
 use crate::view::icons::CloseIcon;
-use crate::view::tickets::TicketsArea;
 
 /// The support panel. Stays in the DOM once rendered so that what the user
 /// typed survives closing and reopening it.
@@ -141,5 +142,31 @@ fn TabPanel(tab: Tab, children: Children) -> impl IntoView {
         >
             {children()}
         </div>
+    }
+}
+
+/// My tickets: the people module's area, fetched when the tab is first
+/// opened; without a backend, the empty state.
+#[component]
+fn TicketsArea() -> impl IntoView {
+    let state = expect_context::<WidgetState>();
+    let people = expect_context::<People>();
+    let t = move || strings(state.locale.get());
+    Effect::new(move || {
+        if state.open.get() && state.tab.get() == Tab::Tickets {
+            people.ensure();
+        }
+    });
+    move || {
+        if !people.available() {
+            return view! {
+                <div class="hd-empty">
+                    <p class="hd-empty-title">{move || t().tickets_empty_title}</p>
+                    <p class="hd-empty-body">{move || t().tickets_empty_body}</p>
+                </div>
+            }
+            .into_any();
+        }
+        people.tickets_area().unwrap_or_else(|| view! { <PeopleLoading /> }.into_any())
     }
 }

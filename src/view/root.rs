@@ -4,6 +4,7 @@ use helpdock_core::config::Config;
 use leptos::prelude::*;
 
 use crate::content::Content;
+use crate::handover::People;
 use crate::state::{WidgetEvent, WidgetState};
 use crate::view::launcher::Launcher;
 use crate::view::panel::Panel;
@@ -14,10 +15,9 @@ use crate::viewport::use_visual_viewport;
 pub fn WidgetRoot(config: Config) -> impl IntoView {
     let state = expect_context::<WidgetState>();
     provide_context(Content::new(config.pack.clone()));
-    provide_context(crate::chat::ChatState::new(config.channels.clone()));
-    let live = crate::live::LiveChat::new(&config, state);
-    provide_context(live);
-    provide_context(crate::tickets::Tickets::new(live, state));
+    let people = People::new(&config, state);
+    provide_context(people);
+    provide_context(crate::chat::ChatState::new(config.channels.clone(), people));
     provide_context(StoredValue::new(config.channels.clone()));
 
     // Tell the host when the panel opens or closes and when unread changes,
@@ -30,11 +30,26 @@ pub fn WidgetRoot(config: Config) -> impl IntoView {
         open
     });
     Effect::new(move |previous: Option<u32>| {
-        let unread = state.unread.get();
+        let unread = people.unread();
         if previous.is_some_and(|p| p != unread) {
             state.emit(WidgetEvent::UnreadCount(unread));
         }
         unread
+    });
+    // The page title carries the unread count: "(2) Account overview".
+    let title_prefix = StoredValue::new(String::new());
+    Effect::new(move || {
+        let unread = people.unread();
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let title = document.title();
+        let prefix = title_prefix.get_value();
+        let base = title.strip_prefix(prefix.as_str()).filter(|_| !prefix.is_empty()).unwrap_or(&title).to_owned();
+        let prefix = if unread > 0 { format!("({unread}) ") } else { String::new() };
+        let wanted = format!("{prefix}{base}");
+        if wanted != title {
+            document.set_title(&wanted);
+        }
+        title_prefix.set_value(prefix);
     });
 
     let viewport = use_visual_viewport();

@@ -2,7 +2,7 @@
 // 1 000 and 10 000 articles, prints the figures, and checks the budget:
 // p99 ≤ 1 ms per query at 10 000 articles.
 //
-//   node --test tests/e2e/bench.test.mjs      (after `trunk build --release --offline`)
+//   node --test tests/e2e/bench.test.mjs      (after `scripts/build.sh`)
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

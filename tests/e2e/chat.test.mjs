@@ -5,7 +5,7 @@
 // second unhelpful answer; an urgent problem; a maintenance notice; a
 // secret stopped before it goes anywhere; the conversation after a reload.
 //
-//   node --test tests/e2e/chat.test.mjs      (after `trunk build --release --offline`)
+//   node --test tests/e2e/chat.test.mjs      (after `scripts/build.sh`)
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";

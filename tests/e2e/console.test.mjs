@@ -8,7 +8,7 @@
 // The console's pure state (model.js) is tested natively first.
 //
 //   node --test --test-concurrency=1 tests/e2e/console.test.mjs
-//   (after `trunk build --release --offline` and `cargo build --release -p helpdock-server`)
+//   (after `scripts/build.sh` and `cargo build --release -p helpdock-server`)
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";

@@ -8,7 +8,7 @@
 // another visitor's conversation by guessing its id.
 //
 //   node --test tests/e2e/handover.test.mjs
-//   (after `trunk build --release --offline` and `cargo build --release -p helpdock-server`)
+//   (after `scripts/build.sh` and `cargo build --release -p helpdock-server`)
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -248,6 +248,8 @@ describe("who may see what", () => {
 
     // A second visitor, in another browser, knows (or guesses) the id.
     const second = await openWidget("?lang=en");
+    // Opening My tickets starts their session (Help and the bot need none).
+    await w(second.page, "#hd-tab-tickets").click();
     await second.page.waitForFunction(() => localStorage.getItem("helpdock:visitor"));
     const attempt = await second.page.evaluate(async (id) => {
       const { token } = JSON.parse(localStorage.getItem("helpdock:visitor"));

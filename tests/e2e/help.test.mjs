@@ -2,7 +2,7 @@
 // typos, mixed-language queries, categories, announcements in and out of
 // their window, hostile article content, keyboard use and feedback.
 //
-//   node --test tests/e2e/      (after `trunk build --release --offline`)
+//   node --test tests/e2e/      (after `scripts/build.sh`)
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

@@ -8,7 +8,7 @@
 // guard, attachment limits, and the rating and transcript at the end.
 //
 //   node --test tests/e2e/live.test.mjs
-//   (after `trunk build --release --offline` and `cargo build --release -p helpdock-server`)
+//   (after `scripts/build.sh` and `cargo build --release -p helpdock-server`)
 
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";

@@ -1,7 +1,7 @@
 // Takes the README's screenshots of the demo with the panel open, at a
 // desktop and a phone width, in Debian's Chromium.
 //
-//   node tests/e2e/screenshots.mjs      (after `trunk build --release --offline`)
+//   node tests/e2e/screenshots.mjs      (after `scripts/build.sh`)
 
 import { launcher, openDemo, panel, startAll, widgetReady } from "./harness.mjs";
 

@@ -8,7 +8,7 @@
 // uploads refused with a clear message.
 //
 //   node --test tests/e2e/tickets-widget.test.mjs
-//   (after `trunk build --release --offline` and `cargo build --release -p helpdock-server`)
+//   (after `scripts/build.sh` and `cargo build --release -p helpdock-server`)
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";

@@ -14,7 +14,7 @@
 // tickets-widget.test.mjs, and so are the form's validation and drafts.
 //
 //   node --test --test-concurrency=1 tests/e2e/tickets.test.mjs
-//   (after `trunk build --release --offline` and `cargo build --release -p helpdock-server`;
+//   (after `scripts/build.sh` and `cargo build --release -p helpdock-server`;
 //   needs python3-aiosmtpd)
 
 import assert from "node:assert/strict";

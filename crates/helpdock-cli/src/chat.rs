@@ -15,7 +15,6 @@ use helpdock_core::channel::ChannelKind;
 use helpdock_core::config::Config;
 use helpdock_core::fields::Now;
 use helpdock_core::guard::Guard;
-use helpdock_core::index::Index;
 use helpdock_core::locale::Locale;
 use helpdock_core::pack::parse_timestamp;
 use serde_json::json;
@@ -31,8 +30,6 @@ pub struct Setup<'p> {
 }
 
 pub fn run(setup: Setup) -> Result<()> {
-    let bytes = std::fs::read(setup.pack).with_context(|| format!("reading {}", setup.pack.display()))?;
-    let index = Index::from_bytes(&bytes).with_context(|| format!("opening {}", setup.pack.display()))?;
     let config = match setup.config {
         None => Config::default(),
         Some(path) => {
@@ -48,6 +45,10 @@ pub fn run(setup: Setup) -> Result<()> {
         None => Locale::En,
         Some(tag) => Locale::from_tag(tag).with_context(|| format!("--locale {tag:?}: expected en or zh-CN"))?,
     };
+    // The locale's part of a manifest (or the whole pack).
+    let part =
+        crate::packs::open(setup.pack, Some(locale))?.into_iter().next().context("the manifest lists no parts")?;
+    let index = part.index;
     let utc_offset_minutes = parse_offset(setup.utc_offset)
         .with_context(|| format!("--utc-offset {:?}: expected e.g. +08:00", setup.utc_offset))?;
     let unix_secs = match setup.now {

@@ -5,6 +5,7 @@
 
 mod chat;
 mod guard;
+mod packs;
 
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -36,7 +37,7 @@ enum Command {
     /// Answer questions read one per line from stdin, one JSON line each:
     /// {"query", "answers": [{"id", "score"}], "confident"}.
     Ask {
-        /// The compiled pack.
+        /// The compiled pack, or the manifest of its per-locale parts.
         #[arg(long)]
         pack: PathBuf,
         /// How many answers per question.
@@ -80,16 +81,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PackCommand {
-    /// Compile a content folder (Markdown + YAML) or a JSON document.
+    /// Compile a content folder (Markdown + YAML) or a JSON document into
+    /// one pack per locale (NAME.<locale>.<hash>.hdpk) and, at the output
+    /// path, the manifest listing them.
     Build {
         /// A content folder, or a .json file.
         source: PathBuf,
-        /// Where to write the pack.
+        /// Where to write the manifest (NAME.hdpk); the parts go beside it.
         #[arg(short, long)]
         output: PathBuf,
     },
     /// Build a larger pack for measuring: `--articles` articles derived from
-    /// the source's, about half their words swapped for others from it.
+    /// the source's, about half their words swapped for others from it,
+    /// in one whole pack.
     Synth {
         /// A content folder, or a .json file.
         source: PathBuf,
@@ -103,9 +107,10 @@ enum PackCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Print what a pack holds: articles, terms, size.
+    /// Print what a pack holds: articles, terms, size; per locale for a
+    /// manifest's parts.
     Stats {
-        /// The compiled pack.
+        /// The compiled pack or manifest.
         pack: PathBuf,
     },
 }
@@ -125,7 +130,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Pack { command: PackCommand::Build { source, output } } => build_pack(&source, &output),
         Command::Pack { command: PackCommand::Synth { source, articles, seed, output } } => {
             let content = helpdock_core::synthetic::synthetic(&load(&source)?, articles, seed);
-            write_pack(&content, &output)
+            write_whole(&content, &output)
         }
         Command::Pack { command: PackCommand::Stats { pack } } => stats(&pack),
         Command::Ask { pack, top, locale, explain } => ask(&pack, top, locale.as_deref(), explain),
@@ -141,7 +146,7 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn build_pack(source: &Path, output: &Path) -> Result<()> {
-    write_pack(&load(source)?, output)
+    packs::write_split(&load(source)?, output)
 }
 
 /// Reads and checks a content folder or JSON document.
@@ -161,13 +166,11 @@ fn load(source: &Path) -> Result<Content> {
     })
 }
 
-fn write_pack(content: &Content, output: &Path) -> Result<()> {
+fn write_whole(content: &Content, output: &Path) -> Result<()> {
     let bytes = build(content);
     // Check what was written reads back before replacing the old pack.
     let index = Index::from_bytes(&bytes).context("the freshly built pack does not read back (a bug)")?;
-    let tmp = output.with_extension("tmp");
-    std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, output).with_context(|| format!("writing {}", output.display()))?;
+    packs::write_whole(&bytes, output)?;
     eprintln!(
         "wrote {}: {} articles, {} categories, {} announcements, {} terms, {} bytes",
         output.display(),
@@ -206,12 +209,6 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> Result<(
     Ok(())
 }
 
-fn open(pack: &Path) -> Result<(Index, usize)> {
-    let bytes = std::fs::read(pack).with_context(|| format!("reading {}", pack.display()))?;
-    let index = Index::from_bytes(&bytes).with_context(|| format!("opening {}", pack.display()))?;
-    Ok((index, bytes.len()))
-}
-
 fn gzip_len(bytes: &[u8]) -> usize {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -219,8 +216,25 @@ fn gzip_len(bytes: &[u8]) -> usize {
 }
 
 fn stats(pack: &Path) -> Result<()> {
-    let bytes = std::fs::read(pack).with_context(|| format!("reading {}", pack.display()))?;
-    let index = Index::from_bytes(&bytes).with_context(|| format!("opening {}", pack.display()))?;
+    let opened = packs::open(pack, None)?;
+    for (i, part) in opened.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        if let Some(locale) = &part.locale {
+            println!("part           {locale}: {}", part.path.display());
+        }
+        part_stats(&part.index, &part.bytes)?;
+    }
+    if opened.len() > 1 {
+        let size: usize = opened.iter().map(|p| p.bytes.len()).sum();
+        let gzipped: usize = opened.iter().map(|p| gzip_len(&p.bytes)).sum();
+        println!("\nall parts      {size} bytes, {gzipped} gzipped");
+    }
+    Ok(())
+}
+
+fn part_stats(index: &Index, bytes: &[u8]) -> Result<()> {
     let size = bytes.len();
     let mut locales: Vec<&str> = index.articles.iter().map(|a| a.locale.as_str()).collect();
     locales.sort_unstable();
@@ -232,30 +246,37 @@ fn stats(pack: &Path) -> Result<()> {
     println!("announcements  {}", index.announcements.len());
     println!("terms          {}", index.term_count());
     let per_article = |n: usize| n as f64 / index.articles.len().max(1) as f64;
-    let gzipped = gzip_len(&bytes);
+    let gzipped = gzip_len(bytes);
     println!(
         "size           {size} bytes, {gzipped} gzipped ({:.0} / {:.0} bytes per article)",
         per_article(size),
         per_article(gzipped)
     );
-    for (name, payload) in helpdock_core::index::sections(&bytes)? {
+    for (name, payload) in helpdock_core::index::sections(bytes)? {
         println!("  {name:<13}{:>9} bytes, {:>8} gzipped", payload.len(), gzip_len(payload));
     }
     Ok(())
 }
 
 fn ask(pack: &Path, top: usize, locale: Option<&str>, explain: bool) -> Result<()> {
-    let (index, _) = open(pack)?;
     let locale = match locale {
         None => None,
         Some(tag) => Some(Locale::from_tag(tag).with_context(|| format!("--locale {tag:?}: expected en or zh-CN"))?),
     };
+    let parts = packs::open(pack, locale)?;
     let options = SearchOptions { top, locale };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for line in io::stdin().lock().lines() {
         let query = line.context("reading stdin")?;
-        let answer = index.search(&query, &options);
+        // Without --locale every part is asked, and the one whose best
+        // article scores highest answers: the query's own language, in
+        // practice, as the widget would search it.
+        let (index, answer) = parts
+            .iter()
+            .map(|p| (&p.index, p.index.search(&query, &options)))
+            .max_by(|(_, a), (_, b)| top_score(a).total_cmp(&top_score(b)).then(std::cmp::Ordering::Greater))
+            .context("the manifest lists no parts")?;
         let answers: Vec<_> = answer
             .hits
             .iter()
@@ -276,4 +297,8 @@ fn ask(pack: &Path, top: usize, locale: Option<&str>, explain: bool) -> Result<(
     }
     out.flush()?;
     Ok(())
+}
+
+fn top_score(answer: &helpdock_core::search::Answer) -> f32 {
+    answer.hits.first().map_or(f32::NEG_INFINITY, |h| h.score)
 }

@@ -58,9 +58,25 @@ fn build_a_folder_then_ask_it_questions() {
     let out = helpdock(&["pack", "build", dir.join("content").to_str().unwrap(), "-o", pack.to_str().unwrap()], "");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
+    // One part per locale beside the manifest, named by a hash of its bytes.
+    let mut files: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    files.retain(|f| f.ends_with(".hdpk"));
+    files.sort();
+    assert_eq!(files.len(), 3, "{files:?}");
+    assert_eq!(files[0].len(), "out.en.".len() + 16 + ".hdpk".len(), "{files:?}");
+    assert!(
+        files[0].starts_with("out.en.") && files[1] == "out.hdpk" && files[2].starts_with("out.zh-CN."),
+        "{files:?}"
+    );
+    assert_eq!(&std::fs::read(&pack).unwrap()[..4], b"HDPM");
+
     let out = helpdock(&["pack", "stats", pack.to_str().unwrap()], "");
     let stats = String::from_utf8(out.stdout).unwrap();
-    assert!(stats.contains("articles       3 (en: 2, zh-CN: 1)"), "{stats}");
+    assert!(stats.contains(&format!("part           en: {}", dir.join(&files[0]).display())), "{stats}");
+    assert!(stats.contains("articles       2 (en: 2)"), "{stats}");
+    assert!(stats.contains("articles       1 (zh-CN: 1)"), "{stats}");
+    assert!(stats.contains("all parts"), "{stats}");
 
     let out = helpdock(
         &["ask", "--pack", pack.to_str().unwrap(), "--top", "2", "--locale", "en"],
@@ -80,6 +96,66 @@ fn build_a_folder_then_ask_it_questions() {
     let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(line["answers"][0]["id"], "deposit-missing");
     assert_eq!(line["answers"].as_array().unwrap().len(), 1, "only zh-CN articles");
+
+    // Without --locale every part is asked; the query's language answers.
+    let out = helpdock(&["ask", "--pack", pack.to_str().unwrap()], "入金没到\ntrading fees\n");
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    assert_eq!(lines[0]["answers"][0]["id"], "deposit-missing");
+    assert_eq!(lines[1]["answers"][0]["id"], "fees");
+
+    // A rebuild replaces the parts it no longer names.
+    write(
+        &dir,
+        "content/articles/fees.md",
+        "---\nid: fees\ntitle: Trading fees\ncategory: funds\n---\nMaker, taker.\n",
+    );
+    let out = helpdock(&["pack", "build", dir.join("content").to_str().unwrap(), "-o", pack.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let parts = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "hdpk"));
+    assert_eq!(parts.count(), 3);
+}
+
+#[test]
+fn a_whole_pack_still_opens() {
+    // What `pack synth` and earlier releases write: every locale in one file.
+    let dir = temp_dir("whole");
+    write(&dir, "content/a.md", "---\nid: deposit-missing\ntitle: Deposit not arrived\n---\nCheck the TxID.\n");
+    write(&dir, "content/a.zh.md", "---\nid: deposit-missing\nlocale: zh-CN\ntitle: 充值未到账\n---\n请提供 TxID。\n");
+    let pack = dir.join("whole.hdpk");
+    let content = dir.join("content");
+    let out =
+        helpdock(&["pack", "synth", content.to_str().unwrap(), "--articles", "4", "-o", pack.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(&std::fs::read(&pack).unwrap()[..4], b"HDPK");
+    let out = helpdock(&["pack", "stats", pack.to_str().unwrap()], "");
+    let stats = String::from_utf8(out.stdout).unwrap();
+    assert!(!stats.contains("part "), "{stats}");
+    let out = helpdock(&["ask", "--pack", pack.to_str().unwrap(), "--locale", "zh-CN"], "充值\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(line["answers"].is_array(), "{line}");
+}
+
+#[test]
+fn a_manifest_whose_part_is_missing_names_it() {
+    let dir = temp_dir("missing");
+    write(&dir, "content/a.md", "---\nid: a\ntitle: Deposit\n---\nText.\n");
+    let pack = dir.join("p.hdpk");
+    let out = helpdock(&["pack", "build", dir.join("content").to_str().unwrap(), "-o", pack.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap().to_string_lossy().starts_with("p.en.") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let out = helpdock(&["ask", "--pack", pack.to_str().unwrap()], "deposit\n");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("reading") && stderr.contains("p.en."), "{stderr}");
 }
 
 #[test]

@@ -44,7 +44,7 @@ impl Synonyms {
         }
         for variants in by_first.values_mut() {
             // Longest first, so "two factor authentication" wins over "two factor".
-            variants.sort_by_key(|(keys, _)| std::cmp::Reverse(keys.len()));
+            crate::sort::sort_by_key(variants, |(keys, _)| std::cmp::Reverse(keys.len()));
         }
         Synonyms { by_first }
     }

@@ -932,7 +932,7 @@ fn asks_for_person(folded: &str) -> Option<&'static str> {
     // Remove the word and any filler; a request leaves nothing behind.
     let mut rest = folded.replacen(word, "", 1);
     let mut fillers: Vec<&str> = FILLER.to_vec();
-    fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    crate::sort::sort_by_key(&mut fillers, |f| std::cmp::Reverse(f.len()));
     let mut changed = true;
     while changed && !rest.is_empty() {
         changed = false;

@@ -10,10 +10,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::config::Reader;
+use crate::diagnostic::Reader;
 pub use crate::flow::ChannelKind;
+use crate::locale::localized;
 use crate::locale::Locale;
-use crate::pack::localized;
 
 /// The host's support channels (`channels` in the configuration).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,8 +286,8 @@ impl Channels {
             Some(_) => r.error("channels.tickets", "expected true, false or {\"replyTime\": …}; keeping tickets on"),
         }
         if let Some(email) = r.text(map.get("email"), "channels.email") {
-            if crate::config::looks_like_email(&email) {
-                channels.email = Some(email);
+            if let Some(address) = crate::fields::email_address(&email) {
+                channels.email = Some(address);
             } else {
                 r.error("channels.email", &format!("expected an e-mail address, got {email:?}; ignoring it"));
             }

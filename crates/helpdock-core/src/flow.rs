@@ -8,8 +8,7 @@
 //! are the protective steps to take now and a person is offered first.
 
 use crate::fields::FieldFormat;
-use crate::locale::Locale;
-use crate::pack::localized;
+use crate::locale::{localized, Locale};
 
 /// One problem type.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

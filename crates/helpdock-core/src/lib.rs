@@ -2,26 +2,39 @@
 //! reference server.
 //!
 //! This crate does no IO and knows nothing about the browser: it takes
-//! strings and values and returns values, so everything in it runs and is
+//! strings and bytes and returns values, so everything in it runs and is
 //! tested natively as well as in `wasm32-unknown-unknown`.
 //!
-//! Today it holds the widget's configuration: the host hands the widget a
-//! JSON object, and [`config::Config::from_json`] turns it into typed
-//! settings plus a list of [`config::Diagnostic`]s that name each field it
-//! had to reject or ignore. A bad field never stops the widget: it falls
-//! back to the default for that field.
+//! Its centre is the content pack: `helpdock pack build` compiles authors'
+//! Markdown into a `.hdpk` file ([`index`], feature `build`), and the widget
+//! opens those bytes with [`index::Index::from_bytes`] and answers the
+//! user's question with [`index::Index::search`], without rebuilding
+//! anything:
 //!
 //! ```
-//! use helpdock_core::config::Config;
+//! use helpdock_core::index::Index;
 //! use helpdock_core::locale::Locale;
+//! use helpdock_core::search::SearchOptions;
 //!
-//! let (config, diagnostics) =
-//!     Config::from_json(r##"{"locale": "zh-CN", "theme": {"brandColor": "not-a-colour"}}"##);
-//! assert_eq!(config.locale, Some(Locale::ZhCn));
-//! // The bad colour is reported by its path and replaced by the default.
-//! assert_eq!(diagnostics[0].field, "theme.brandColor");
-//! assert_eq!(config.theme.brand_color.as_str(), "#1f6feb");
+//! // A small pack written by `helpdock pack build tests/fixtures/v1.json`.
+//! let bytes = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.hdpk"));
+//! let index = Index::from_bytes(bytes)?;
+//!
+//! let answer = index.search("where is my deposit", &SearchOptions { top: 3, locale: Some(Locale::En) });
+//! let best = &index.articles[answer.hits[0].article as usize];
+//! assert_eq!(best.id, "deposit-not-arrived");
+//! // The same article in Chinese, found through its own words.
+//! let answer = index.search("充币 没到", &SearchOptions { top: 3, locale: Some(Locale::ZhCn) });
+//! assert_eq!(index.articles[answer.hits[0].article as usize].title, "充值未到账");
+//! # Ok::<(), helpdock_core::index::IndexError>(())
 //! ```
+//!
+//! Around it: [`bot`] runs the conversation (guided [`flow`]s whose answers
+//! [`fields`] checks, the secrets [`guard`]), [`live`] and [`tickets`] hold
+//! the visitor's side of live chat and tickets as values, [`protocol`] is
+//! what crosses the wire, and [`config`] reads the host's configuration
+//! leniently, reporting each rejected field as a [`diagnostic::Diagnostic`]
+//! instead of failing.
 #![warn(missing_docs)]
 
 pub mod analysis;
@@ -29,6 +42,7 @@ pub mod bot;
 pub mod channel;
 pub mod civil;
 pub mod config;
+pub mod diagnostic;
 pub mod fields;
 pub mod flow;
 pub mod guard;
@@ -39,6 +53,7 @@ pub mod markdown;
 pub mod pack;
 pub mod protocol;
 pub mod search;
+pub mod sort;
 #[cfg(feature = "build")]
 pub mod source;
 #[cfg(feature = "build")]

@@ -433,13 +433,13 @@ impl Live {
                 self.outbox.push(p);
             }
         }
-        self.outbox.sort_by_key(|p| p.created_at);
+        crate::sort::sort_by_key(&mut self.outbox, |p| p.created_at);
         for n in other.notices {
             if !self.notices.contains(&n) {
                 self.notices.push(n);
             }
         }
-        self.notices.sort_by_key(|n| n.after_seq);
+        crate::sort::sort_by_key(&mut self.notices, |n| n.after_seq);
         self.read_by_agent = self.read_by_agent.max(other.read_by_agent);
         self.seen = self.seen.max(other.seen);
         self.read_sent = self.read_sent.max(other.read_sent);

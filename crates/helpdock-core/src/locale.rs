@@ -64,6 +64,17 @@ impl fmt::Display for Locale {
     }
 }
 
+/// The text of `values` (pairs of a language tag and a text) in `locale`,
+/// else the first one given: what an author wrote once per language, read
+/// in the user's.
+pub(crate) fn localized(values: &[(String, String)], locale: Locale) -> Option<&str> {
+    values
+        .iter()
+        .find(|(tag, _)| Locale::from_tag(tag) == Some(locale))
+        .or_else(|| values.first())
+        .map(|(_, v)| v.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! the widget reads them from the compiled index ([`crate::index`]).
 
 use crate::civil::{days_from_civil, days_in_month};
-use crate::locale::Locale;
+use crate::locale::{localized, Locale};
 
 /// One help article.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -119,14 +119,6 @@ impl Announcement {
     }
 }
 
-pub(crate) fn localized(values: &[(String, String)], locale: Locale) -> Option<&str> {
-    values
-        .iter()
-        .find(|(tag, _)| Locale::from_tag(tag) == Some(locale))
-        .or_else(|| values.first())
-        .map(|(_, v)| v.as_str())
-}
-
 /// Everything an author wrote, before it is compiled into an index.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Content {
@@ -140,6 +132,70 @@ pub struct Content {
     pub synonyms: Vec<Vec<String>>,
     /// Guided flows, one per problem type.
     pub flows: Vec<crate::flow::Flow>,
+}
+
+#[cfg(feature = "build")]
+impl Content {
+    /// The locales the articles are written in, in the order first met;
+    /// content without articles counts the locales its other texts use.
+    pub fn locales(&self) -> Vec<String> {
+        fn add(tags: &mut Vec<String>, tag: &str) {
+            if !tags.iter().any(|t| t == tag) {
+                tags.push(tag.to_owned());
+            }
+        }
+        let mut tags: Vec<String> = Vec::new();
+        self.articles.iter().for_each(|a| add(&mut tags, &a.locale));
+        if tags.is_empty() {
+            let texts = self.categories.iter().flat_map(|c| &c.names);
+            let texts = texts.chain(self.announcements.iter().flat_map(|a| &a.titles));
+            texts.chain(self.flows.iter().flat_map(|f| &f.titles)).for_each(|(tag, _)| add(&mut tags, tag));
+        }
+        if tags.is_empty() {
+            add(&mut tags, Locale::En.tag());
+        }
+        tags
+    }
+
+    /// What a reader in `tag` sees: that locale's articles, and every
+    /// category, announcement and flow with only the texts `tag` reads
+    /// (its own, else the first given, as [`localized`] picks them).
+    /// Synonym groups are kept whole: a group is often bilingual.
+    pub fn for_locale(&self, tag: &str) -> Content {
+        let wanted = Locale::from_tag(tag);
+        let only = |values: &[(String, String)]| -> Vec<(String, String)> {
+            let own = values.iter().find(|(t, _)| t == tag || (wanted.is_some() && Locale::from_tag(t) == wanted));
+            own.or(values.first()).cloned().into_iter().collect()
+        };
+        Content {
+            articles: self.articles.iter().filter(|a| a.locale == tag).cloned().collect(),
+            categories: self.categories.iter().map(|c| Category { names: only(&c.names), ..c.clone() }).collect(),
+            announcements: self
+                .announcements
+                .iter()
+                .map(|a| Announcement { titles: only(&a.titles), bodies: only(&a.bodies), ..a.clone() })
+                .collect(),
+            synonyms: self.synonyms.clone(),
+            flows: self
+                .flows
+                .iter()
+                .map(|f| crate::flow::Flow {
+                    titles: only(&f.titles),
+                    checks: f.checks.iter().map(|c| only(c)).collect(),
+                    fields: f
+                        .fields
+                        .iter()
+                        .map(|field| crate::flow::FlowField {
+                            labels: only(&field.labels),
+                            prompts: only(&field.prompts),
+                            ..field.clone()
+                        })
+                        .collect(),
+                    ..f.clone()
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Unix seconds for a date (`2026-11-24`, midnight UTC) or an RFC 3339

@@ -79,7 +79,7 @@ impl Index {
             *entry = entry.max(w);
         }
         let mut query_terms: Vec<(String, f32)> = weights.into_iter().collect();
-        query_terms.sort_by(|a, b| a.0.cmp(&b.0)); // deterministic order
+        crate::sort::sort_by(&mut query_terms, |a, b| a.0.cmp(&b.0)); // deterministic order
 
         let locale_tag = options.locale.map(|l| l.tag());
         let mut scores = vec![0f32; self.articles.len()];
@@ -119,11 +119,7 @@ impl Index {
         // Searching all locales, the same article can match in each of
         // them: keep enough candidates to drop the lower-ranked copies.
         let candidates = if locale_tag.is_some() { keep } else { keep * self.locale_count };
-        if candidates < hits.len() {
-            hits.select_nth_unstable_by(candidates, rank);
-            hits.truncate(candidates);
-        }
-        hits.sort_unstable_by(rank);
+        crate::sort::least_k_by(&mut hits, candidates, rank);
         if locale_tag.is_none() {
             let mut seen = Vec::with_capacity(hits.len());
             hits.retain(|hit| {

@@ -288,7 +288,7 @@ impl TicketList {
     pub fn show(&mut self, detail: TicketDetail) {
         self.upsert(detail.summary.clone());
         let mut detail = detail;
-        detail.replies.sort_by_key(|r| r.seq);
+        crate::sort::sort_by_key(&mut detail.replies, |r| r.seq);
         detail.replies.dedup_by_key(|r| r.seq);
         self.open = Some(detail);
     }
@@ -310,7 +310,7 @@ impl TicketList {
     }
 
     fn sort(&mut self) {
-        self.tickets.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| b.id.cmp(&a.id)));
+        crate::sort::sort_by(&mut self.tickets, |a, b| b.updated_at.cmp(&a.updated_at).then_with(|| b.id.cmp(&a.id)));
     }
 
     /// Files a thread entry (a reply the server answered with, or one

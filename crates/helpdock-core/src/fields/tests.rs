@@ -2,6 +2,7 @@
 //! should come of it.
 
 use super::*;
+use crate::civil::{civil_from_days, days_from_civil};
 use FieldError as E;
 use FieldFormat as F;
 

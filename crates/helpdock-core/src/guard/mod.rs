@@ -174,7 +174,7 @@ impl Guard {
         credentials::find(&view, &mut found);
         links::find(&view.chars, &self.official, &mut found);
         // Found in characters; keep the most serious of overlapping ones.
-        found.sort_unstable_by_key(|f| (f.kind.rank(), f.start, usize::MAX - f.end));
+        crate::sort::sort_by_key(&mut found, |f| (f.kind.rank(), f.start, usize::MAX - f.end));
         // `kept` stays sorted and disjoint, so only the neighbours of where
         // a finding would go can overlap it.
         let mut kept: Vec<Finding> = Vec::with_capacity(found.len());
@@ -202,7 +202,7 @@ pub fn blocks(findings: &[Finding]) -> bool {
 /// secret reaches a stored transcript. Links are left as they are.
 pub fn redact(text: &str, findings: &[Finding]) -> String {
     let mut hidden: Vec<&Finding> = findings.iter().filter(|f| f.kind.blocks()).collect();
-    hidden.sort_unstable_by_key(|f| (f.start, f.end));
+    crate::sort::sort_by_key(&mut hidden, |f| (f.start, f.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for f in hidden {

@@ -44,7 +44,7 @@ fn chinese() -> &'static [u32] {
             .enumerate()
             .filter_map(|(i, l)| Some((l.chars().next()? as u32) << 11 | i as u32))
             .collect();
-        v.sort_unstable();
+        crate::sort::heap_sort_by(&mut v, |a, b| a.cmp(b));
         v
     })
 }
@@ -242,7 +242,7 @@ fn chinese_contiguous(view: &View, out: &mut Vec<Finding>) {
     if labels.is_empty() {
         return;
     }
-    labels.sort_unstable();
+    crate::sort::sort_by(&mut labels, |a, b| a.cmp(b));
     let is_cjk = |i: usize| crate::text::is_cjk(chars[i]);
     let mut a = 0;
     while a < chars.len() {

@@ -3,7 +3,11 @@ use crate::search::SearchOptions;
 use crate::source::from_json;
 
 fn pack() -> Index {
-    let content = from_json(
+    Index::from_bytes(&build(&content())).expect("opens")
+}
+
+fn content() -> crate::pack::Content {
+    from_json(
         "test.json",
         r#"{
           "locale": "en",
@@ -25,8 +29,7 @@ fn pack() -> Index {
           "announcements": [{"id": "m", "title": {"en": "BTC maintenance"}, "starts": "2026-11-25T02:00:00Z", "ends": "2026-11-25T04:00:00Z", "severity": "warning", "tags": ["btc"]}]
         }"#,
     )
-    .expect("valid test content");
-    Index::from_bytes(&build(&content)).expect("opens")
+    .expect("valid test content")
 }
 
 fn top(index: &Index, query: &str, locale: Option<Locale>) -> Vec<String> {
@@ -132,4 +135,49 @@ fn unknown_sections_from_later_versions_are_skipped() {
     bytes.extend_from_slice(&[99, 3, 1, 2, 3]);
     let index = Index::from_bytes(&bytes).expect("skips tag 99");
     assert_eq!(index.articles.len(), 1);
+}
+
+#[test]
+fn issue_11_a_pack_splits_into_one_part_per_locale() {
+    let split = build_split(&content(), "help");
+    let locales: Vec<&str> = split.manifest.parts.iter().map(|p| p.locale.as_str()).collect();
+    assert_eq!(locales, ["en", "zh-CN"]);
+    let manifest_bytes = split.manifest.to_bytes();
+    assert!(Manifest::is_manifest(&manifest_bytes));
+    assert_eq!(Index::from_bytes(&manifest_bytes).unwrap_err(), IndexError::IsManifest);
+    let manifest = Manifest::from_bytes(&manifest_bytes).expect("reads back");
+    assert_eq!(manifest, split.manifest);
+
+    let zh = manifest.part(Locale::ZhCn).expect("zh part");
+    assert!(zh.file.starts_with("help.zh-CN.") && zh.file.ends_with(".hdpk") && zh.file.len() == 32, "{}", zh.file);
+    let (file, bytes) = split.parts.iter().find(|(f, _)| *f == zh.file).expect("zh bytes");
+    assert_eq!(zh.size, bytes.len() as u64, "{file}");
+    let index = Index::from_bytes(bytes).expect("a part is a pack");
+    assert!(index.articles.iter().all(|a| a.locale == "zh-CN"));
+    assert_eq!(index.categories.iter().map(|c| c.names.len()).collect::<Vec<_>>(), [1, 1]);
+    // A category named only in English keeps that name in every part.
+    assert_eq!(index.categories[0].name(Locale::ZhCn), "Account");
+    assert_eq!(index.categories[1].name(Locale::ZhCn), "充提");
+    assert_eq!(index.announcements[0].title(Locale::ZhCn), "BTC maintenance");
+    // Searching a part finds what searching the whole pack finds in its locale.
+    let whole = pack();
+    for query in ["充币没到账", "谷歌验证", "deposit"] {
+        let options = SearchOptions { top: 3, locale: Some(Locale::ZhCn) };
+        let ids = |i: &Index| {
+            i.search(query, &options).hits.iter().map(|h| i.articles[h.article as usize].id.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&index), ids(&whole), "{query}");
+    }
+    // An unknown locale gets the first part, as a whole pack shows its only language.
+    let en_only = Manifest { parts: manifest.parts[..1].to_vec() };
+    assert_eq!(en_only.part(Locale::ZhCn).map(|p| p.locale.as_str()), Some("en"));
+}
+
+#[test]
+fn a_manifest_names_only_files_beside_it() {
+    for file in ["../x.hdpk", "https://evil.example/x.hdpk", "a/b.hdpk", ".hidden", ""] {
+        let manifest = Manifest { parts: vec![manifest::Part { locale: "en".into(), file: file.into(), size: 1 }] };
+        assert!(Manifest::from_bytes(&manifest.to_bytes()).is_err(), "{file:?}");
+    }
+    assert_eq!(Manifest::from_bytes(b"HDPM\x09"), Err(IndexError::UnsupportedVersion { found: 9, supported: 1 }));
 }

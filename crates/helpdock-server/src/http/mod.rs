@@ -25,6 +25,7 @@ use serde::de::DeserializeOwned;
 
 pub use attachments::store as store_attachment;
 pub use error::{status_of, AppError};
+pub use files::CSP;
 
 use crate::config::Config;
 use crate::db::{AgentRow, Db, VisitorRow};

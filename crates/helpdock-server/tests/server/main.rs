@@ -4,6 +4,7 @@
 
 mod cli;
 mod console;
+mod files;
 mod support;
 mod tickets;
 mod visitor;

@@ -2,7 +2,7 @@
 //! agent, the conversation (visitor, agent and system lines with times and
 //! delivery states), the typing indicator, the composer with attachments
 //! (picker, drag-and-drop, paste), and at the end the rating and the
-//! transcript by e-mail. The logic lives in `crate::live::LiveChat`.
+//! transcript by e-mail. The logic lives in `crate::people::live::LiveChat`.
 
 use helpdock_core::live::{Delivery, Entry, NoticeKind, PendingState};
 use helpdock_core::protocol::{Attachment, AuthorKind, Message};
@@ -10,7 +10,7 @@ use leptos::ev::{DragEvent, KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 
 use crate::i18n::{strings, Strings};
-use crate::live::{clock, files_of, Link, LiveChat, Phase, Request, StagedState};
+use crate::people::live::{clock, files_of, Link, LiveChat, Phase, Request, StagedState};
 use crate::state::WidgetState;
 
 /// The live-chat area; shown instead of the bot once it has handed over.
@@ -365,7 +365,7 @@ fn Composer() -> impl IntoView {
                     multiple
                     class="hd-visually-hidden"
                     on:change=move |ev| {
-                        let input = crate::live::target::<web_sys::HtmlInputElement>(&ev);
+                        let input = crate::people::live::target::<web_sys::HtmlInputElement>(&ev);
                         chat.attach(files_of(input.as_ref().and_then(|i| i.files())));
                         if let Some(input) = input {
                             input.set_value("");
@@ -382,7 +382,7 @@ fn Composer() -> impl IntoView {
 /// Files picked for a message, a ticket or a reply: preview, progress,
 /// why one was refused, and a button to remove each.
 #[component]
-pub fn StagedFiles(staged: RwSignal<Vec<crate::live::Staged>>) -> impl IntoView {
+pub fn StagedFiles(staged: RwSignal<Vec<crate::people::live::Staged>>) -> impl IntoView {
     let state = expect_context::<WidgetState>();
     let t = move || strings(state.locale.get());
     view! {
@@ -414,7 +414,7 @@ pub fn StagedFiles(staged: RwSignal<Vec<crate::live::Staged>>) -> impl IntoView 
                                     }
                                 })}
                             {status.map(|s| view! { <span class="hd-field-error" role="alert">{s}</span> })}
-                            <button class="hd-icon-button hd-unstage" type="button" aria-label=label on:click=move |_| crate::live::unstage_from(staged, id)>
+                            <button class="hd-icon-button hd-unstage" type="button" aria-label=label on:click=move |_| crate::people::live::unstage_from(staged, id)>
                                 "×"
                             </button>
                         </li>

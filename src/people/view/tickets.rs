@@ -2,7 +2,7 @@
 //! ticket form (category, urgency, title, description, the category's
 //! checklist, e-mail, attachments), the confirmation with the number, and
 //! one ticket's thread with the reply box, close / reopen and the rating.
-//! The logic lives in `crate::tickets::Tickets` and
+//! The logic lives in `crate::people::tickets::Tickets` and
 //! `helpdock_core::tickets`.
 
 use helpdock_core::flow::Flow;
@@ -13,10 +13,10 @@ use leptos::prelude::*;
 
 use crate::content::Content;
 use crate::i18n::{strings, Strings};
-use crate::live::{clock, files_of, LiveChat, Request};
+use crate::people::live::{clock, files_of, LiveChat, Request};
+use crate::people::tickets::{Screen, Tickets};
+use crate::people::view::live::{attachments_view, StagedFiles};
 use crate::state::WidgetState;
-use crate::tickets::{Screen, Tickets};
-use crate::view::live::{attachments_view, StagedFiles};
 
 /// The visitor's tickets: the list, the form, a ticket.
 #[component]
@@ -350,7 +350,7 @@ fn TicketForm() -> impl IntoView {
                         class="hd-visually-hidden"
                         data-hd="ticket-files"
                         on:change=move |ev| {
-                            let input = crate::live::target::<web_sys::HtmlInputElement>(&ev);
+                            let input = crate::people::live::target::<web_sys::HtmlInputElement>(&ev);
                             tickets.attach(false, files_of(input.as_ref().and_then(|i| i.files())));
                             if let Some(input) = input {
                                 input.set_value("");
@@ -513,7 +513,7 @@ fn TicketView() -> impl IntoView {
                                     {t.live_attach}
                                     <input type="file" multiple class="hd-visually-hidden"
                                         on:change=move |ev| {
-                                            let input = crate::live::target::<web_sys::HtmlInputElement>(&ev);
+                                            let input = crate::people::live::target::<web_sys::HtmlInputElement>(&ev);
                                             tickets.attach(true, files_of(input.as_ref().and_then(|i| i.files())));
                                             if let Some(input) = input {
                                                 input.set_value("");

@@ -12,6 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
+use futures_channel::oneshot;
 use helpdock_core::bot::Action;
 use helpdock_core::channel::{ChannelKind, Channels};
 use helpdock_core::config::Config;
@@ -27,13 +28,13 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
+use crate::handover::{LIVE_OPEN_KEY, VISITOR_KEY};
+use crate::people::transport::web::WebTransport;
+use crate::people::transport::{Connection, ConnectionEvent, Transport, TransportError, Upload};
 use crate::state::WidgetState;
 use crate::storage;
-use crate::transport::web::WebTransport;
-use crate::transport::{Connection, ConnectionEvent, Transport, TransportError, Upload};
 
 const LIVE_KEY: &str = "live";
-const VISITOR_KEY: &str = "visitor";
 const PING_EVERY: Duration = Duration::from_secs(25);
 
 /// Where starting live chat stands.
@@ -157,6 +158,10 @@ struct Inner {
     state: WidgetState,
     guard: Guard,
     token: RefCell<Option<String>>,
+    /// Callers waiting for the session request in flight: live chat and
+    /// tickets ask at once after the people module loads, and must share
+    /// one visitor token.
+    session_waiters: RefCell<Option<Vec<oneshot::Sender<Result<String, TransportError>>>>>,
     socket: RefCell<Option<Box<dyn Connection>>>,
     welcomed: Cell<bool>,
     attempt: Cell<u32>,
@@ -168,7 +173,6 @@ struct Inner {
     agent_typing_expiry: Cell<Option<TimeoutHandle>>,
     escalation: RefCell<Option<StartConversation>>,
     next_file: Cell<u32>,
-    title_prefix: RefCell<String>,
     /// Keep the socket open without a conversation (the visitor has
     /// tickets, or the Tickets tab is open).
     held: Cell<bool>,
@@ -212,6 +216,7 @@ impl LiveChat {
             state,
             guard: guard_for(&config.channels),
             token: RefCell::new(None),
+            session_waiters: RefCell::new(None),
             socket: RefCell::new(None),
             welcomed: Cell::new(false),
             attempt: Cell::new(0),
@@ -222,12 +227,10 @@ impl LiveChat {
             agent_typing_expiry: Cell::new(None),
             escalation: RefCell::new(None),
             next_file: Cell::new(0),
-            title_prefix: RefCell::new(String::new()),
             held: Cell::new(false),
             frames: RefCell::new(None),
         })));
         this.listen();
-        this.count_unread();
         if this.phase.get_untracked() == Phase::On {
             this.reconnect();
         }
@@ -319,6 +322,25 @@ impl LiveChat {
         if let Some(token) = inner.token.borrow().clone() {
             return Ok(token);
         }
+        let waiting = inner.session_waiters.borrow_mut().as_mut().map(|waiters| {
+            let (tx, rx) = oneshot::channel();
+            waiters.push(tx);
+            rx
+        });
+        if let Some(rx) = waiting {
+            return rx
+                .await
+                .unwrap_or_else(|_| Err(TransportError::Network("the session request was dropped".to_owned())));
+        }
+        *inner.session_waiters.borrow_mut() = Some(Vec::new());
+        let result = self.open_session(&inner).await;
+        for waiter in inner.session_waiters.borrow_mut().take().unwrap_or_default() {
+            let _ = waiter.send(result.clone());
+        }
+        result
+    }
+
+    async fn open_session(&self, inner: &Inner) -> Result<String, TransportError> {
         let identity = inner.state.identity.get_untracked();
         let user = identity
             .and_then(|i| Some(Identify { user_id: i.user_id, user_hash: i.user_hash?, name: i.name, email: i.email }));
@@ -452,7 +474,6 @@ impl LiveChat {
                     if self.visible() {
                         self.mark_seen();
                     }
-                    self.count_unread();
                 }
             }
             ConnectionEvent::Closed => {
@@ -652,7 +673,6 @@ impl LiveChat {
         }
         if changed {
             self.save();
-            self.count_unread();
         }
     }
 
@@ -678,7 +698,6 @@ impl LiveChat {
         self.reconnect();
         self.rating.set(Request::Idle);
         self.transcript.set(Request::Idle);
-        self.count_unread();
     }
 
     /// Rates the closed conversation.
@@ -810,13 +829,12 @@ impl LiveChat {
         if let Some(json) = self.live.with_untracked(|l| serde_json::to_string(l).ok()) {
             storage::set(LIVE_KEY, &json);
         }
-    }
-
-    pub(crate) fn count_unread(&self) {
-        let Some(inner) = self.inner() else { return };
-        let unread = self.live.with_untracked(Live::unread).saturating_add(inner.state.ticket_unread.get_untracked());
-        if inner.state.unread.get_untracked() != unread {
-            inner.state.unread.set(unread);
+        // The shell reads this after a reload to know, before this module
+        // is here, that there is a conversation to show.
+        if self.live.with_untracked(|l| l.conversation.is_some()) {
+            storage::set(LIVE_OPEN_KEY, "1");
+        } else {
+            storage::remove(LIVE_OPEN_KEY);
         }
     }
 
@@ -832,7 +850,6 @@ impl LiveChat {
                 if this.live.with_untracked(|l| l.conversation.is_some()) && this.phase.get_untracked() != Phase::On {
                     this.phase.set(Phase::On);
                 }
-                this.count_unread();
                 this.reconnect();
             }
         });
@@ -863,23 +880,6 @@ impl LiveChat {
             if let Some(inner) = this.inner() {
                 this.drop_socket(&inner);
             }
-        });
-
-        // The page title carries the unread count while the panel is
-        // closed: "(2) Account overview".
-        Effect::new(move || {
-            let Some(inner) = this.inner() else { return };
-            let unread = inner.state.unread.get();
-            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-            let title = document.title();
-            let prefix = inner.title_prefix.borrow().clone();
-            let base = title.strip_prefix(prefix.as_str()).filter(|_| !prefix.is_empty()).unwrap_or(&title).to_owned();
-            let prefix = if unread > 0 { format!("({unread}) ") } else { String::new() };
-            let wanted = format!("{prefix}{base}");
-            if wanted != title {
-                document.set_title(&wanted);
-            }
-            *inner.title_prefix.borrow_mut() = prefix;
         });
     }
 }

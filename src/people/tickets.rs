@@ -12,7 +12,6 @@
 use std::rc::Rc;
 
 use helpdock_core::bot::Conversation;
-use helpdock_core::channel::Channels;
 use helpdock_core::flow::Flow;
 use helpdock_core::locale::Locale;
 use helpdock_core::protocol::{
@@ -24,10 +23,10 @@ use leptos::task::spawn_local;
 
 use crate::content::Content;
 use crate::i18n::strings;
-use crate::live::{new_id, LiveChat, Request, Staged, StagedState};
+use crate::people::live::{new_id, LiveChat, Request, Staged, StagedState};
+use crate::people::transport::{Reply, Transport, TransportError};
 use crate::state::{Tab, WidgetState};
 use crate::storage;
-use crate::transport::{Reply, Transport, TransportError};
 
 const DRAFT_KEY: &str = "ticket-draft";
 
@@ -80,12 +79,15 @@ pub struct Tickets {
     pub problem: RwSignal<Option<String>>,
     live: LiveChat,
     state: WidgetState,
+    /// The pack (its flows name the form's fields), given at construction:
+    /// the service's methods also run outside any reactive owner.
+    content: Option<Content>,
     reply_id: StoredValue<String>,
 }
 
 impl Tickets {
     /// The service; restores the draft this browser holds.
-    pub fn new(live: LiveChat, state: WidgetState) -> Self {
+    pub fn new(live: LiveChat, state: WidgetState, content: Option<Content>) -> Self {
         let draft: Draft = storage::get(DRAFT_KEY)
             .and_then(|s| serde_json::from_str(&s).ok())
             .filter(|d: &Draft| !d.client_id.is_empty())
@@ -116,6 +118,7 @@ impl Tickets {
             problem: RwSignal::new(None),
             live,
             state,
+            content,
             reply_id: StoredValue::new(new_id("r")),
         };
         // The draft (with its uploaded files) is written on every change,
@@ -152,7 +155,7 @@ impl Tickets {
     }
 
     fn flows(&self) -> Vec<Flow> {
-        use_context::<Content>().and_then(|c| c.index()).map(|i| i.flows.clone()).unwrap_or_default()
+        self.content.and_then(|c| c.index()).map(|i| i.flows.clone()).unwrap_or_default()
     }
 
     /// Runs `call` with the transport and the visitor token.
@@ -180,7 +183,6 @@ impl Tickets {
                 Ok(tickets) => {
                     this.list.update(|l| l.set(tickets));
                     this.load.set(Request::Done);
-                    this.count_unread();
                 }
                 Err(err) => this.load.set(Request::Failed(err)),
             }
@@ -210,7 +212,6 @@ impl Tickets {
         if !changed {
             return;
         }
-        self.count_unread();
         if let ServerFrame::TicketReply { reply } = frame {
             let shown = matches!(self.screen.get_untracked(), Screen::View(ref id) if *id == reply.ticket);
             if shown && reply.author.kind != AuthorKind::Visitor && self.visible() {
@@ -225,14 +226,6 @@ impl Tickets {
 
     fn visible(&self) -> bool {
         self.state.open.get_untracked() && self.state.tab.get_untracked() == Tab::Tickets
-    }
-
-    fn count_unread(&self) {
-        let unread = self.list.with_untracked(TicketList::unread);
-        if self.state.ticket_unread.get_untracked() != unread {
-            self.state.ticket_unread.set(unread);
-        }
-        self.live.count_unread();
     }
 
     /// Opens the form (prefilled with the identity's e-mail).
@@ -361,7 +354,6 @@ impl Tickets {
 
     fn mark_read(&self) {
         let Some((id, seq)) = self.list.try_update(TicketList::mark_read).flatten() else { return };
-        self.count_unread();
         let this = *self;
         spawn_local(async move {
             _ = this.call(move |t, token| t.read_ticket(&token, &id, seq)).await;
@@ -432,7 +424,6 @@ impl Tickets {
 
     fn apply_summary(&self, summary: TicketSummary) {
         self.list.update(|l| l.upsert(summary));
-        self.count_unread();
     }
 
     /// Rates the ticket on screen.
@@ -457,19 +448,6 @@ impl Tickets {
     /// and size, uploaded with progress, as in live chat).
     pub fn attach(&self, to_reply: bool, files: Vec<web_sys::File>) {
         self.live.attach_into(if to_reply { self.reply_staged } else { self.staged }, files);
-    }
-
-    /// "Live chat opens 25/11/2026, 09:00:00." while it is closed and the
-    /// opening is known (from the backend, or the host's hours).
-    pub fn chat_opens(&self, channels: &Channels, locale: Locale) -> Option<String> {
-        let at_ms = match self.live.availability.get_untracked() {
-            Some(a) if !a.live_chat => a.opens_at?,
-            Some(_) => return None,
-            None => channels.live_chat.as_ref()?.next_open(crate::content::now())? * 1000,
-        };
-        let date = js_sys::Date::new(&(at_ms as f64).into());
-        let when = String::from(date.to_locale_string(locale.tag(), &wasm_bindgen::JsValue::UNDEFINED));
-        Some(strings(locale).tk.chat_opens.replace("{when}", &when))
     }
 }
 

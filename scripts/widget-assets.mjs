@@ -1,0 +1,109 @@
+// Names the widget's files by their content and points the loader at them.
+//
+//   node scripts/widget-assets.mjs WORK OUT
+//
+// WORK holds what scripts/build-widget.sh made: the JS glue `helpdock.js`,
+// the main module `helpdock_bg.wasm`, the split chunks `*.wasm` and the
+// chunk loader `__wasm_split.js`. Into OUT this writes
+//
+//   wasm/<name>.<16 hex>.{wasm,js}  every module and script, hashed;
+//   helpdock.<16 hex>.css           the stylesheet, hashed (and helpdock.css,
+//                                   for Leptos hosts that link it themselves);
+//   helpdock.js                     the stable loader hosts import, with the
+//                                   hashed names written into its ASSETS line;
+//   wasm/parts.json                 which file belongs to which load.
+//
+// A hashed name is served `immutable` (a year); only helpdock.js is
+// revalidated. The glue and the chunk loader import each other, so they
+// share one hash: that of everything they name.
+
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [work, out] = process.argv.slice(2);
+if (!work || !out) {
+  console.error("usage: node scripts/widget-assets.mjs WORK OUT");
+  process.exit(2);
+}
+const root = new URL("..", import.meta.url).pathname;
+const hash = (...parts) => {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return h.digest("hex").slice(0, 16);
+};
+const fail = (message) => {
+  console.error(`widget-assets: ${message}`);
+  process.exit(1);
+};
+const replaceAll = (text, from, to, where) => {
+  if (!text.includes(from)) fail(`${where} does not mention ${from}; the splitter or wasm-bindgen changed its output`);
+  return text.split(from).join(to);
+};
+
+const wasmDir = join(out, "wasm");
+rmSync(wasmDir, { recursive: true, force: true });
+mkdirSync(wasmDir, { recursive: true });
+
+// The chunks: leaves, named by their own bytes.
+const chunks = readdirSync(work).filter((f) => f.endsWith(".wasm") && f !== "helpdock_bg.wasm");
+const chunkNames = {};
+for (const file of chunks) {
+  const bytes = readFileSync(join(work, file));
+  const name = `${file.slice(0, -".wasm".length)}.${hash(bytes)}.wasm`;
+  writeFileSync(join(wasmDir, name), bytes);
+  chunkNames[file] = name;
+}
+
+const mainBytes = readFileSync(join(work, "helpdock_bg.wasm"));
+const mainName = `helpdock_bg.${hash(mainBytes)}.wasm`;
+writeFileSync(join(wasmDir, mainName), mainBytes);
+
+// The glue and the chunk loader name each other: one hash over both texts
+// and every chunk's name.
+let glue = readFileSync(join(work, "helpdock.js"), "utf8");
+let splitJs = readFileSync(join(work, "__wasm_split.js"), "utf8");
+const version = hash(glue, splitJs, ...Object.values(chunkNames));
+const glueName = `helpdock.${version}.js`;
+const splitName = `__wasm_split.${version}.js`;
+// Only the import statement: the wasm module's own import is keyed by the
+// original name in the glue's import object.
+glue = replaceAll(glue, 'from "./__wasm_split.js"', `from "./${splitName}"`, "the glue");
+splitJs = replaceAll(splitJs, 'from "./helpdock.js"', `from "./${glueName}"`, "__wasm_split.js");
+for (const [file, name] of Object.entries(chunkNames)) {
+  splitJs = replaceAll(splitJs, `"./${file}"`, `"./${name}"`, "__wasm_split.js");
+}
+writeFileSync(join(wasmDir, glueName), glue);
+writeFileSync(join(wasmDir, splitName), splitJs);
+
+// The stylesheet.
+const css = readFileSync(join(root, "style/helpdock.css"));
+const cssName = `helpdock.${hash(css)}.css`;
+for (const f of readdirSync(out)) if (/^helpdock\.[0-9a-f]{16}\.css/.test(f)) rmSync(join(out, f));
+writeFileSync(join(out, cssName), css);
+writeFileSync(join(out, "helpdock.css"), css);
+
+// The loader: its ASSETS line names this build's files.
+const assets = { glue: `wasm/${glueName}`, wasm: `wasm/${mainName}`, css: cssName };
+const loaderSource = readFileSync(join(root, "js/helpdock.js"), "utf8");
+const assetsLine = /^const ASSETS = \{[^\n]*\};$/m;
+if (!assetsLine.test(loaderSource)) fail("js/helpdock.js has no `const ASSETS = {…};` line to rewrite");
+writeFileSync(join(out, "helpdock.js"), loaderSource.replace(assetsLine, `const ASSETS = ${JSON.stringify(assets)};`));
+
+// The benchmark page (copied by scripts/build.sh) imports the glue itself.
+const bench = join(out, "bench/bench.js");
+if (existsSync(bench)) {
+  let text = readFileSync(bench, "utf8");
+  text = replaceAll(text, "../wasm/helpdock.js", `../wasm/${glueName}`, "bench/bench.js");
+  text = replaceAll(text, "../wasm/helpdock_bg.wasm", `../wasm/${mainName}`, "bench/bench.js");
+  writeFileSync(bench, text);
+}
+
+// What each load fetches, for scripts/size-budget.mjs and the tests.
+const parts = {
+  initial: ["helpdock.js", cssName],
+  shell: [`wasm/${glueName}`, `wasm/${splitName}`, `wasm/${mainName}`],
+  people: Object.values(chunkNames).map((n) => `wasm/${n}`),
+};
+writeFileSync(join(wasmDir, "parts.json"), JSON.stringify(parts, null, 2) + "\n");
+console.log(`widget-assets: ${[...parts.initial, ...parts.shell, ...parts.people].join(", ")}`);

@@ -1,0 +1,4 @@
+//! The people module's screens: the live-chat area and My tickets.
+
+pub(crate) mod live;
+pub(crate) mod tickets;
