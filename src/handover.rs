@@ -133,7 +133,7 @@ impl People {
             load: RwSignal::new(Load::Idle),
             module: RwSignal::new_local(None),
             pending: StoredValue::new_local(Vec::new()),
-            context: StoredValue::new_local(Some((config.clone(), state, Owner::current().unwrap_or_else(Owner::new)))),
+            context: StoredValue::new_local(Some((config.clone(), state, Owner::current().unwrap_or_default()))),
             stored_live,
             backend,
         };

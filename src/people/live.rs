@@ -153,6 +153,10 @@ pub struct LiveChat {
 /// Hears every frame the socket brings.
 type FrameListener = Rc<dyn Fn(&ServerFrame)>;
 
+/// Told the visitor token (or why there is none) when the session request
+/// in flight ends.
+type SessionWaiter = oneshot::Sender<Result<String, TransportError>>;
+
 struct Inner {
     transport: Rc<dyn Transport>,
     state: WidgetState,
@@ -161,7 +165,7 @@ struct Inner {
     /// Callers waiting for the session request in flight: live chat and
     /// tickets ask at once after the people module loads, and must share
     /// one visitor token.
-    session_waiters: RefCell<Option<Vec<oneshot::Sender<Result<String, TransportError>>>>>,
+    session_waiters: RefCell<Option<Vec<SessionWaiter>>>,
     socket: RefCell<Option<Box<dyn Connection>>>,
     welcomed: Cell<bool>,
     attempt: Cell<u32>,
