@@ -12,7 +12,7 @@
 //!
 //! Everything the shell reads from the module is derived from the module's
 //! own signals through [`PeopleModule`]; before it has loaded, the shell
-//! answers from what this browser stored (`live-open`).
+//! answers from what this browser stored (`live-open`, `has-tickets`).
 
 use std::rc::Rc;
 
@@ -29,9 +29,9 @@ use crate::storage;
 /// Set while this browser holds a live conversation that is not over, so
 /// the shell knows after a reload that the people module is needed at once.
 pub(crate) const LIVE_OPEN_KEY: &str = "live-open";
-/// Set once the visitor has a session with the backend (a conversation or
-/// a ticket): their tickets may have unread replies to show on the badge.
-pub(crate) const VISITOR_KEY: &str = "visitor";
+/// Set while the visitor has tickets: replies may come in, and the
+/// launcher's badge counts them, so the module is needed after a reload.
+pub(crate) const HAS_TICKETS_KEY: &str = "has-tickets";
 
 /// What the people module offers the shell. Implemented in
 /// `crate::people`; every method may read signals, so the shell's views and
@@ -106,7 +106,7 @@ pub struct People {
     pub load: RwSignal<Load>,
     module: RwSignal<Option<Handle>, LocalStorage>,
     pending: StoredValue<Vec<Pending>, LocalStorage>,
-    context: StoredValue<Option<(Config, WidgetState, Owner)>, LocalStorage>,
+    context: StoredValue<(Config, WidgetState, Owner), LocalStorage>,
     /// A live conversation was stored by an earlier page (until the module
     /// says otherwise).
     stored_live: bool,
@@ -133,11 +133,11 @@ impl People {
             load: RwSignal::new(Load::Idle),
             module: RwSignal::new_local(None),
             pending: StoredValue::new_local(Vec::new()),
-            context: StoredValue::new_local(Some((config.clone(), state, Owner::current().unwrap_or_default()))),
+            context: StoredValue::new_local((config.clone(), state, Owner::current().unwrap_or_default())),
             stored_live,
             backend,
         };
-        if stored_live || (backend && storage::get(VISITOR_KEY).is_some()) {
+        if stored_live || (backend && storage::get(HAS_TICKETS_KEY).is_some()) {
             this.ensure();
         }
         this
@@ -218,7 +218,7 @@ impl People {
         if !self.backend || matches!(self.load.get_untracked(), Load::Loading | Load::Ready) {
             return;
         }
-        let Some((config, state, owner)) = self.context.get_value() else { return };
+        let (config, state, owner) = self.context.get_value();
         self.load.set(Load::Loading);
         let this = *self;
         spawn_local(async move {

@@ -28,7 +28,7 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-use crate::handover::{LIVE_OPEN_KEY, VISITOR_KEY};
+use crate::handover::LIVE_OPEN_KEY;
 use crate::people::transport::web::WebTransport;
 use crate::people::transport::{Connection, ConnectionEvent, Transport, TransportError, Upload};
 use crate::state::WidgetState;
@@ -152,6 +152,9 @@ pub struct LiveChat {
 
 /// Hears every frame the socket brings.
 type FrameListener = Rc<dyn Fn(&ServerFrame)>;
+
+/// The visitor's session with the backend (`SavedVisitor`).
+const VISITOR_KEY: &str = "visitor";
 
 /// Told the visitor token (or why there is none) when the session request
 /// in flight ends.

@@ -22,6 +22,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::content::Content;
+use crate::handover::HAS_TICKETS_KEY;
 use crate::i18n::strings;
 use crate::people::live::{new_id, LiveChat, Request, Staged, StagedState};
 use crate::people::transport::{Reply, Transport, TransportError};
@@ -128,6 +129,16 @@ impl Tickets {
             draft.attachments = done(&this.staged.get());
             if let Ok(json) = serde_json::to_string(&draft) {
                 storage::set(DRAFT_KEY, &json);
+            }
+        });
+        // The shell reads this after a reload to know, before this module
+        // is here, that there are tickets whose replies the badge counts.
+        Effect::new(move || {
+            let (loaded, any) = this.list.with(|l| (l.loaded, !l.tickets.is_empty()));
+            match (loaded, any) {
+                (true, true) => storage::set(HAS_TICKETS_KEY, "1"),
+                (true, false) => storage::remove(HAS_TICKETS_KEY),
+                (false, _) => {}
             }
         });
         // The list is fetched when the panel first opens (the launcher's

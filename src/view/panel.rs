@@ -167,6 +167,12 @@ fn TicketsArea() -> impl IntoView {
             }
             .into_any();
         }
-        people.tickets_area().unwrap_or_else(|| view! { <PeopleLoading /> }.into_any())
+        // On its way or failed: said here only while this tab is shown (a
+        // hand-over in Chat says it there).
+        match people.tickets_area() {
+            Some(area) => area,
+            None if state.tab.get() == Tab::Tickets => view! { <PeopleLoading /> }.into_any(),
+            None => ().into_any(),
+        }
     }
 }
