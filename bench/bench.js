@@ -1,7 +1,8 @@
 // The in-browser search benchmark. Loads the widget's wasm, the starter
 // pack's questions, and synthetic packs of each size (built by the test
 // harness with `helpdock pack synth`), then times every question in each.
-// Results land in window.benchResults for tests/e2e/bench.test.mjs.
+// Results land in window.benchResults for tests/e2e/bench.test.mjs. The
+// exports are async: the first call fetches the wasm chunk they live in.
 import init, { benchSearch, packParts, packQuestions } from "../wasm/helpdock.js";
 
 const REPEAT = 10;
@@ -19,17 +20,17 @@ async function run() {
   // The starter pack is split by locale: its manifest names the parts, and
   // the questions of every part are the queries.
   const manifest = await bytes("../starter.hdpk");
-  const parts = JSON.parse(packParts(manifest));
+  const parts = JSON.parse(await packParts(manifest));
   const starters = parts.length ? await Promise.all(parts.map((file) => bytes(`../${file}`))) : [manifest];
-  const queries = JSON.stringify(starters.flatMap((part) => JSON.parse(packQuestions(part))));
+  const queries = JSON.stringify((await Promise.all(starters.map((part) => packQuestions(part)))).flatMap((q) => JSON.parse(q)));
   // An untimed run first: V8 starts wasm on its baseline compiler and
   // swaps in optimised code in the background; the figures are for the
   // optimised code a widget runs on after its first few searches.
-  for (const part of starters) benchSearch(part, queries, REPEAT);
+  for (const part of starters) await benchSearch(part, queries, REPEAT);
   const results = [];
   for (const size of sizes) {
     const pack = await bytes(`pack-${size}.hdpk`);
-    const r = JSON.parse(benchSearch(pack, queries, REPEAT));
+    const r = JSON.parse(await benchSearch(pack, queries, REPEAT));
     const sorted = [...r.micros].sort((a, b) => a - b);
     const row = {
       articles: size,

@@ -13,6 +13,9 @@
 //                                   hashed names written into its ASSETS line;
 //   wasm/parts.json                 which file belongs to which load.
 //
+// The chunks are `split_people.wasm` (live chat and tickets) and
+// `split_bench.wasm` (the benchmark page's exports).
+//
 // A hashed name is served `immutable` (a year); only helpdock.js is
 // revalidated. The glue and the chunk loader import each other, so they
 // share one hash: that of everything they name.
@@ -99,11 +102,31 @@ if (existsSync(bench)) {
   writeFileSync(bench, text);
 }
 
-// What each load fetches, for scripts/size-budget.mjs and the tests.
+// What each load fetches, for scripts/size-budget.mjs and the tests. A
+// chunk is named after its split point (`split_people`, `split_bench`);
+// code that two points share goes into a `chunk_N` that the loader fetches
+// with either, and that __wasm_split.js lists under a `/* point, point */`
+// comment: it counts in each of their loads.
+const points = ["people", "bench"];
+const sharedBy = {};
+for (const m of readFileSync(join(work, "__wasm_split.js"), "utf8").matchAll(/\/\* ([a-z_, ]+) \*\/\s*const __(chunk_\d+) = /g)) {
+  sharedBy[`${m[2]}.wasm`] = m[1].split(",").map((p) => p.trim());
+}
+const loadOf = (file) => (file.startsWith("split_") ? [file.slice("split_".length, -".wasm".length)] : sharedBy[file]);
+for (const file of Object.keys(chunkNames)) {
+  const load = loadOf(file);
+  if (!load || load.some((p) => !points.includes(p))) fail(`unexpected chunk ${file}: give its split point a load in wasm/parts.json`);
+}
+const chunksOf = (point) =>
+  Object.entries(chunkNames)
+    .filter(([file]) => loadOf(file).includes(point))
+    .map(([, name]) => `wasm/${name}`);
 const parts = {
   initial: ["helpdock.js", cssName],
   shell: [`wasm/${glueName}`, `wasm/${splitName}`, `wasm/${mainName}`],
-  people: Object.values(chunkNames).map((n) => `wasm/${n}`),
+  people: chunksOf("people"),
+  // Only the benchmark page (bench/) fetches these.
+  bench: chunksOf("bench"),
 };
 writeFileSync(join(wasmDir, "parts.json"), JSON.stringify(parts, null, 2) + "\n");
-console.log(`widget-assets: ${[...parts.initial, ...parts.shell, ...parts.people].join(", ")}`);
+console.log(`widget-assets: ${[...new Set(Object.values(parts).flat())].join(", ")}`);

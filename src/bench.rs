@@ -1,27 +1,73 @@
 //! Search timed inside the browser, for the benchmark page
 //! (`bench/index.html`, driven by `tests/e2e/bench.test.mjs`).
+//!
+//! The exports are thin: the work lives behind the `bench` split point, in
+//! its own wasm chunk that only the benchmark page fetches, so no host pays
+//! for it.
 
 use helpdock_core::index::Index;
 use helpdock_core::locale::Locale;
+use leptos::wasm_split::wasm_split;
 use wasm_bindgen::prelude::*;
 
 use crate::content::search;
 
+/// What the benchmark page asks for.
+enum Op {
+    Search { pack: Vec<u8>, queries: String, repeat: u32 },
+    Questions { pack: Vec<u8> },
+    Parts { pack: Vec<u8> },
+}
+
 /// Opens `pack` and asks each of `queries` (a JSON array of
 /// `[question, locale, expected article id prefix]`) `repeat` times in a
-/// row, the way the widget does (browser NFKC included). Returns JSON:
+/// row, the way the widget does (browser NFKC included). Resolves to JSON:
 /// `{"micros": [mean µs per query], "right": n, "total": n, "open_ms": t}`,
 /// where `total` counts the questions whose article is in the pack.
 /// Repeating smooths the browser's coarse timer (5 µs when the page is
 /// cross-origin isolated, 100 µs otherwise).
 #[wasm_bindgen(js_name = benchSearch)]
-pub fn bench_search(pack: &[u8], queries: &str, repeat: u32) -> Result<String, JsError> {
-    let performance = web_sys::window().and_then(|w| w.performance()).ok_or_else(|| JsError::new("no performance"))?;
+pub async fn bench_search(pack: Vec<u8>, queries: String, repeat: u32) -> Result<String, JsError> {
+    call(Op::Search { pack, queries, repeat }).await
+}
+
+/// The questions of every article in `pack`, as the JSON `queries` for
+/// [`bench_search`]: `[[question, locale, article id], ...]`.
+#[wasm_bindgen(js_name = packQuestions)]
+pub async fn pack_questions(pack: Vec<u8>) -> Result<String, JsError> {
+    call(Op::Questions { pack }).await
+}
+
+/// The part files a split pack's manifest lists (a JSON array of file
+/// names, beside the manifest), or `[]` when `pack` is a whole pack.
+#[wasm_bindgen(js_name = packParts)]
+pub async fn pack_parts(pack: Vec<u8>) -> Result<String, JsError> {
+    call(Op::Parts { pack }).await
+}
+
+async fn call(op: Op) -> Result<String, JsError> {
+    match run(op).await {
+        Ok(result) => result.map_err(|e| JsError::new(&e)),
+        Err(e) => Err(JsError::new(&format!("the bench module did not load: {e:?}"))),
+    }
+}
+
+/// The split point: the first call fetches the `bench` chunk.
+#[wasm_split(bench, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn run(op: Op) -> Result<Result<String, String>, leptos::wasm_split::SplitLoaderError> {
+    Ok(match op {
+        Op::Search { pack, queries, repeat } => search_all(&pack, &queries, repeat),
+        Op::Questions { pack } => questions(&pack),
+        Op::Parts { pack } => parts(&pack),
+    })
+}
+
+fn search_all(pack: &[u8], queries: &str, repeat: u32) -> Result<String, String> {
+    let performance = web_sys::window().and_then(|w| w.performance()).ok_or("no performance")?;
     let start = performance.now();
-    let index = Index::from_bytes(pack).map_err(|e| JsError::new(&e.to_string()))?;
+    let index = Index::from_bytes(pack).map_err(|e| e.to_string())?;
     let open_ms = performance.now() - start;
-    let queries: Vec<(String, String, String)> =
-        serde_json::from_str(queries).map_err(|e| JsError::new(&format!("queries: {e}")))?;
+    let queries: Vec<(String, String, String)> = serde_json::from_str(queries).map_err(|e| format!("queries: {e}"))?;
     // A pack smaller than the starter content lacks some questions'
     // articles: those are timed but not counted as right or wrong.
     let present: std::collections::HashSet<&str> =
@@ -52,11 +98,8 @@ pub fn bench_search(pack: &[u8], queries: &str, repeat: u32) -> Result<String, J
     Ok(serde_json::json!({"micros": micros, "right": right, "total": total, "open_ms": open_ms}).to_string())
 }
 
-/// The questions of every article in `pack`, as the JSON `queries` for
-/// [`bench_search`]: `[[question, locale, article id], ...]`.
-#[wasm_bindgen(js_name = packQuestions)]
-pub fn pack_questions(pack: &[u8]) -> Result<String, JsError> {
-    let index = Index::from_bytes(pack).map_err(|e| JsError::new(&e.to_string()))?;
+fn questions(pack: &[u8]) -> Result<String, String> {
+    let index = Index::from_bytes(pack).map_err(|e| e.to_string())?;
     let questions: Vec<(&str, &str, &str)> = index
         .articles
         .iter()
@@ -65,14 +108,11 @@ pub fn pack_questions(pack: &[u8]) -> Result<String, JsError> {
     Ok(serde_json::to_string(&questions).unwrap_or_default())
 }
 
-/// The part files a split pack's manifest lists (a JSON array of file
-/// names, beside the manifest), or `[]` when `pack` is a whole pack.
-#[wasm_bindgen(js_name = packParts)]
-pub fn pack_parts(pack: &[u8]) -> Result<String, JsError> {
+fn parts(pack: &[u8]) -> Result<String, String> {
     if !helpdock_core::index::Manifest::is_manifest(pack) {
         return Ok("[]".into());
     }
-    let manifest = helpdock_core::index::Manifest::from_bytes(pack).map_err(|e| JsError::new(&e.to_string()))?;
+    let manifest = helpdock_core::index::Manifest::from_bytes(pack).map_err(|e| e.to_string())?;
     let files: Vec<&str> = manifest.parts.iter().map(|p| p.file.as_str()).collect();
     Ok(serde_json::to_string(&files).unwrap_or_default())
 }

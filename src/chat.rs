@@ -101,8 +101,9 @@ impl ChatState {
     /// The conversation saved in this browser (replayed once the pack is
     /// loaded), or a new one.
     pub fn new(channels: Channels, people: People) -> Self {
-        let saved: Vec<Saved> =
-            storage::get(STORAGE_KEY).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+        let saved: Vec<Saved> = storage::get(STORAGE_KEY)
+            .and_then(|s| helpdock_core::protocol::decode::from_json(&s).ok())
+            .unwrap_or_default();
         let mut domains = channels.official_domains.clone();
         if domains.is_empty() {
             if let Some(host) = web_sys::window().and_then(|w| w.location().hostname().ok()) {

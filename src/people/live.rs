@@ -19,6 +19,7 @@ use helpdock_core::config::Config;
 use helpdock_core::guard::{self, Guard};
 use helpdock_core::live::{check_attachment, check_body, reconnect_delay_ms, Live, TypingThrottle};
 use helpdock_core::locale::Locale;
+use helpdock_core::protocol::decode::from_json;
 use helpdock_core::protocol::{
     Attachment, AuthorKind, Availability, ClientFrame, ErrorCode, Identify, Limits, Rating, ServerFrame,
     SessionRequest, StartConversation, TranscriptRequest,
@@ -198,7 +199,7 @@ impl LiveChat {
 
     /// The service over any [`Transport`] (`None`: live chat off).
     pub fn with_transport(config: &Config, state: WidgetState, transport: Option<Rc<dyn Transport>>) -> Self {
-        let saved: Live = storage::get(LIVE_KEY).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+        let saved: Live = storage::get(LIVE_KEY).and_then(|s| from_json(&s).ok()).unwrap_or_default();
         let this = LiveChat {
             phase: RwSignal::new(if saved.conversation.is_some() && transport.is_some() {
                 Phase::On
@@ -352,7 +353,7 @@ impl LiveChat {
         let user = identity
             .and_then(|i| Some(Identify { user_id: i.user_id, user_hash: i.user_hash?, name: i.name, email: i.email }));
         let user_id = user.as_ref().map(|u| u.user_id.clone());
-        let saved: Option<SavedVisitor> = storage::get(VISITOR_KEY).and_then(|s| serde_json::from_str(&s).ok());
+        let saved: Option<SavedVisitor> = storage::get(VISITOR_KEY).and_then(|s| from_json(&s).ok());
         let stored_token = saved.filter(|s| s.user == user_id).map(|s| s.token);
         let locale = Some(inner.state.locale.get_untracked().tag().to_owned());
         let mut request = SessionRequest { visitor_token: stored_token, user, locale };
@@ -852,7 +853,7 @@ impl LiveChat {
             if ev.key().as_deref() != Some(&format!("{}{LIVE_KEY}", storage::PREFIX)) {
                 return;
             }
-            let other: Live = ev.new_value().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+            let other: Live = ev.new_value().and_then(|s| from_json(&s).ok()).unwrap_or_default();
             if this.live.try_update(|l| l.merge(other)).unwrap_or(false) {
                 if this.live.with_untracked(|l| l.conversation.is_some()) && this.phase.get_untracked() != Phase::On {
                     this.phase.set(Phase::On);

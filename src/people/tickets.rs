@@ -14,6 +14,7 @@ use std::rc::Rc;
 use helpdock_core::bot::Conversation;
 use helpdock_core::flow::Flow;
 use helpdock_core::locale::Locale;
+use helpdock_core::protocol::decode::from_json;
 use helpdock_core::protocol::{
     Attachment, AuthorKind, NewTicketReply, Rating, ServerFrame, TicketStatus, TicketSummary,
 };
@@ -90,7 +91,7 @@ impl Tickets {
     /// The service; restores the draft this browser holds.
     pub fn new(live: LiveChat, state: WidgetState, content: Option<Content>) -> Self {
         let draft: Draft = storage::get(DRAFT_KEY)
-            .and_then(|s| serde_json::from_str(&s).ok())
+            .and_then(|s| from_json(&s).ok())
             .filter(|d: &Draft| !d.client_id.is_empty())
             .unwrap_or_else(|| Draft::new(&new_id("t")));
         let staged = draft

@@ -27,6 +27,7 @@ after(async () => {
 // The people module's files, as the build listed them.
 const parts = JSON.parse(readFileSync(join(DIST, "wasm/parts.json"), "utf8"));
 const isPeople = (url) => parts.people.some((file) => new URL(url).pathname === `/${file}`);
+const isBench = (url) => parts.bench.some((file) => new URL(url).pathname === `/${file}`);
 const w = (page, selector) => page.locator(`helpdock-widget ${selector}`);
 
 async function open(query = "?lang=en") {
@@ -57,6 +58,8 @@ describe("what loads when", () => {
     await page.waitForTimeout(1500); // idle time, in which nothing more may be fetched
     assert.ok(parts.people.length > 0, "the build lists the people module");
     assert.deepEqual(requests.filter(isPeople), [], "no people module");
+    assert.ok(parts.bench.length > 0, "the benchmark's exports are a chunk of their own");
+    assert.deepEqual(requests.filter(isBench), [], "no benchmark code");
     assert.deepEqual(
       requests.filter((u) => new URL(u).pathname.startsWith("/api/")),
       [],
@@ -73,7 +76,7 @@ describe("what loads when", () => {
     await w(page, ".hd-answer").waitFor();
     await say(page, "转人工");
     await w(page, ".hd-queue").filter({ hasText: /number \d+ in the queue/ }).waitFor();
-    assert.equal(requests.filter(isPeople).length, 1, "fetched once");
+    assert.equal(requests.filter(isPeople).length, parts.people.length, "each file fetched once");
     await w(page, "#hd-live-input").fill("are you there?");
     await w(page, "#hd-live-input").press("Enter");
     await w(page, ".hd-live-log .hd-from-visitor").filter({ hasText: "are you there?" }).locator('[data-delivery="sent"]').waitFor();
@@ -82,8 +85,8 @@ describe("what loads when", () => {
     requests.length = 0;
     await page.reload();
     await widgetReady(page);
-    await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/wasm/split_")));
-    assert.equal(requests.filter(isPeople).length, 1, "fetched at start-up, once");
+    await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/wasm/split_people")));
+    assert.equal(requests.filter(isPeople).length, parts.people.length, "fetched at start-up, once");
     await launcher(page).click();
     await w(page, "#hd-tab-chat").click();
     await w(page, ".hd-live-header").waitFor();
@@ -123,13 +126,13 @@ describe("what loads when", () => {
     await failed.getByRole("button", { name: "Try again" }).click();
     await w(page, ".hd-queue").filter({ hasText: /number \d+ in the queue/ }).waitFor();
     assert.ok(refused >= 1, "refused");
-    assert.equal(served, 1, "one fetch after the retry");
+    assert.equal(served, parts.people.length, "one fetch of each file after the retry");
     // The agent gets what the user told the bot before the failure.
     assert.equal(started.length, 1);
     assert.match(started[0], /how do I pay fees with CHB/);
     // Chromium logs the refused fetch; nothing else may go wrong.
     assert.deepEqual(
-      problems.filter((p) => !/503|split_people|WebAssembly|could not load live chat/.test(p)),
+      problems.filter((p) => !/503|split_people|chunk_\d|WebAssembly|could not load live chat/.test(p)),
       [],
     );
     await context.close();
@@ -140,7 +143,7 @@ describe("what loads when", () => {
     assert.deepEqual(requests.filter(isPeople), []);
     await w(page, "#hd-tab-tickets").click();
     await page.getByText("No tickets yet").waitFor();
-    assert.equal(requests.filter(isPeople).length, 1);
+    assert.equal(requests.filter(isPeople).length, parts.people.length);
     await context.close();
   });
 });

@@ -49,6 +49,7 @@ macro_rules! wire {
     )*};
 }
 
+pub mod decode;
 mod ticket;
 pub use ticket::*;
 

@@ -6,9 +6,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use helpdock_core::config::Backend;
+use helpdock_core::protocol::decode::{from_json, server_frame};
 use helpdock_core::protocol::{
     Attachment, ClientFrame, ConversationDetail, ConversationSummary, ErrorBody, NewTicket, NewTicketReply, Rating,
-    ServerFrame, Session, SessionRequest, StartConversation, TicketDetail, TicketRead, TicketReply, TicketStatus,
+    Session, SessionRequest, StartConversation, TicketDetail, TicketRead, TicketReply, TicketStatus,
     TicketStatusChange, TicketSummary, TranscriptRequest, API_PREFIX, WS_PATH,
 };
 use serde::de::DeserializeOwned;
@@ -53,9 +54,9 @@ impl WebTransport {
             let text = fetch_text(method, &url, token.as_deref(), body.as_deref()).await?;
             if text.trim().is_empty() {
                 // 202/204: `()` reads from `null`.
-                return serde_json::from_str("null").map_err(|e| TransportError::Network(e.to_string()));
+                return from_json("null").map_err(|e| TransportError::Network(e.to_string()));
             }
-            serde_json::from_str(&text).map_err(|e| TransportError::Network(format!("unreadable answer: {e}")))
+            from_json(&text).map_err(|e| TransportError::Network(format!("unreadable answer: {e}")))
         })
     }
 }
@@ -95,7 +96,7 @@ async fn fetch_text(
 }
 
 fn refused(status: u16, body: &str) -> TransportError {
-    match serde_json::from_str::<ErrorBody>(body) {
+    match from_json::<ErrorBody>(body) {
         Ok(ErrorBody { error }) => TransportError::Refused { status, error },
         Err(_) => TransportError::Network(format!("HTTP {status}")),
     }
@@ -158,7 +159,7 @@ impl Transport for WebTransport {
             if !(200..300).contains(&status) {
                 return Err(refused(status, &body));
             }
-            serde_json::from_str(&body).map_err(|e| TransportError::Network(format!("unreadable answer: {e}")))
+            from_json(&body).map_err(|e| TransportError::Network(format!("unreadable answer: {e}")))
         })
     }
 
@@ -252,7 +253,7 @@ impl Socket {
             let events = events.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
                 let Some(text) = ev.data().as_string() else { return };
-                match ServerFrame::from_json(&text) {
+                match server_frame(&text) {
                     Ok(frame) => events(ConnectionEvent::Frame(frame)),
                     Err(err) => {
                         web_sys::console::warn_1(&format!("Helpdock: ignoring an unreadable frame: {err}").into())

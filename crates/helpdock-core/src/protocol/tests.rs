@@ -5,7 +5,20 @@ fn client(json: &str) -> ClientFrame {
 }
 
 fn server(json: &str) -> ServerFrame {
-    ServerFrame::from_json(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    server_both_ways(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+}
+
+/// Reads a server frame with the derived decoder and with the widget's
+/// ([`decode::server_frame`]), and checks they agree.
+fn server_both_ways(json: &str) -> Result<ServerFrame, serde_json::Error> {
+    let derived = ServerFrame::from_json(json);
+    let by_hand = decode::server_frame(json);
+    match (&derived, &by_hand) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "the two decoders read {json} differently"),
+        (Err(_), Err(_)) => {}
+        _ => panic!("one decoder reads {json}, the other does not: {derived:?} / {by_hand:?}"),
+    }
+    derived
 }
 
 #[test]
@@ -106,6 +119,27 @@ fn a_newer_peer_never_breaks_an_older_one() {
 }
 
 #[test]
+fn the_widgets_decoder_refuses_what_the_derived_one_refuses() {
+    for json in [
+        "not json",
+        "[]",
+        r#"{"conversation":"c"}"#,
+        r#"{"type":"ack","conversation":"c","seq":1,"at":1}"#,
+        r#"{"type":"queue","conversation":"c","queue":{"position":"first"}}"#,
+        r#"{"type":"welcome","v":-1,"id":"x"}"#,
+    ] {
+        assert!(server_both_ways(json).is_err(), "{json}");
+    }
+    let err = decode::server_frame(r#"{"type":"ack","conversation":"c","seq":1,"at":1}"#).unwrap_err().to_string();
+    assert!(err.contains("clientId"), "{err}");
+    // Optional fields may be null as well as absent.
+    assert_eq!(
+        server(r#"{"type":"error","error":{"code":"too_large","message":"m"},"clientId":null}"#),
+        ServerFrame::error(ErrorCode::TooLarge, "m")
+    );
+}
+
+#[test]
 fn a_malformed_frame_is_an_error_that_names_the_problem() {
     let err = ClientFrame::from_json(r#"{"type":"send","conversation":"c"}"#).unwrap_err().to_string();
     assert!(err.contains("clientId"), "{err}");
@@ -141,7 +175,7 @@ fn the_examples_in_the_specification_are_valid_frames() {
             lines.by_ref().take_while(|(_, l)| l.trim() != "```").map(|(_, l)| format!("{l}\n")).collect();
         let ok = match side {
             "client" => ClientFrame::from_json(&body).map(|f| f != ClientFrame::Unknown),
-            _ => ServerFrame::from_json(&body).map(|f| f != ServerFrame::Unknown),
+            _ => server_both_ways(&body).map(|f| f != ServerFrame::Unknown),
         };
         assert!(matches!(ok, Ok(true)), "docs/protocol.md:{}: not a known {side} frame: {ok:?}\n{body}", n + 1);
         count += 1;
