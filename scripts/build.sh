@@ -20,6 +20,9 @@ cp index.html demo/demo.js demo/demo.css demo/favicon.svg "$stage/"
 cp -r bench "$stage/bench"
 cargo run --offline --quiet --release -p helpdock-cli -- \
   pack build "${HELPDOCK_CONTENT:-content/starter}" -o "$stage/starter.hdpk"
+# The benchmark page asks the starter's example questions, which the parts
+# browsers fetch leave out: it gets a whole pack of its own.
+target/release/helpdock pack build --whole "${HELPDOCK_CONTENT:-content/starter}" -o "$stage/bench/starter.hdpk"
 bash scripts/build-widget.sh "$stage"
 rm -rf "$out"
 mv "$stage" "$out"

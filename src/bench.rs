@@ -16,7 +16,6 @@ use crate::content::search;
 enum Op {
     Search { pack: Vec<u8>, queries: String, repeat: u32 },
     Questions { pack: Vec<u8> },
-    Parts { pack: Vec<u8> },
 }
 
 /// Opens `pack` and asks each of `queries` (a JSON array of
@@ -38,13 +37,6 @@ pub async fn pack_questions(pack: Vec<u8>) -> Result<String, JsError> {
     call(Op::Questions { pack }).await
 }
 
-/// The part files a split pack's manifest lists (a JSON array of file
-/// names, beside the manifest), or `[]` when `pack` is a whole pack.
-#[wasm_bindgen(js_name = packParts)]
-pub async fn pack_parts(pack: Vec<u8>) -> Result<String, JsError> {
-    call(Op::Parts { pack }).await
-}
-
 async fn call(op: Op) -> Result<String, JsError> {
     match run(op).await {
         Ok(result) => result.map_err(|e| JsError::new(&e)),
@@ -58,7 +50,6 @@ fn run(op: Op) -> Result<Result<String, String>, leptos::wasm_split::SplitLoader
     Ok(match op {
         Op::Search { pack, queries, repeat } => search_all(&pack, &queries, repeat),
         Op::Questions { pack } => questions(&pack),
-        Op::Parts { pack } => parts(&pack),
     })
 }
 
@@ -106,13 +97,4 @@ fn questions(pack: &[u8]) -> Result<String, String> {
         .flat_map(|a| a.questions.iter().map(move |q| (q.as_str(), a.locale.as_str(), a.id.as_str())))
         .collect();
     Ok(serde_json::to_string(&questions).unwrap_or_default())
-}
-
-fn parts(pack: &[u8]) -> Result<String, String> {
-    if !helpdock_core::index::Manifest::is_manifest(pack) {
-        return Ok("[]".into());
-    }
-    let manifest = helpdock_core::index::Manifest::from_bytes(pack).map_err(|e| e.to_string())?;
-    let files: Vec<&str> = manifest.parts.iter().map(|p| p.file.as_str()).collect();
-    Ok(serde_json::to_string(&files).unwrap_or_default())
 }

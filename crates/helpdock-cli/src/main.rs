@@ -83,13 +83,18 @@ enum Command {
 enum PackCommand {
     /// Compile a content folder (Markdown + YAML) or a JSON document into
     /// one pack per locale (NAME.<locale>.<hash>.hdpk) and, at the output
-    /// path, the manifest listing them.
+    /// path, the manifest listing them. The parts index the example
+    /// questions' words but leave out their text, which no browser shows.
     Build {
         /// A content folder, or a .json file.
         source: PathBuf,
         /// Where to write the manifest (NAME.hdpk); the parts go beside it.
         #[arg(short, long)]
         output: PathBuf,
+        /// Write one whole pack instead: every locale in one file, with the
+        /// example questions' text (for tools such as the benchmark page).
+        #[arg(long)]
+        whole: bool,
     },
     /// Build a larger pack for measuring: `--articles` articles derived from
     /// the source's, about half their words swapped for others from it,
@@ -127,7 +132,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Pack { command: PackCommand::Build { source, output } } => build_pack(&source, &output),
+        Command::Pack { command: PackCommand::Build { source, output, whole: false } } => build_pack(&source, &output),
+        Command::Pack { command: PackCommand::Build { source, output, whole: true } } => {
+            write_whole(&load(&source)?, &output)
+        }
         Command::Pack { command: PackCommand::Synth { source, articles, seed, output } } => {
             let content = helpdock_core::synthetic::synthetic(&load(&source)?, articles, seed);
             write_whole(&content, &output)

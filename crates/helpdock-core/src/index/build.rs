@@ -25,8 +25,21 @@ const TAGS: Field = Field { weight: 1.5, b: 0.2 };
 const BODY: Field = Field { weight: 0.5, b: 0.75 };
 const FIELDS: [Field; 4] = [TITLE, QUESTIONS, TAGS, BODY];
 
-/// Compiles validated content (see [`crate::source`]) into pack bytes.
+/// Compiles validated content (see [`crate::source`]) into pack bytes,
+/// example questions included (for tools: the benchmark page reads them).
 pub fn build(content: &Content) -> Vec<u8> {
+    encode(content, Questions::Stored)
+}
+
+/// Whether a pack stores its articles' example questions as text. Their
+/// words are indexed either way; the widget never shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Questions {
+    Stored,
+    IndexedOnly,
+}
+
+pub(crate) fn encode(content: &Content, questions: Questions) -> Vec<u8> {
     let synonyms = Synonyms::new(&content.synonyms);
     let n = content.articles.len();
 
@@ -108,7 +121,7 @@ pub fn build(content: &Content) -> Vec<u8> {
         articles.str(&a.title);
         articles.opt_str(a.category.as_deref());
         articles.strs(&a.tags);
-        articles.strs(&a.questions);
+        articles.strs(if questions == Questions::Stored { &a.questions } else { &[] });
         let related: Vec<usize> =
             a.related.iter().filter_map(|r| position.get(&(r.as_str(), a.locale.as_str())).copied()).collect();
         articles.varint(related.len() as u64);

@@ -168,6 +168,13 @@ fn issue_11_a_pack_splits_into_one_part_per_locale() {
         };
         assert_eq!(ids(&index), ids(&whole), "{query}");
     }
+    // The part leaves the example questions' text out (no browser shows
+    // it), but still finds an article by words only its questions have.
+    assert!(index.articles.iter().all(|a| a.questions.is_empty()));
+    assert!(whole.articles.iter().any(|a| !a.questions.is_empty()));
+    let options = SearchOptions { top: 1, locale: Some(Locale::ZhCn) };
+    let hit = index.search("余额没变", &options).hits[0].article;
+    assert_eq!(index.articles[hit as usize].id, "deposit-missing");
     // An unknown locale gets the first part, as a whole pack shows its only language.
     let en_only = Manifest { parts: manifest.parts[..1].to_vec() };
     assert_eq!(en_only.part(Locale::ZhCn).map(|p| p.locale.as_str()), Some("en"));
