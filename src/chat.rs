@@ -4,6 +4,8 @@
 //! the pack and channels it answers from, the browser's clock and
 //! normalisation, the log the view shows, and `localStorage`.
 
+use std::rc::Rc;
+
 use helpdock_core::bot::{Action, Bot, Conversation, Input};
 use helpdock_core::channel::{ChannelKind, Channels, Hours};
 use helpdock_core::fields::Now;
@@ -81,6 +83,18 @@ impl Saved {
     }
 }
 
+/// The secrets guard: links are trusted on the host's official domains (or,
+/// without any, the page's own).
+pub(crate) fn guard_for(channels: &Channels) -> Guard {
+    let mut domains = channels.official_domains.clone();
+    if domains.is_empty() {
+        if let Some(host) = web_sys::window().and_then(|w| w.location().hostname().ok()) {
+            domains.push(host);
+        }
+    }
+    Guard::new(&domains)
+}
+
 /// The conversation service, provided once by context.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatState {
@@ -93,32 +107,30 @@ pub struct ChatState {
     saved: StoredValue<Vec<Saved>>,
     replayed: StoredValue<bool>,
     channels: StoredValue<Channels>,
-    guard: StoredValue<Guard>,
+    guard: StoredValue<Rc<Guard>, LocalStorage>,
     people: People,
+    state: WidgetState,
+    content: Content,
 }
 
 impl ChatState {
     /// The conversation saved in this browser (replayed once the pack is
     /// loaded), or a new one.
-    pub fn new(channels: Channels, people: People) -> Self {
+    pub fn new(channels: Channels, people: People, state: WidgetState, content: Content, guard: Rc<Guard>) -> Self {
         let saved: Vec<Saved> = storage::get(STORAGE_KEY)
             .and_then(|s| helpdock_core::protocol::decode::from_json(&s).ok())
             .unwrap_or_default();
-        let mut domains = channels.official_domains.clone();
-        if domains.is_empty() {
-            if let Some(host) = web_sys::window().and_then(|w| w.location().hostname().ok()) {
-                domains.push(host);
-            }
-        }
         ChatState {
             items: RwSignal::new(Vec::new()),
             blocked: RwSignal::new(None),
             conversation: RwSignal::new_local(Conversation::default()),
             saved: StoredValue::new(saved),
             replayed: StoredValue::new(false),
-            guard: StoredValue::new(Guard::new(&domains)),
+            guard: StoredValue::new_local(guard),
             channels: StoredValue::new(channels),
             people,
+            state,
+            content,
         }
     }
 
@@ -171,10 +183,8 @@ impl ChatState {
     /// Runs the bot on `input`. Returns false when a message was stopped by
     /// the guard (the caller keeps it in the input for editing).
     pub fn send(&self, input: Input) -> bool {
-        let state = expect_context::<WidgetState>();
-        let content = expect_context::<Content>();
-        let Some(index) = content.index() else { return false };
-        let locale = state.locale.get_untracked();
+        let Some(index) = self.content.index() else { return false };
+        let locale = self.state.locale.get_untracked();
         self.replay(&index, locale);
         let text = match &input {
             Input::Message(t) => Some(t.clone()),
@@ -202,7 +212,7 @@ impl ChatState {
         }
         for action in &actions {
             if let Action::Escalate { .. } = action {
-                state.emit(WidgetEvent::Escalated(serde_json::to_string(action).unwrap_or_default()));
+                self.state.emit(WidgetEvent::Escalated(serde_json::to_string(action).unwrap_or_default()));
                 // With a backend, people take over right here (live chat),
                 // or the ticket form opens, prefilled from this conversation.
                 self.people.escalate(action.clone());
@@ -279,7 +289,6 @@ pub fn chat_opens(availability: Option<Availability>, channels: &Channels, local
         Some(_) => return None,
         None => channels.live_chat.as_ref()?.next_open(crate::content::now())? * 1000,
     };
-    let date = js_sys::Date::new(&(at_ms as f64).into());
-    let when = String::from(date.to_locale_string(locale.tag(), &wasm_bindgen::JsValue::UNDEFINED));
+    let when = crate::clock::long(at_ms, locale);
     Some(strings(locale).tk.chat_opens.replace("{when}", &when))
 }

@@ -147,5 +147,5 @@ pub fn search(index: &Index, query: &str, locale: Locale, top: usize) -> Answer 
 
 /// Seconds since the Unix epoch, for announcement windows.
 pub fn now() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
+    crate::clock::now_secs()
 }

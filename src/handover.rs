@@ -18,6 +18,7 @@ use std::rc::Rc;
 
 use helpdock_core::bot::{Action, Conversation};
 use helpdock_core::config::Config;
+use helpdock_core::guard::Guard;
 use helpdock_core::protocol::Availability;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -63,6 +64,8 @@ pub struct PeopleContext {
     /// The widget's root owner: the module's services live under it, so
     /// they see its contexts and are cleaned up with the widget.
     pub owner: Owner,
+    /// The secrets guard the bot uses, for messages and file names too.
+    pub guard: Rc<Guard>,
 }
 
 impl std::fmt::Debug for PeopleContext {
@@ -106,7 +109,7 @@ pub struct People {
     pub load: RwSignal<Load>,
     module: RwSignal<Option<Handle>, LocalStorage>,
     pending: StoredValue<Vec<Pending>, LocalStorage>,
-    context: StoredValue<(Config, WidgetState, Owner), LocalStorage>,
+    context: StoredValue<(Config, WidgetState, Owner, Rc<Guard>), LocalStorage>,
     /// A live conversation was stored by an earlier page (until the module
     /// says otherwise).
     stored_live: bool,
@@ -126,14 +129,14 @@ impl std::fmt::Debug for Handle {
 impl People {
     /// The handle for `config`. Loads the module at once (when the browser
     /// is idle) if this browser holds something of it to show.
-    pub fn new(config: &Config, state: WidgetState) -> Self {
+    pub fn new(config: &Config, state: WidgetState, guard: Rc<Guard>) -> Self {
         let backend = config.backend.is_some();
         let stored_live = backend && storage::get(LIVE_OPEN_KEY).is_some();
         let this = People {
             load: RwSignal::new(Load::Idle),
             module: RwSignal::new_local(None),
             pending: StoredValue::new_local(Vec::new()),
-            context: StoredValue::new_local((config.clone(), state, Owner::current().unwrap_or_default())),
+            context: StoredValue::new_local((config.clone(), state, Owner::current().unwrap_or_default(), guard)),
             stored_live,
             backend,
         };
@@ -218,11 +221,11 @@ impl People {
         if !self.backend || matches!(self.load.get_untracked(), Load::Loading | Load::Ready) {
             return;
         }
-        let (config, state, owner) = self.context.get_value();
+        let (config, state, owner, guard) = self.context.get_value();
         self.load.set(Load::Loading);
         let this = *self;
         spawn_local(async move {
-            match build_people(PeopleContext { config, state, owner }).await {
+            match build_people(PeopleContext { config, state, owner, guard }).await {
                 Ok(module) => {
                     this.module.set(Some(Handle(module.clone())));
                     this.load.set(Load::Ready);

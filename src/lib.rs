@@ -8,6 +8,7 @@
 
 pub mod bench;
 mod chat;
+mod clock;
 mod component;
 mod content;
 mod dom;

@@ -4,13 +4,16 @@
 //! outside [`build`] refers to anything in here, which is what keeps it out
 //! of the shell's module.
 
+pub(crate) mod backend;
 pub(crate) mod live;
 pub(crate) mod tickets;
 pub mod transport;
+pub(crate) mod uploads;
 mod view;
 
 use std::rc::Rc;
 
+use backend::Backend;
 use helpdock_core::bot::{Action, Conversation};
 use helpdock_core::live::Live;
 use helpdock_core::protocol::Availability;
@@ -20,23 +23,29 @@ use leptos::prelude::*;
 use crate::handover::{PeopleContext, PeopleModule};
 use live::{LiveChat, Phase};
 use tickets::Tickets;
+use uploads::Uploads;
 
 /// Builds the module's services under the widget's owner and provides
-/// them by context to the module's views.
+/// them by context to the module's views: the connection, uploads, and
+/// live chat and tickets on top of them as equals.
 pub(crate) fn build(context: PeopleContext) -> Rc<dyn PeopleModule> {
-    let PeopleContext { config, state, owner } = context;
+    let PeopleContext { config, state, owner, guard } = context;
     owner.with(|| {
-        let live = LiveChat::new(&config, state);
+        let backend = Backend::new(&config, state);
+        provide_context(backend);
+        let uploads = Uploads::new(backend, state, guard.clone());
+        let live = LiveChat::new(backend, uploads, state, guard);
         provide_context(live);
-        let tickets = Tickets::new(live, state, use_context::<crate::content::Content>());
+        let tickets = Tickets::new(backend, uploads, state, use_context::<crate::content::Content>());
         provide_context(tickets);
-        Rc::new(Services { live, tickets }) as Rc<dyn PeopleModule>
+        Rc::new(Services { live, tickets, backend }) as Rc<dyn PeopleModule>
     })
 }
 
 struct Services {
     live: LiveChat,
     tickets: Tickets,
+    backend: Backend,
 }
 
 impl PeopleModule for Services {
@@ -44,12 +53,14 @@ impl PeopleModule for Services {
         self.live.phase.get() != Phase::Off
     }
 
+    /// Derived: live chat's unread messages and ticket replies, read from
+    /// their signals (so the shell's badge follows both), never set.
     fn unread(&self) -> u32 {
         self.live.live.with(Live::unread).saturating_add(self.tickets.list.with(TicketList::unread))
     }
 
     fn availability(&self) -> Option<Availability> {
-        self.live.availability.get_untracked()
+        self.backend.availability.get_untracked()
     }
 
     fn live_area(&self) -> AnyView {

@@ -3,9 +3,9 @@
 //!
 //! What a draft and the list *are* (prefill, validation per category,
 //! folding `ticket` / `ticket_reply` frames, unread counts) is
-//! `helpdock_core::tickets`; this wires it to the world: the [`Transport`]
-//! and the session through [`LiveChat`] (one socket for live chat and
-//! tickets, held open while the visitor has tickets or the tab is open),
+//! `helpdock_core::tickets`; this wires it to the world: the [`Backend`]
+//! (one socket for live chat and tickets; this service wants it while the
+//! visitor has tickets or the tab is open),
 //! `localStorage` for the draft (uploaded attachments included), the
 //! launcher's unread badge, and when live chat opens again.
 
@@ -15,9 +15,7 @@ use helpdock_core::bot::Conversation;
 use helpdock_core::flow::Flow;
 use helpdock_core::locale::Locale;
 use helpdock_core::protocol::decode::from_json;
-use helpdock_core::protocol::{
-    Attachment, AuthorKind, NewTicketReply, Rating, ServerFrame, TicketStatus, TicketSummary,
-};
+use helpdock_core::protocol::{AuthorKind, NewTicketReply, Rating, ServerFrame, TicketStatus, TicketSummary};
 use helpdock_core::tickets::{Draft, Slot, TicketList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,8 +23,10 @@ use leptos::task::spawn_local;
 use crate::content::Content;
 use crate::handover::HAS_TICKETS_KEY;
 use crate::i18n::strings;
-use crate::people::live::{new_id, LiveChat, Request, Staged, StagedState};
+use crate::people::backend::{Backend, Subscriber};
+use crate::people::live::{new_id, Request};
 use crate::people::transport::{Reply, Transport, TransportError};
+use crate::people::uploads::{self, done, Staged, Uploads};
 use crate::state::{Tab, WidgetState};
 use crate::storage;
 
@@ -79,7 +79,8 @@ pub struct Tickets {
     pub rating: RwSignal<Request>,
     /// A problem with the form as a whole (files still uploading).
     pub problem: RwSignal<Option<String>>,
-    live: LiveChat,
+    backend: Backend,
+    uploads: Uploads,
     state: WidgetState,
     /// The pack (its flows name the form's fields), given at construction:
     /// the service's methods also run outside any reactive owner.
@@ -89,22 +90,12 @@ pub struct Tickets {
 
 impl Tickets {
     /// The service; restores the draft this browser holds.
-    pub fn new(live: LiveChat, state: WidgetState, content: Option<Content>) -> Self {
+    pub fn new(backend: Backend, uploads: Uploads, state: WidgetState, content: Option<Content>) -> Self {
         let draft: Draft = storage::get(DRAFT_KEY)
             .and_then(|s| from_json(&s).ok())
             .filter(|d: &Draft| !d.client_id.is_empty())
             .unwrap_or_else(|| Draft::new(&new_id("t")));
-        let staged = draft
-            .attachments
-            .iter()
-            .map(|a| Staged {
-                id: live.file_id(),
-                name: a.name.clone(),
-                preview: None,
-                progress: 1.0,
-                state: StagedState::Done(a.clone()),
-            })
-            .collect();
+        let staged = draft.attachments.iter().cloned().map(Staged::uploaded).collect();
         let this = Tickets {
             list: RwSignal::new(TicketList::default()),
             screen: RwSignal::new(Screen::List),
@@ -118,7 +109,8 @@ impl Tickets {
             reply_state: RwSignal::new(Request::Idle),
             rating: RwSignal::new(Request::Idle),
             problem: RwSignal::new(None),
-            live,
+            backend,
+            uploads,
             state,
             content,
             reply_id: StoredValue::new(new_id("r")),
@@ -154,12 +146,15 @@ impl Tickets {
             }
             loaded.unwrap_or(false)
         });
+        if backend.available() {
+            backend.subscribe(Rc::new(this));
+        }
         this
     }
 
     /// Whether a backend takes tickets.
     pub fn available(&self) -> bool {
-        self.live.transport().is_some()
+        self.backend.available()
     }
 
     fn locale(&self) -> Locale {
@@ -175,9 +170,7 @@ impl Tickets {
     where
         F: FnOnce(Rc<dyn Transport>, String) -> Reply<T>,
     {
-        let transport = self.live.transport().ok_or_else(|| TransportError::Network("no backend".to_owned()))?;
-        let token = self.live.session().await?;
-        call(transport, token).await
+        self.backend.call(call).await
     }
 
     /// Loads the list (and learns the session's availability); holds the
@@ -198,24 +191,11 @@ impl Tickets {
                 }
                 Err(err) => this.load.set(Request::Failed(err)),
             }
-            this.hold();
+            this.backend.refresh();
         });
     }
 
-    fn hold(&self) {
-        let wanted = self.visible() || self.list.with_untracked(|l| !l.tickets.is_empty());
-        let this = *self;
-        self.live.hold(wanted, Rc::new(move |frame| this.on_frame(frame)));
-    }
-
     fn on_frame(&self, frame: &ServerFrame) {
-        if let ServerFrame::Welcome { .. } = frame {
-            // Back after a drop: catch up with what was missed.
-            if self.list.with_untracked(|l| l.loaded) {
-                self.refresh();
-            }
-            return;
-        }
         let mut changed = false;
         self.list.maybe_update(|l| {
             changed = l.apply(frame);
@@ -243,7 +223,7 @@ impl Tickets {
     /// Opens the form (prefilled with the identity's e-mail).
     pub fn new_ticket(&self) {
         if self.draft.with_untracked(|d| d.email.trim().is_empty()) {
-            if let Some(email) = self.live.identity_email() {
+            if let Some(email) = self.state.identity.get_untracked().and_then(|i| i.email) {
                 self.draft.update(|d| d.email = email);
             }
         }
@@ -289,7 +269,7 @@ impl Tickets {
         let locale = self.locale();
         let t = strings(locale);
         let staged = self.staged.get_untracked();
-        if staged.iter().any(|s| s.state == StagedState::Uploading) {
+        if uploads::uploading(&staged) {
             self.problem.set(Some(t.live_wait_uploads.to_owned()));
             return;
         }
@@ -324,7 +304,7 @@ impl Tickets {
                     this.draft.set(Draft::new(&new_id("t")));
                     this.staged.set(Vec::new());
                     this.submit.set(Request::Idle);
-                    this.hold();
+                    this.backend.refresh();
                 }
                 Err(err) => this.submit.set(Request::Failed(err)),
             }
@@ -386,7 +366,7 @@ impl Tickets {
     pub fn send_reply(&self) {
         let Some(id) = self.open_id() else { return };
         let staged = self.reply_staged.get_untracked();
-        if staged.iter().any(|s| s.state == StagedState::Uploading) {
+        if uploads::uploading(&staged) {
             self.problem.set(Some(strings(self.locale()).live_wait_uploads.to_owned()));
             return;
         }
@@ -459,17 +439,23 @@ impl Tickets {
     /// Attaches files to the form or the reply box (checked by name, type
     /// and size, uploaded with progress, as in live chat).
     pub fn attach(&self, to_reply: bool, files: Vec<web_sys::File>) {
-        self.live.attach_into(if to_reply { self.reply_staged } else { self.staged }, files);
+        self.uploads.attach(if to_reply { self.reply_staged } else { self.staged }, files);
     }
 }
 
-/// The uploaded files among `staged`.
-fn done(staged: &[Staged]) -> Vec<Attachment> {
-    staged
-        .iter()
-        .filter_map(|s| match &s.state {
-            StagedState::Done(a) => Some(a.clone()),
-            _ => None,
-        })
-        .collect()
+impl Subscriber for Tickets {
+    fn wants_socket(&self) -> bool {
+        self.visible() || self.list.try_with_untracked(|l| !l.tickets.is_empty()).unwrap_or(false)
+    }
+
+    fn greeted(&self) {
+        // Back after a drop: catch up with what was missed.
+        if self.list.try_with_untracked(|l| l.loaded).unwrap_or(false) {
+            self.refresh();
+        }
+    }
+
+    fn frame(&self, frame: &ServerFrame) {
+        self.on_frame(frame);
+    }
 }

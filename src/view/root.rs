@@ -1,5 +1,7 @@
 //! The widget's root element: theme, language, corner, and the two parts.
 
+use std::rc::Rc;
+
 use helpdock_core::config::Config;
 use leptos::prelude::*;
 
@@ -14,10 +16,13 @@ use crate::viewport::use_visual_viewport;
 #[component]
 pub fn WidgetRoot(config: Config) -> impl IntoView {
     let state = expect_context::<WidgetState>();
-    provide_context(Content::new(config.pack.clone()));
-    let people = People::new(&config, state);
+    let content = Content::new(config.pack.clone());
+    provide_context(content);
+    // One secrets guard for the bot, live chat, tickets and file names.
+    let guard = Rc::new(crate::chat::guard_for(&config.channels));
+    let people = People::new(&config, state, guard.clone());
     provide_context(people);
-    provide_context(crate::chat::ChatState::new(config.channels.clone(), people));
+    provide_context(crate::chat::ChatState::new(config.channels.clone(), people, state, content, guard));
     provide_context(StoredValue::new(config.channels.clone()));
 
     // Tell the host when the panel opens or closes and when unread changes,

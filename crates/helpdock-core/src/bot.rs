@@ -400,17 +400,11 @@ impl<'a> Bot<'a> {
 
     fn message(&self, conversation: &mut Conversation, text: &str, actions: &mut Vec<Action>) {
         let findings = self.guard.scan(text);
-        if guard::blocks(&findings) {
-            let mut kinds: Vec<SecretKind> = Vec::new();
-            for f in findings.iter().filter(|f| f.kind.blocks()) {
-                if !kinds.contains(&f.kind) {
-                    kinds.push(f.kind);
-                }
-            }
+        if let Some(stopped) = guard::Stopped::of(&findings, self.locale) {
             actions.push(Action::BlockedSecret {
-                kinds: kinds.iter().map(|k| k.as_str().to_owned()).collect(),
-                reasons: kinds.iter().map(|k| k.explain(self.locale).to_owned()).collect(),
-                note: self.anti_phishing_note().to_owned(),
+                kinds: stopped.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+                reasons: stopped.reasons,
+                note: stopped.note.to_owned(),
             });
             return; // nothing of it is kept
         }
@@ -783,10 +777,7 @@ impl<'a> Bot<'a> {
     }
 
     fn anti_phishing_note(&self) -> &'static str {
-        match self.locale {
-            Locale::ZhCn => guard::ANTI_PHISHING_NOTE_ZH,
-            _ => guard::ANTI_PHISHING_NOTE_EN,
-        }
+        guard::anti_phishing_note(self.locale)
     }
 }
 

@@ -28,10 +28,12 @@
 //! let frame = live.send("m-1", "hello", vec![], 1_000);
 //! assert!(matches!(frame, ClientFrame::Send { .. }));
 //! assert_eq!(live.outbox.len(), 1);
-//! live.apply(ServerFrame::Ack { conversation: "c1".into(), client_id: "m-1".into(), seq: 1, at: 1_001 });
+//! live.apply(&ServerFrame::Ack { conversation: "c1".into(), client_id: "m-1".into(), seq: 1, at: 1_001 });
 //! assert!(live.outbox.is_empty());
 //! assert_eq!(live.delivery(&live.messages[0]), Delivery::Sent);
 //! ```
+
+pub mod link;
 
 use serde::{Deserialize, Serialize};
 
@@ -192,9 +194,13 @@ impl Live {
     /// The `hello` to send on every (re)connection: the token, and where to
     /// resume so the server replays exactly what was missed.
     pub fn hello(&self, token: &str) -> ClientFrame {
-        let resume =
-            self.conversation.iter().map(|c| Resume { conversation: c.clone(), after_seq: self.last_seq() }).collect();
-        ClientFrame::Hello { v: VERSION, token: token.to_owned(), resume }
+        ClientFrame::Hello { v: VERSION, token: token.to_owned(), resume: self.resume() }
+    }
+
+    /// Where this conversation resumes: the server replays every message
+    /// after the last one held.
+    pub fn resume(&self) -> Vec<Resume> {
+        self.conversation.iter().map(|c| Resume { conversation: c.clone(), after_seq: self.last_seq() }).collect()
     }
 
     /// Puts a message in the outbox and returns the frame that sends it.
@@ -238,48 +244,48 @@ impl Live {
 
     /// Takes in a frame from the server. Frames about another conversation
     /// are ignored. Returns whether anything the view shows changed.
-    pub fn apply(&mut self, frame: ServerFrame) -> bool {
+    pub fn apply(&mut self, frame: &ServerFrame) -> bool {
         let ours = |c: &str| self.conversation.as_deref() == Some(c);
         match frame {
             ServerFrame::Message { message } if ours(&message.conversation) => {
                 if message.author.kind == AuthorKind::Agent {
                     self.agent_typing = false;
                 }
-                self.store(message);
+                self.store(message.clone());
             }
-            ServerFrame::Ack { conversation, client_id, seq, at } if ours(&conversation) => {
-                let Some(i) = self.outbox.iter().position(|p| p.client_id == client_id) else {
+            ServerFrame::Ack { conversation, client_id, seq, at } if ours(conversation) => {
+                let Some(i) = self.outbox.iter().position(|p| p.client_id == *client_id) else {
                     return false; // acknowledged already (a second tab, a replay)
                 };
                 let p = self.outbox.remove(i);
                 self.store(Message {
-                    conversation,
-                    seq,
-                    client_id: Some(client_id),
+                    conversation: conversation.clone(),
+                    seq: *seq,
+                    client_id: Some(client_id.clone()),
                     author: Author { kind: AuthorKind::Visitor, name: None, avatar: None },
                     body: p.body,
                     attachments: p.attachments,
-                    at,
+                    at: *at,
                 });
             }
-            ServerFrame::Queue { conversation, queue } if ours(&conversation) => {
-                if self.queue.as_ref() == Some(&queue) && self.status == Some(ConversationStatus::Queued) {
+            ServerFrame::Queue { conversation, queue } if ours(conversation) => {
+                if self.queue.as_ref() == Some(queue) && self.status == Some(ConversationStatus::Queued) {
                     return false;
                 }
-                self.queue = Some(queue);
+                self.queue = Some(queue.clone());
                 if self.closed.is_none() {
                     self.status = Some(ConversationStatus::Queued);
                 }
             }
-            ServerFrame::AgentJoined { conversation, agent } if ours(&conversation) => {
+            ServerFrame::AgentJoined { conversation, agent } if ours(conversation) => {
                 if self.agent.as_ref().is_some_and(|a| a.id == agent.id)
                     && self.status == Some(ConversationStatus::Active)
                 {
                     return false; // the live state replayed after a reconnect
                 }
-                self.join(agent);
+                self.join(agent.clone());
             }
-            ServerFrame::Transferred { conversation, topic } if ours(&conversation) => {
+            ServerFrame::Transferred { conversation, topic } if ours(conversation) => {
                 self.push_notice(NoticeKind::Transferred);
                 if topic.is_some() {
                     self.agent = None;
@@ -287,35 +293,35 @@ impl Live {
                 }
                 self.agent_typing = false;
             }
-            ServerFrame::Typing { conversation, author, typing } if ours(&conversation) => {
-                if author == AuthorKind::Visitor || self.agent_typing == typing {
+            ServerFrame::Typing { conversation, author, typing } if ours(conversation) => {
+                if *author == AuthorKind::Visitor || self.agent_typing == *typing {
                     return false;
                 }
-                self.agent_typing = typing;
+                self.agent_typing = *typing;
             }
-            ServerFrame::Read { conversation, seq, by } if ours(&conversation) => {
-                if by == AuthorKind::Visitor || seq <= self.read_by_agent {
+            ServerFrame::Read { conversation, seq, by } if ours(conversation) => {
+                if *by == AuthorKind::Visitor || *seq <= self.read_by_agent {
                     return false;
                 }
-                self.read_by_agent = seq;
+                self.read_by_agent = *seq;
             }
-            ServerFrame::Closed { conversation, by, at } if ours(&conversation) => {
+            ServerFrame::Closed { conversation, by, at } if ours(conversation) => {
                 if self.closed.is_some() {
                     return false;
                 }
-                self.closed = Some((by, at));
+                self.closed = Some((*by, *at));
                 self.status = Some(ConversationStatus::Closed);
                 self.queue = None;
                 self.agent_typing = false;
-                self.push_notice(NoticeKind::Closed { by });
+                self.push_notice(NoticeKind::Closed { by: *by });
             }
             ServerFrame::Error { error, client_id: Some(client_id), .. } => {
-                let Some(p) = self.outbox.iter_mut().find(|p| p.client_id == client_id) else {
+                let Some(p) = self.outbox.iter_mut().find(|p| p.client_id == *client_id) else {
                     return false;
                 };
-                p.state = PendingState::Failed(error);
+                p.state = PendingState::Failed(error.clone());
             }
-            ServerFrame::Error { error, client_id: None, .. } => self.error = Some(error),
+            ServerFrame::Error { error, client_id: None, .. } => self.error = Some(error.clone()),
             _ => return false,
         }
         true

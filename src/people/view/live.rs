@@ -9,9 +9,13 @@ use helpdock_core::protocol::{Attachment, AuthorKind, Message};
 use leptos::ev::{DragEvent, KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 
+use crate::clock;
 use crate::i18n::{strings, Strings};
-use crate::people::live::{clock, files_of, Link, LiveChat, Phase, Request, StagedState};
+use crate::people::backend::Backend;
+use crate::people::live::{LiveChat, Phase, Request};
+use crate::people::uploads::{self, files_of, StagedState};
 use crate::state::WidgetState;
+use helpdock_core::live::link::LinkState as Link;
 
 /// The live-chat area; shown instead of the bot once it has handed over.
 #[component]
@@ -151,7 +155,7 @@ fn Header() -> impl IntoView {
                 }
                 (Some(a), None) => {
                     let initial = a.name.chars().next().map(String::from).unwrap_or_default();
-                    let avatar = a.avatar.as_deref().map(|u| chat.resolve(u)).filter(|u| !u.is_empty());
+                    let avatar = a.avatar.as_deref().map(|u| chat.backend.resolve(u)).filter(|u| !u.is_empty());
                     view! {
                         <div class="hd-agent">
                             {match avatar {
@@ -178,14 +182,14 @@ fn ConnectionBanner() -> impl IntoView {
     let state = expect_context::<WidgetState>();
     let chat = expect_context::<LiveChat>();
     let t = move || strings(state.locale.get());
-    let text = move || match chat.link.get() {
+    let text = move || match chat.backend.link.get() {
         Link::Open => None,
         Link::Connecting => Some(t().live_connecting_short),
         Link::Retrying => Some(t().live_reconnecting),
         Link::Offline => Some(t().live_offline),
     };
     view! {
-        <p class="hd-link-banner" role="status" data-link=move || format!("{:?}", chat.link.get()).to_lowercase() hidden=move || text().is_none()>
+        <p class="hd-link-banner" role="status" data-link=move || chat.backend.link.get().as_str() hidden=move || text().is_none()>
             {text}
         </p>
     }
@@ -216,10 +220,10 @@ fn entry_view(entry: Entry<'_>, t: &'static Strings) -> AnyView {
             view! {
                 <li class=class data-client-id=p.client_id.clone()>
                     {(!p.body.is_empty()).then(|| view! { <p class="hd-bubble">{p.body.clone()}</p> })}
-                    {(!p.attachments.is_empty()).then(|| attachments_view(&p.attachments, &chat))}
+                    {(!p.attachments.is_empty()).then(|| attachments_view(&p.attachments, chat.backend))}
                     {match failed {
                         None => view! {
-                            <p class="hd-meta" data-delivery="sending">{clock(p.created_at)} " · " {t.delivery_sending}</p>
+                            <p class="hd-meta" data-delivery="sending">{clock::time(p.created_at)} " · " {t.delivery_sending}</p>
                         }
                         .into_any(),
                         Some(reason) => view! {
@@ -258,9 +262,9 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
         <li class=format!("hd-live-msg {class}") data-seq=m.seq>
             {name.map(|n| view! { <p class="hd-author">{n}</p> })}
             {(!m.body.is_empty()).then(|| view! { <p class="hd-bubble">{m.body.clone()}</p> })}
-            {(!m.attachments.is_empty()).then(|| attachments_view(&m.attachments, &chat))}
+            {(!m.attachments.is_empty()).then(|| attachments_view(&m.attachments, chat.backend))}
             <p class="hd-meta" data-delivery=delivery_key>
-                {clock(m.at)}
+                {clock::time(m.at)}
                 {delivery_text.map(|d| format!(" · {d}"))}
             </p>
         </li>
@@ -268,11 +272,11 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
     .into_any()
 }
 
-pub fn attachments_view(attachments: &[Attachment], chat: &LiveChat) -> AnyView {
+pub fn attachments_view(attachments: &[Attachment], backend: Backend) -> AnyView {
     attachments
         .iter()
         .map(|a| {
-            let url = chat.resolve(&a.url);
+            let url = backend.resolve(&a.url);
             let size = helpdock_core::live::format_size(a.size);
             if a.content_type.starts_with("image/") && !url.is_empty() {
                 let href = url.clone();
@@ -365,7 +369,7 @@ fn Composer() -> impl IntoView {
                     multiple
                     class="hd-visually-hidden"
                     on:change=move |ev| {
-                        let input = crate::people::live::target::<web_sys::HtmlInputElement>(&ev);
+                        let input = uploads::target::<web_sys::HtmlInputElement>(&ev);
                         chat.attach(files_of(input.as_ref().and_then(|i| i.files())));
                         if let Some(input) = input {
                             input.set_value("");
@@ -382,7 +386,7 @@ fn Composer() -> impl IntoView {
 /// Files picked for a message, a ticket or a reply: preview, progress,
 /// why one was refused, and a button to remove each.
 #[component]
-pub fn StagedFiles(staged: RwSignal<Vec<crate::people::live::Staged>>) -> impl IntoView {
+pub fn StagedFiles(staged: RwSignal<Vec<uploads::Staged>>) -> impl IntoView {
     let state = expect_context::<WidgetState>();
     let t = move || strings(state.locale.get());
     view! {
@@ -414,7 +418,7 @@ pub fn StagedFiles(staged: RwSignal<Vec<crate::people::live::Staged>>) -> impl I
                                     }
                                 })}
                             {status.map(|s| view! { <span class="hd-field-error" role="alert">{s}</span> })}
-                            <button class="hd-icon-button hd-unstage" type="button" aria-label=label on:click=move |_| crate::people::live::unstage_from(staged, id)>
+                            <button class="hd-icon-button hd-unstage" type="button" aria-label=label on:click=move |_| uploads::unstage(staged, id)>
                                 "×"
                             </button>
                         </li>

@@ -13,8 +13,10 @@ use leptos::prelude::*;
 
 use crate::content::Content;
 use crate::i18n::{strings, Strings};
-use crate::people::live::{clock, files_of, LiveChat, Request};
+use crate::people::backend::Backend;
+use crate::people::live::Request;
 use crate::people::tickets::{Screen, Tickets};
+use crate::people::uploads::{self, files_of};
 use crate::people::view::live::{attachments_view, StagedFiles};
 use crate::state::WidgetState;
 
@@ -46,12 +48,6 @@ fn failure(r: Request, state: WidgetState) -> Option<String> {
         Request::Failed(err) => Some(err.user_message(state.locale.get_untracked())),
         _ => None,
     }
-}
-
-/// `2026-11-24 14:05` in the user's time zone.
-fn when(at_ms: i64) -> String {
-    let d = js_sys::Date::new(&(at_ms as f64).into());
-    format!("{}-{:02}-{:02} {}", d.get_full_year(), d.get_month() + 1, d.get_date(), clock(at_ms))
 }
 
 /// The list, or the empty state; "Create a ticket" above it.
@@ -99,7 +95,7 @@ fn TicketList() -> impl IntoView {
                                             {unread.map(|u| view! { <span class="hd-unread-count" data-hd="unread">{u}</span> })}
                                         </span>
                                         <span class="hd-ticket-title">{s.title.clone()}</span>
-                                        <span class="hd-muted">{t.tk.updated.replace("{when}", &when(s.updated_at))}</span>
+                                        <span class="hd-muted">{t.tk.updated.replace("{when}", &crate::clock::date_time(s.updated_at))}</span>
                                     </button>
                                 </li>
                             }
@@ -350,7 +346,7 @@ fn TicketForm() -> impl IntoView {
                         class="hd-visually-hidden"
                         data-hd="ticket-files"
                         on:change=move |ev| {
-                            let input = crate::people::live::target::<web_sys::HtmlInputElement>(&ev);
+                            let input = uploads::target::<web_sys::HtmlInputElement>(&ev);
                             tickets.attach(false, files_of(input.as_ref().and_then(|i| i.files())));
                             if let Some(input) = input {
                                 input.set_value("");
@@ -408,7 +404,7 @@ fn Created(id: String, number: String, email: String) -> impl IntoView {
     }
 }
 
-fn reply_view(r: TicketReply, t: &'static Strings, chat: &LiveChat) -> AnyView {
+fn reply_view(r: TicketReply, t: &'static Strings, backend: Backend) -> AnyView {
     let status_line = r.status.map(|s| t.tk.status_line.replace("{status}", status_label(t, s)));
     let (class, name) = match r.author.kind {
         AuthorKind::Visitor => ("hd-from-visitor", t.tk.you.to_owned()),
@@ -418,12 +414,16 @@ fn reply_view(r: TicketReply, t: &'static Strings, chat: &LiveChat) -> AnyView {
     if r.body.is_empty() && r.attachments.is_empty() {
         return view! { <li class="hd-live-system" data-seq=r.seq>{status_line}</li> }.into_any();
     }
-    let meta = if r.by_email { format!("{} · {}", when(r.at), t.tk.by_email) } else { when(r.at) };
+    let meta = if r.by_email {
+        format!("{} · {}", crate::clock::date_time(r.at), t.tk.by_email)
+    } else {
+        crate::clock::date_time(r.at)
+    };
     view! {
         <li class=format!("hd-live-msg {class}") data-seq=r.seq>
             {(!name.is_empty()).then(|| view! { <p class="hd-author">{name}</p> })}
             {(!r.body.is_empty()).then(|| view! { <p class="hd-bubble">{r.body.clone()}</p> })}
-            {(!r.attachments.is_empty()).then(|| attachments_view(&r.attachments, chat))}
+            {(!r.attachments.is_empty()).then(|| attachments_view(&r.attachments, backend))}
             <p class="hd-meta">{meta}</p>
             {status_line.map(|s| view! { <p class="hd-live-system">{s}</p> })}
         </li>
@@ -437,7 +437,7 @@ fn reply_view(r: TicketReply, t: &'static Strings, chat: &LiveChat) -> AnyView {
 fn TicketView() -> impl IntoView {
     let state = expect_context::<WidgetState>();
     let tickets = expect_context::<Tickets>();
-    let chat = expect_context::<LiveChat>();
+    let backend = expect_context::<Backend>();
     let t = strings(state.locale.get_untracked());
     let detail = move || tickets.list.with(|l| l.open.clone());
     let status = move || tickets.list.with(|l| l.open.as_ref().map(|o| o.summary.status));
@@ -470,10 +470,10 @@ fn TicketView() -> impl IntoView {
                                     {d.fields.iter().map(|f| view! { <dt>{f.label.clone()}</dt><dd>{f.value.clone()}</dd> }).collect_view()}
                                 </dl>
                             })}
-                            {(!d.attachments.is_empty()).then(|| attachments_view(&d.attachments, &chat))}
+                            {(!d.attachments.is_empty()).then(|| attachments_view(&d.attachments, backend))}
                             <h4 class="hd-form-label">{t.tk.thread}</h4>
                             <ol class="hd-live-log hd-ticket-thread" aria-live="polite" aria-label=t.tk.thread>
-                                {d.replies.into_iter().filter(|r| !r.internal).map(|r| reply_view(r, t, &chat)).collect_view()}
+                                {d.replies.into_iter().filter(|r| !r.internal).map(|r| reply_view(r, t, backend)).collect_view()}
                             </ol>
                         </article>
                     }
@@ -513,7 +513,7 @@ fn TicketView() -> impl IntoView {
                                     {t.live_attach}
                                     <input type="file" multiple class="hd-visually-hidden"
                                         on:change=move |ev| {
-                                            let input = crate::people::live::target::<web_sys::HtmlInputElement>(&ev);
+                                            let input = uploads::target::<web_sys::HtmlInputElement>(&ev);
                                             tickets.attach(true, files_of(input.as_ref().and_then(|i| i.files())));
                                             if let Some(input) = input {
                                                 input.set_value("");

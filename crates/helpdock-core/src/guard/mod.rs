@@ -222,6 +222,45 @@ pub fn redact(text: &str, findings: &[Finding]) -> String {
     out
 }
 
+/// What to tell a user whose text was stopped: the kinds of secret found
+/// (each once, in the order found), one sentence per kind, and the
+/// anti-phishing note. The bot, live chat, tickets and file names all say
+/// it this way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stopped {
+    /// The kinds that block, each once.
+    pub kinds: Vec<SecretKind>,
+    /// One sentence per kind.
+    pub reasons: Vec<String>,
+    /// [`anti_phishing_note`] in the user's language.
+    pub note: &'static str,
+}
+
+impl Stopped {
+    /// What `findings` stop, or `None` when nothing in them blocks.
+    pub fn of(findings: &[Finding], locale: Locale) -> Option<Stopped> {
+        let mut kinds: Vec<SecretKind> = Vec::new();
+        for f in findings.iter().filter(|f| f.kind.blocks()) {
+            if !kinds.contains(&f.kind) {
+                kinds.push(f.kind);
+            }
+        }
+        if kinds.is_empty() {
+            return None;
+        }
+        let reasons = kinds.iter().map(|k| k.explain(locale).to_owned()).collect();
+        Some(Stopped { kinds, reasons, note: anti_phishing_note(locale) })
+    }
+}
+
+/// What official support never asks for, in `locale`.
+pub fn anti_phishing_note(locale: Locale) -> &'static str {
+    match locale {
+        Locale::ZhCn => ANTI_PHISHING_NOTE_ZH,
+        _ => ANTI_PHISHING_NOTE_EN,
+    }
+}
+
 /// What official support never asks for, shown with every blocked secret.
 pub const ANTI_PHISHING_NOTE_EN: &str = "Official support will never ask for your recovery phrase, private keys, \
      API secrets, passwords or verification codes, and will never ask you to move funds to an address given in chat.";

@@ -71,10 +71,10 @@ fn ack_then_message_frame_shows_the_message_once() {
     let mut live = started();
     live.send("m-1", "hello", vec![], 1);
     assert_eq!(shown(&live), ["outbox hello Sending"]);
-    assert!(live.apply(ack("m-1", 1)));
+    assert!(live.apply(&ack("m-1", 1)));
     assert!(live.outbox.is_empty());
     // The same message comes back as a `message` frame (every socket gets it).
-    live.apply(frame(message(1, AuthorKind::Visitor, Some("m-1"), "hello")));
+    live.apply(&frame(message(1, AuthorKind::Visitor, Some("m-1"), "hello")));
     assert_eq!(shown(&live), ["1:Visitor:hello [Sent]"]);
 }
 
@@ -82,9 +82,9 @@ fn ack_then_message_frame_shows_the_message_once() {
 fn a_message_frame_before_the_ack_takes_the_message_out_of_the_outbox() {
     let mut live = started();
     live.send("m-1", "hello", vec![], 1);
-    live.apply(frame(message(1, AuthorKind::Visitor, Some("m-1"), "hello")));
+    live.apply(&frame(message(1, AuthorKind::Visitor, Some("m-1"), "hello")));
     assert!(live.outbox.is_empty());
-    assert!(!live.apply(ack("m-1", 1)), "a late ack changes nothing");
+    assert!(!live.apply(&ack("m-1", 1)), "a late ack changes nothing");
     assert_eq!(shown(&live), ["1:Visitor:hello [Sent]"]);
 }
 
@@ -92,7 +92,7 @@ fn a_message_frame_before_the_ack_takes_the_message_out_of_the_outbox() {
 fn replays_and_out_of_order_frames_end_up_once_each_in_seq_order() {
     let mut live = started();
     for seq in [3, 1, 2, 3, 1] {
-        live.apply(frame(message(seq, AuthorKind::Agent, None, &format!("a{seq}"))));
+        live.apply(&frame(message(seq, AuthorKind::Agent, None, &format!("a{seq}"))));
     }
     assert_eq!(live.messages.iter().map(|m| m.seq).collect::<Vec<_>>(), [1, 2, 3]);
     assert_eq!(live.last_seq(), 3);
@@ -103,7 +103,7 @@ fn frames_for_another_conversation_are_ignored() {
     let mut live = started();
     let mut other = message(1, AuthorKind::Agent, None, "not yours");
     other.conversation = "c2".to_owned();
-    assert!(!live.apply(frame(other)));
+    assert!(!live.apply(&frame(other)));
     assert!(live.messages.is_empty());
 }
 
@@ -134,9 +134,9 @@ fn the_outbox_survives_a_reload_and_is_flushed_in_order_after_reconnecting() {
     assert_eq!(ids, ["m-1", "m-2"]);
     // The server had stored the first before the drop: it acks it with its
     // original seq, and nothing is doubled.
-    live.apply(ack("m-1", 1));
-    live.apply(ack("m-2", 2));
-    live.apply(ack("m-1", 1));
+    live.apply(&ack("m-1", 1));
+    live.apply(&ack("m-2", 2));
+    live.apply(&ack("m-1", 1));
     assert_eq!(shown(&live), ["1:Visitor:first [Sent]", "2:Visitor:second [Sent]"]);
     assert!(live.flush().is_empty());
 }
@@ -144,8 +144,8 @@ fn the_outbox_survives_a_reload_and_is_flushed_in_order_after_reconnecting() {
 #[test]
 fn resume_asks_for_what_follows_the_last_seq() {
     let mut live = started();
-    live.apply(frame(message(1, AuthorKind::Agent, None, "hi")));
-    live.apply(frame(message(2, AuthorKind::Visitor, Some("m-1"), "yo")));
+    live.apply(&frame(message(1, AuthorKind::Agent, None, "hi")));
+    live.apply(&frame(message(2, AuthorKind::Visitor, Some("m-1"), "yo")));
     let ClientFrame::Hello { resume, .. } = live.hello("t") else { unreachable!() };
     assert_eq!(resume, [Resume { conversation: "c1".to_owned(), after_seq: 2 }]);
 }
@@ -155,7 +155,7 @@ fn a_refused_message_stays_failed_for_retry_or_edit() {
     let mut live = started();
     live.send("m-1", "x".repeat(5000).as_str(), vec![], 1);
     let error = ErrorInfo::new(ErrorCode::TooLarge, "A message can have at most 4000 characters.");
-    live.apply(ServerFrame::Error {
+    live.apply(&ServerFrame::Error {
         error: error.clone(),
         client_id: Some("m-1".to_owned()),
         conversation: Some("c1".to_owned()),
@@ -165,7 +165,7 @@ fn a_refused_message_stays_failed_for_retry_or_edit() {
     assert!(matches!(live.retry("m-1"), Some(ClientFrame::Send { .. })));
     assert_eq!(live.outbox[0].state, PendingState::Sending);
     assert_eq!(live.edit("m-1"), None, "a message that may be stored cannot be taken back");
-    live.apply(ServerFrame::Error {
+    live.apply(&ServerFrame::Error {
         error: ErrorInfo::new(ErrorCode::TooLarge, "too long"),
         client_id: Some("m-1".to_owned()),
         conversation: None,
@@ -178,7 +178,7 @@ fn a_refused_message_stays_failed_for_retry_or_edit() {
 #[test]
 fn an_error_about_no_message_is_kept_for_a_banner() {
     let mut live = started();
-    live.apply(ServerFrame::error(ErrorCode::RateLimited, "slow down"));
+    live.apply(&ServerFrame::error(ErrorCode::RateLimited, "slow down"));
     assert_eq!(live.error.as_ref().map(|e| e.code), Some(ErrorCode::RateLimited));
 }
 
@@ -186,25 +186,25 @@ fn an_error_about_no_message_is_kept_for_a_banner() {
 fn queue_agent_typing_read_and_close() {
     let mut live = started();
     assert_eq!(live.queue, Some(QueueInfo { position: 2, estimated_wait_secs: 120 }));
-    live.apply(ServerFrame::Queue {
+    live.apply(&ServerFrame::Queue {
         conversation: "c1".to_owned(),
         queue: QueueInfo { position: 1, estimated_wait_secs: 60 },
     });
     assert_eq!(live.queue.as_ref().map(|q| q.position), Some(1));
-    live.apply(ServerFrame::AgentJoined { conversation: "c1".to_owned(), agent: mei() });
+    live.apply(&ServerFrame::AgentJoined { conversation: "c1".to_owned(), agent: mei() });
     assert_eq!(live.status, Some(ConversationStatus::Active));
     assert_eq!(live.queue, None);
     // Replayed after a reconnect: no second "Mei joined".
-    assert!(!live.apply(ServerFrame::AgentJoined { conversation: "c1".to_owned(), agent: mei() }));
-    live.apply(ServerFrame::Typing { conversation: "c1".to_owned(), author: AuthorKind::Agent, typing: true });
+    assert!(!live.apply(&ServerFrame::AgentJoined { conversation: "c1".to_owned(), agent: mei() }));
+    live.apply(&ServerFrame::Typing { conversation: "c1".to_owned(), author: AuthorKind::Agent, typing: true });
     assert!(live.agent_typing);
     live.send("m-1", "my txid is …", vec![], 1);
-    live.apply(ack("m-1", 1));
-    live.apply(frame(message(2, AuthorKind::Agent, None, "checking")));
+    live.apply(&ack("m-1", 1));
+    live.apply(&frame(message(2, AuthorKind::Agent, None, "checking")));
     assert!(!live.agent_typing, "a message from the agent ends their typing");
-    live.apply(ServerFrame::Read { conversation: "c1".to_owned(), seq: 1, by: AuthorKind::Agent });
-    live.apply(ServerFrame::Closed { conversation: "c1".to_owned(), by: AuthorKind::Agent, at: 9 });
-    assert!(!live.apply(ServerFrame::Closed { conversation: "c1".to_owned(), by: AuthorKind::Agent, at: 9 }));
+    live.apply(&ServerFrame::Read { conversation: "c1".to_owned(), seq: 1, by: AuthorKind::Agent });
+    live.apply(&ServerFrame::Closed { conversation: "c1".to_owned(), by: AuthorKind::Agent, at: 9 });
+    assert!(!live.apply(&ServerFrame::Closed { conversation: "c1".to_owned(), by: AuthorKind::Agent, at: 9 }));
     assert!(!live.is_open());
     assert_eq!(
         shown(&live),
@@ -220,24 +220,24 @@ fn queue_agent_typing_read_and_close() {
 #[test]
 fn a_backend_that_narrates_joins_itself_is_not_echoed() {
     let mut live = started();
-    live.apply(ServerFrame::AgentJoined { conversation: "c1".to_owned(), agent: mei() });
+    live.apply(&ServerFrame::AgentJoined { conversation: "c1".to_owned(), agent: mei() });
     assert_eq!(shown(&live), ["notice AgentJoined { name: \"Mei\", avatar: None }"]);
-    live.apply(frame(message(1, AuthorKind::System, None, "Mei joined the conversation.")));
-    live.apply(ServerFrame::Closed { conversation: "c1".to_owned(), by: AuthorKind::Agent, at: 9 });
+    live.apply(&frame(message(1, AuthorKind::System, None, "Mei joined the conversation.")));
+    live.apply(&ServerFrame::Closed { conversation: "c1".to_owned(), by: AuthorKind::Agent, at: 9 });
     assert_eq!(shown(&live), ["1:System:Mei joined the conversation."]);
 }
 
 #[test]
 fn unread_counts_messages_from_people_until_seen_and_reads_are_reported_once() {
     let mut live = started();
-    live.apply(frame(message(1, AuthorKind::Agent, None, "hello")));
-    live.apply(frame(message(2, AuthorKind::Visitor, Some("m-1"), "hi")));
-    live.apply(frame(message(3, AuthorKind::Agent, None, "how can I help")));
+    live.apply(&frame(message(1, AuthorKind::Agent, None, "hello")));
+    live.apply(&frame(message(2, AuthorKind::Visitor, Some("m-1"), "hi")));
+    live.apply(&frame(message(3, AuthorKind::Agent, None, "how can I help")));
     assert_eq!(live.unread(), 2);
     assert_eq!(live.mark_seen(), Some(ClientFrame::Read { conversation: "c1".to_owned(), seq: 3 }));
     assert_eq!(live.unread(), 0);
     assert_eq!(live.mark_seen(), None, "nothing new: no second receipt");
-    live.apply(frame(message(4, AuthorKind::Visitor, Some("m-2"), "thanks")));
+    live.apply(&frame(message(4, AuthorKind::Visitor, Some("m-2"), "thanks")));
     assert_eq!(live.mark_seen(), None, "the visitor's own messages need no receipt");
     assert_eq!(live.unread(), 0);
 }
@@ -251,9 +251,9 @@ fn two_tabs_merge_without_doubles() {
     assert!(b.merge(a.clone()));
     assert_eq!(shown(&b), ["outbox from tab A Sending"]);
     // Both sockets receive the stored message; A also gets the ack.
-    a.apply(ack("m-1", 1));
-    a.apply(frame(message(1, AuthorKind::Visitor, Some("m-1"), "from tab A")));
-    b.apply(frame(message(1, AuthorKind::Visitor, Some("m-1"), "from tab A")));
+    a.apply(&ack("m-1", 1));
+    a.apply(&frame(message(1, AuthorKind::Visitor, Some("m-1"), "from tab A")));
+    b.apply(&frame(message(1, AuthorKind::Visitor, Some("m-1"), "from tab A")));
     // B's stale copy of A's state (saved before the ack) must not bring the
     // message back into A's outbox.
     let stale = {
@@ -270,7 +270,7 @@ fn two_tabs_merge_without_doubles() {
 #[test]
 fn a_new_conversation_in_another_tab_replaces_the_old_one() {
     let mut a = started();
-    a.apply(ServerFrame::Closed { conversation: "c1".to_owned(), by: AuthorKind::Visitor, at: 1 });
+    a.apply(&ServerFrame::Closed { conversation: "c1".to_owned(), by: AuthorKind::Visitor, at: 1 });
     let mut b = Live::default();
     b.start(&summary("c2"));
     assert!(a.merge(b));
@@ -282,7 +282,7 @@ fn a_new_conversation_in_another_tab_replaces_the_old_one() {
 #[test]
 fn starting_the_same_conversation_again_keeps_its_messages() {
     let mut live = started();
-    live.apply(frame(message(1, AuthorKind::Agent, None, "hello")));
+    live.apply(&frame(message(1, AuthorKind::Agent, None, "hello")));
     let mut again = summary("c1");
     again.status = ConversationStatus::Active;
     again.agent = Some(mei());
