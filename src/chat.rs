@@ -14,7 +14,7 @@ use helpdock_core::index::Index;
 use helpdock_core::locale::Locale;
 use helpdock_core::protocol::Availability;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::content::Content;
 use crate::handover::People;
@@ -42,8 +42,10 @@ pub enum Item {
 /// What is kept in `localStorage`: the user's inputs and when they were
 /// made. The bot is deterministic, so replaying them rebuilds the log and
 /// the conversation exactly (and keeps serde's deserialisers for the bot's
-/// actions out of the wasm).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// actions out of the wasm). Written by serde (`{"M":[at,"text"]}`,
+/// `{"Yes":at}`), read back by [`Saved::read`]: no serde visitor in the
+/// shell means none of its error formatting (float printing included).
+#[derive(Debug, Clone, Serialize)]
 enum Saved {
     M(i64, String),
     Yes(i64),
@@ -56,6 +58,33 @@ enum Saved {
 }
 
 impl Saved {
+    /// The saved log, as [`ChatState::save`] wrote it; entries that do not
+    /// read are skipped.
+    fn read(json: &str) -> Vec<Saved> {
+        let Ok(serde_json::Value::Array(entries)) = serde_json::from_str(json) else { return Vec::new() };
+        entries.iter().filter_map(Saved::from_value).collect()
+    }
+
+    fn from_value(value: &serde_json::Value) -> Option<Saved> {
+        let (tag, body) = value.as_object()?.iter().next()?;
+        let pair = || {
+            let pair = body.as_array()?;
+            Some((pair.first()?.as_i64()?, pair.get(1)?.as_str()?.to_owned()))
+        };
+        let at = || body.as_i64();
+        Some(match tag.as_str() {
+            "M" => pair().map(|(at, text)| Saved::M(at, text))?,
+            "Choose" => pair().map(|(at, id)| Saved::Choose(at, id))?,
+            "Channel" => pair().map(|(at, kind)| Saved::Channel(at, kind))?,
+            "Yes" => Saved::Yes(at()?),
+            "No" => Saved::No(at()?),
+            "Person" => Saved::Person(at()?),
+            "Skip" => Saved::Skip(at()?),
+            "Cancel" => Saved::Cancel(at()?),
+            _ => return None,
+        })
+    }
+
     fn new(at: i64, input: &Input) -> Saved {
         match input {
             Input::Message(t) => Saved::M(at, t.clone()),
@@ -117,9 +146,7 @@ impl ChatState {
     /// The conversation saved in this browser (replayed once the pack is
     /// loaded), or a new one.
     pub fn new(channels: Channels, people: People, state: WidgetState, content: Content, guard: Rc<Guard>) -> Self {
-        let saved: Vec<Saved> = storage::get(STORAGE_KEY)
-            .and_then(|s| helpdock_core::protocol::decode::from_json(&s).ok())
-            .unwrap_or_default();
+        let saved = storage::get(STORAGE_KEY).map(|s| Saved::read(&s)).unwrap_or_default();
         ChatState {
             items: RwSignal::new(Vec::new()),
             blocked: RwSignal::new(None),

@@ -172,12 +172,26 @@ describe("bot", () => {
     const { page, context } = await chat();
     await say(page, "how do I enable 2FA");
     await log(page).locator(".hd-answer").waitFor();
+    // Feedback and a second question are kept as well: the log after the
+    // reload reads exactly as before it.
+    const turns = await log(page).locator(".hd-turn").count();
+    await log(page).getByRole("button", { name: /^Yes/ }).first().click();
+    await page.waitForFunction(
+      (n) => document.querySelector("helpdock-widget").shadowRoot.querySelectorAll(".hd-chat-log .hd-turn").length > n,
+      turns,
+    );
+    await say(page, "my deposit has not arrived");
+    await log(page).locator(".hd-turn-user", { hasText: "my deposit has not arrived" }).waitFor();
+    await page.waitForTimeout(300);
+    const before = await log(page).innerText();
     await page.reload();
     await widgetReady(page);
     await launcher(page).click();
     await page.locator("helpdock-widget #hd-tab-chat").click();
     await log(page).locator(".hd-turn-user", { hasText: "how do I enable 2FA" }).waitFor();
-    await log(page).locator(".hd-answer").waitFor();
+    await log(page).locator(".hd-answer").first().waitFor();
+    await log(page).locator(".hd-turn-user", { hasText: "my deposit has not arrived" }).waitFor();
+    assert.equal(await log(page).innerText(), before);
     await context.close();
   });
 });

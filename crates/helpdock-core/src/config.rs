@@ -234,8 +234,8 @@ impl CssColor {
             .split(|c: char| c == ',' || c == '/' || c.is_whitespace())
             .filter(|p| !p.is_empty())
             .map(|p| match p.strip_suffix('%') {
-                Some(pct) => pct.parse::<f64>().ok().map(|v| v * 2.55),
-                None => p.parse::<f64>().ok(),
+                Some(pct) => crate::text::decimal(pct).map(|v| v * 2.55),
+                None => crate::text::decimal(p),
             });
         let mut next = || channels.next().flatten().map(|v| v.clamp(0.0, 255.0).round() as u8);
         Some([next()?, next()?, next()?])

@@ -231,7 +231,7 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
         let mut fields = clock.split(':');
         let h: i64 = fields.next()?.parse().ok()?;
         let m: i64 = fields.next()?.parse().ok()?;
-        let sec: f64 = fields.next().map_or(Some(0.0), |s| s.parse().ok())?;
+        let sec: f64 = fields.next().map_or(Some(0.0), crate::text::decimal)?;
         if fields.next().is_some() || h > 23 || m > 59 || !(0.0..61.0).contains(&sec) {
             return None;
         }

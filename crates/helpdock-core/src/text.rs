@@ -32,6 +32,32 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// A plain decimal number (`12`, `-0.5`, `+3.25`, `.5`; no exponent),
+/// read without the standard library's float parser, whose tables weigh
+/// about 20 KB in the widget's wasm. Exact enough for what core reads this
+/// way: colour channels and the seconds of a time.
+pub fn decimal(s: &str) -> Option<f64> {
+    let (negative, digits) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if (whole.is_empty() && fraction.is_empty()) || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut value = 0f64;
+    for b in whole.bytes() {
+        value = value * 10.0 + f64::from(b - b'0');
+    }
+    let mut scale = 1f64;
+    for b in fraction.bytes() {
+        scale /= 10.0;
+        value += f64::from(b - b'0') * scale;
+    }
+    Some(if negative { -value } else { value })
+}
+
 /// Full-width ASCII (U+FF01..U+FF5E) and the ideographic space become their
 /// half-width forms; CJK punctuation that plays the same role becomes ASCII.
 fn fold_width(c: char) -> char {
@@ -256,6 +282,18 @@ pub fn bounded_edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_read_like_the_standard_parser_without_its_tables() {
+        for s in ["0", "12", "-0.5", "+3.25", ".5", "7.", "255", "59.999", "100.0"] {
+            let ours = decimal(s).unwrap_or_else(|| panic!("{s}"));
+            let std: f64 = s.parse().unwrap();
+            assert!((ours - std).abs() < 1e-9, "{s}: {ours} vs {std}");
+        }
+        for s in ["", ".", "-", "1.2.3", "abc", "1e5", "1,5", " 1", "--1", "0x10"] {
+            assert_eq!(decimal(s), None, "{s:?}");
+        }
+    }
+
     use super::*;
 
     #[test]
