@@ -11,6 +11,7 @@ step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 
 step "format"
 cargo fmt --all --check
+node scripts/check-css.mjs
 
 step "lints (native core and CLI, wasm widget)"
 cargo clippy -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema --all-targets -- -D warnings

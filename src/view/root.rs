@@ -67,6 +67,7 @@ pub fn WidgetRoot(config: Config) -> impl IntoView {
             class:hd-side-left=config.position == helpdock_core::config::Side::Left
             class:hd-open=move || state.open.get()
             lang=move || state.locale.get().tag()
+            dir=move || state.locale.get().dir()
             data-scheme=theme.color_scheme.as_str()
             style:--hd-brand=theme.brand_color.as_str().to_owned()
             style:--hd-on-brand=on_brand

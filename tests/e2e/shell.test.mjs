@@ -296,6 +296,26 @@ describe("accessibility", () => {
     });
   }
 
+  it("the layout follows the locale's reading direction", async () => {
+    const { page, context } = await demo({ query: "?lang=en" });
+    await launcher(page).click();
+    await panel(page).waitFor({ state: "visible" });
+    const root = page.locator("helpdock-widget .hd-root");
+    assert.equal(await root.getAttribute("dir"), "ltr");
+    const icon = page.locator("helpdock-widget .hd-search .hd-icon");
+    const input = page.locator("helpdock-widget #hd-search-input");
+    const side = async () => {
+      const [i, box] = [await icon.boundingBox(), await input.boundingBox()];
+      return i.x + i.width / 2 < box.x + box.width / 2 ? "start-left" : "start-right";
+    };
+    assert.equal(await side(), "start-left");
+    // A right-to-left locale sets dir="rtl"; the stylesheet's logical
+    // properties mirror the layout with nothing else to change.
+    await root.evaluate((el) => el.setAttribute("dir", "rtl"));
+    assert.equal(await side(), "start-right");
+    await context.close();
+  });
+
   it("dark mode follows prefers-color-scheme", async () => {
     const { page, context } = await demo({ colorScheme: "dark" });
     await launcher(page).click();

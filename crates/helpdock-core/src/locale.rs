@@ -24,6 +24,15 @@ impl Locale {
         }
     }
 
+    /// The direction its script is written in, as used in `dir`
+    /// attributes: the widget's layout follows it (its stylesheet uses
+    /// logical properties), so a right-to-left locale needs nothing more.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Locale::En | Locale::ZhCn => "ltr",
+        }
+    }
+
     /// The locale's name written in that locale, for a language switcher.
     pub fn native_name(self) -> &'static str {
         match self {
