@@ -34,9 +34,9 @@ pub(crate) fn build(context: PeopleContext) -> Rc<dyn PeopleModule> {
         let backend = Backend::new(&config, state);
         provide_context(backend);
         let uploads = Uploads::new(backend, state, guard.clone());
-        let live = LiveChat::new(backend, uploads, state, guard);
+        let live = LiveChat::new(backend, uploads, state, guard.clone());
         provide_context(live);
-        let tickets = Tickets::new(backend, uploads, state, use_context::<crate::content::Content>());
+        let tickets = Tickets::new(backend, uploads, state, guard, use_context::<crate::content::Content>());
         provide_context(tickets);
         Rc::new(Services { live, tickets, backend }) as Rc<dyn PeopleModule>
     })

@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use helpdock_core::bot::Conversation;
 use helpdock_core::flow::Flow;
+use helpdock_core::guard::{Guard, Stopped};
 use helpdock_core::locale::Locale;
 use helpdock_core::protocol::decode::from_json;
 use helpdock_core::protocol::{AuthorKind, NewTicketReply, Rating, ServerFrame, TicketStatus, TicketSummary};
@@ -82,6 +83,9 @@ pub struct Tickets {
     backend: Backend,
     uploads: Uploads,
     state: WidgetState,
+    /// The secrets guard: the form's texts and replies pass it before they
+    /// are sent, and the draft is stored with what it stops hidden.
+    guard: StoredValue<Rc<Guard>, LocalStorage>,
     /// The pack (its flows name the form's fields), given at construction:
     /// the service's methods also run outside any reactive owner.
     content: Option<Content>,
@@ -90,7 +94,13 @@ pub struct Tickets {
 
 impl Tickets {
     /// The service; restores the draft this browser holds.
-    pub fn new(backend: Backend, uploads: Uploads, state: WidgetState, content: Option<Content>) -> Self {
+    pub fn new(
+        backend: Backend,
+        uploads: Uploads,
+        state: WidgetState,
+        guard: Rc<Guard>,
+        content: Option<Content>,
+    ) -> Self {
         let draft: Draft = storage::get(DRAFT_KEY)
             .and_then(|s| from_json(&s).ok())
             .filter(|d: &Draft| !d.client_id.is_empty())
@@ -112,13 +122,14 @@ impl Tickets {
             backend,
             uploads,
             state,
+            guard: StoredValue::new_local(guard),
             content,
             reply_id: StoredValue::new(new_id("r")),
         };
         // The draft (with its uploaded files) is written on every change,
         // so a reload finds it.
         Effect::new(move || {
-            let mut draft = this.draft.get();
+            let mut draft = this.draft.get().redacted(&this.guard.get_value());
             draft.attachments = done(&this.staged.get());
             if let Ok(json) = serde_json::to_string(&draft) {
                 storage::set(DRAFT_KEY, &json);
@@ -249,7 +260,8 @@ impl Tickets {
     /// Checks one field (on blur).
     pub fn check(&self, slot: Slot) {
         let flows = self.flows();
-        let problem = self.draft.with_untracked(|d| d.check(&slot, &flows, self.locale(), crate::chat::now()));
+        let guard = self.guard.get_value();
+        let problem = self.draft.with_untracked(|d| d.check(&slot, &flows, &guard, self.locale(), crate::chat::now()));
         self.errors.update(|errors| {
             errors.retain(|(s, _)| *s != slot);
             if let Some(message) = problem {
@@ -277,7 +289,7 @@ impl Tickets {
         let flows = self.flows();
         let mut draft = self.draft.get_untracked();
         draft.attachments = done(&staged);
-        let request = match draft.request(&flows, locale, crate::chat::now()) {
+        let request = match draft.request(&flows, &self.guard.get_value(), locale, crate::chat::now()) {
             Ok(request) => request,
             Err(problems) => {
                 self.errors.set(problems);
@@ -328,6 +340,7 @@ impl Tickets {
             self.reply_staged.set(Vec::new());
             self.reply_state.set(Request::Idle);
             self.rating.set(Request::Idle);
+            self.problem.set(None);
         }
         self.screen.set(Screen::View(id.clone()));
         self.load.set(Request::Busy);
@@ -372,6 +385,11 @@ impl Tickets {
         }
         self.problem.set(None);
         let body = self.reply.get_untracked().trim().to_owned();
+        if let Some(stopped) = Stopped::of(&self.guard.get_value().scan(&body), self.locale()) {
+            // Kept in the box for the user to edit; never sent.
+            self.problem.set(Some(format!("{} {}", stopped.reasons.join(" "), stopped.note)));
+            return;
+        }
         let attachments: Vec<String> = done(&staged).into_iter().map(|a| a.id).collect();
         if body.is_empty() && attachments.is_empty() {
             return;

@@ -137,6 +137,56 @@ describe("tickets in the widget", () => {
     await context.close();
   });
 
+  it("a password, code or recovery phrase never leaves through the form or a reply, nor is kept in the draft", async () => {
+    const { page, context, problems } = await openTickets();
+    const posted = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && new URL(r.url()).pathname.startsWith("/api/v1/tickets")) posted.push(r.postData() ?? "");
+    });
+    await w(page, '[data-hd="new-ticket"]').click();
+    await w(page, ".hd-ticket-form").waitFor();
+    await fillValidTicket(page, "USDT deposit not credited");
+    const seed = "abandon ability able about above absent absorb abstract absurd abuse access accident";
+    const doors = [
+      ["#hd-tk-title", "hunter22 is my password"],
+      ["#hd-tk-description", `my recovery phrase:\n${seed}`],
+      ["#hd-tk-description", "the code I got by SMS: 482913"],
+      ["#hd-tk-field-address", "密码我设的是abc12345"],
+    ];
+    for (const [selector, secret] of doors) {
+      const valid = await w(page, selector).inputValue();
+      await w(page, selector).fill(secret);
+      await w(page, '[data-hd="submit-ticket"]').click();
+      const error = w(page, `${selector}-error`);
+      await error.filter({ hasText: /was not sent/ }).waitFor();
+      assert.equal(await w(page, selector).getAttribute("aria-invalid"), "true");
+      // What the user typed stays in the box to edit, but the stored draft hides it.
+      assert.equal(await w(page, selector).inputValue(), secret);
+      const stored = await page.evaluate(() => localStorage.getItem("helpdock:ticket-draft"));
+      for (const word of ["hunter22", "abandon", "482913", "abc12345"]) {
+        assert.ok(!secret.includes(word) || !stored.includes(word), `${word} was stored: ${stored}`);
+      }
+      assert.match(stored, /\[hidden: /);
+      await w(page, selector).fill(valid);
+    }
+    assert.deepEqual(posted, [], "nothing was sent while a secret was in the form");
+
+    // The clean ticket goes; a reply with a secret does not.
+    await w(page, '[data-hd="submit-ticket"]').click();
+    await w(page, '[data-hd="ticket-created"]').waitFor();
+    assert.equal(posted.length, 1);
+    assert.doesNotMatch(posted[0], /hunter22|abandon ability|482913|abc12345/);
+    await w(page, '[data-hd="ticket-created"]').getByRole("button", { name: "Back to my tickets" }).click();
+    await w(page, ".hd-ticket-open").first().click();
+    await w(page, "#hd-tk-reply").fill("PIN: 4821 and my password is Winter2024!");
+    await w(page, '[data-hd="send-reply"]').click();
+    await w(page, '[data-hd="reply-problem"]').filter({ hasText: /was not sent/ }).waitFor();
+    assert.equal(await w(page, "#hd-tk-reply").inputValue(), "PIN: 4821 and my password is Winter2024!");
+    assert.equal(posted.length, 1, "the reply was not sent");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   it("opens the form prefilled from the bot's deposit flow", async () => {
     const { page, context, problems } = await openTickets();
     await w(page, "#hd-tab-chat").click();

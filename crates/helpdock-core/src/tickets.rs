@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::bot::{Conversation, Speaker};
 use crate::fields::{validate, FieldFormat, Now};
 use crate::flow::Flow;
+use crate::guard::{self, Guard, Stopped};
 use crate::locale::Locale;
 use crate::protocol::{
     Attachment, AuthorKind, Field, NewTicket, ServerFrame, TicketDetail, TicketReply, TicketSummary, TranscriptLine,
@@ -160,8 +161,19 @@ impl Draft {
 
     /// The problem with one slot, in the user's language (`None`: fine).
     /// Called when a field loses focus, and by [`Draft::problems`].
-    pub fn check(&self, slot: &Slot, flows: &[Flow], locale: Locale, now: Now) -> Option<String> {
+    /// Text the secrets guard stops is a problem of its slot: it is never
+    /// sent (nor stored: see [`Draft::redacted`]).
+    pub fn check(&self, slot: &Slot, flows: &[Flow], guard: &Guard, locale: Locale, now: Now) -> Option<String> {
         let zh = locale == Locale::ZhCn;
+        let text = match slot {
+            Slot::Title => Some(self.title.as_str()),
+            Slot::Description => Some(self.description.as_str()),
+            Slot::Field(id) => Some(self.field(id)),
+            Slot::Email => None,
+        };
+        if let Some(stopped) = text.and_then(|t| Stopped::of(&guard.scan(t), locale)) {
+            return Some(stopped.reasons.join(" "));
+        }
         match slot {
             Slot::Title => text_problem(&self.title, MAX_TITLE, locale),
             Slot::Description => text_problem(&self.description, MAX_DESCRIPTION, locale),
@@ -204,14 +216,43 @@ impl Draft {
     }
 
     /// Every problem, in form order (empty: ready to send).
-    pub fn problems(&self, flows: &[Flow], locale: Locale, now: Now) -> Vec<(Slot, String)> {
-        self.slots(flows).into_iter().filter_map(|s| self.check(&s, flows, locale, now).map(|m| (s, m))).collect()
+    pub fn problems(&self, flows: &[Flow], guard: &Guard, locale: Locale, now: Now) -> Vec<(Slot, String)> {
+        self.slots(flows)
+            .into_iter()
+            .filter_map(|s| self.check(&s, flows, guard, locale, now).map(|m| (s, m)))
+            .collect()
+    }
+
+    /// The draft as it may be kept in `localStorage`: whatever the guard
+    /// stops is hidden (`[hidden: password]`), so a half-written ticket
+    /// survives a reload but a secret typed into it does not.
+    pub fn redacted(&self, guard: &Guard) -> Draft {
+        let hide = |text: &str| {
+            let findings = guard.scan(text);
+            if guard::blocks(&findings) {
+                guard::redact(text, &findings)
+            } else {
+                text.to_owned()
+            }
+        };
+        Draft {
+            title: hide(&self.title),
+            description: hide(&self.description),
+            fields: self.fields.iter().map(|(id, v)| (id.clone(), hide(v))).collect(),
+            ..self.clone()
+        }
     }
 
     /// The request to send, with the checklist answers normalised and
     /// labelled in the user's language; or every problem.
-    pub fn request(&self, flows: &[Flow], locale: Locale, now: Now) -> Result<NewTicket, Vec<(Slot, String)>> {
-        let problems = self.problems(flows, locale, now);
+    pub fn request(
+        &self,
+        flows: &[Flow],
+        guard: &Guard,
+        locale: Locale,
+        now: Now,
+    ) -> Result<NewTicket, Vec<(Slot, String)>> {
+        let problems = self.problems(flows, guard, locale, now);
         if !problems.is_empty() {
             return Err(problems);
         }

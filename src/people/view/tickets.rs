@@ -182,6 +182,15 @@ fn TicketForm() -> impl IntoView {
                     Slot::Email => d.email = v,
                     Slot::Field(f) => d.set_field(f, &v),
                 });
+                // Typing clears the field's problem at once; leaving the
+                // field only ever adds one. So nothing above the buttons
+                // moves when the user goes from a corrected field to
+                // "Submit" (the click would land beside it).
+                tickets.errors.maybe_update(|e| {
+                    let before = e.len();
+                    e.retain(|(s, _)| *s != slot);
+                    e.len() != before
+                });
             }
         };
         let blur = {
@@ -530,7 +539,9 @@ fn TicketView() -> impl IntoView {
                     .into_any()
                 })
             }}
-            <p class="hd-field-error" role="alert">{move || failure(tickets.reply_state.get(), state)}</p>
+            <p class="hd-field-error" role="alert" data-hd="reply-problem">
+                {move || tickets.problem.get().or_else(|| failure(tickets.reply_state.get(), state))}
+            </p>
             <Show when=move || matches!(status(), Some(TicketStatus::Resolved | TicketStatus::Closed))>
                 <TicketRating />
             </Show>

@@ -78,9 +78,55 @@ const OTP_LABELS: &[&str] = &[
     "动态密码",
 ];
 
+/// Chinese words that may sit between a password label and its separator:
+/// "密码**我设的**是 …", "密码**现在改成**了 …".
+const CJK_GAP: &str = "我 设 的 置 改 成 换 现 在 新 了 都 也 就 还 为 是";
+
+/// Words between a value and the label after it: "hunter22 is **my new**
+/// password", "abc12345是**我的**密码".
+const OWNER: &str = "my our the your his her its this that account login new old current real actual 我 的";
+
+/// Words after a password label that make it about passwords, not one:
+/// "abc@example.com is the password **reset** address".
+const LABEL_USE: &str =
+    "reset recovery change changed hint manager policy rule rules requirement requirements field box page \
+     link email mail 重 置 找 修 改 规 则";
+
+/// What joins a value to the label after it.
+const COPULA: &str = "is was 是 为 =";
+
+/// Words that, with a number close by after ":" or "is", make it a one-time
+/// code even without a fixed label: "the code I got by SMS: 123456".
+const CODE_WORDS: &str = "code codes otp passcode pin 码";
+const CHANNEL_WORDS: &[&str] = &[
+    "sms",
+    "text",
+    "texted",
+    "texts",
+    "message",
+    "email",
+    "mail",
+    "authenticator",
+    "google",
+    "2fa",
+    "mfa",
+    "短信",
+    "邮件",
+    "邮箱",
+    "谷歌",
+];
+
+/// Words that name what a number is when it is not a code: "the SMS code
+/// never came, order: 123456".
+const IDENTIFIERS: &str = "order uid id account number no ref reference ticket txid tx amount phone 订 单 号 账 户";
+
+/// How far (in tokens) the loose code words may be from the number.
+const LOOSE_REACH: usize = 10;
+
 /// Finds passwords and one-time codes.
 pub(super) fn find(view: &View, out: &mut Vec<Finding>) {
     passwords(view, out);
+    passwords_before_label(view, out);
     otp_codes(view, out);
 }
 
@@ -91,8 +137,19 @@ fn passwords(view: &View, out: &mut Vec<Finding>) {
     for (k, short) in long.chain(short) {
         let t = k - 1; // the label's last token
         let mut k = k;
+        // "密码我设的是 …", "密码现在改成了 …": a few Chinese words that
+        // end in, or contain, a copula.
         let mut separated = false;
-        while k < view.tokens.len() && k <= t + 2 && view.is_any(k, SEPARATORS) {
+        if view.tokens[t].kind == Kind::Cjk {
+            let gap_end = (k..view.tokens.len().min(k + 6)).find(|&g| !view.is_any(g, CJK_GAP)).unwrap_or(k);
+            if gap_end > k && (view.is_any(gap_end, SEPARATORS) || (k..gap_end).any(|g| view.is_any(g, "是 为 成")))
+            {
+                separated = !view.is_any(gap_end, SEPARATORS);
+                k = gap_end;
+            }
+        }
+        let first_separator = k;
+        while k < view.tokens.len() && k <= first_separator.max(t + 1) + 1 && view.is_any(k, SEPARATORS) {
             separated = true;
             k += 1;
         }
@@ -131,6 +188,46 @@ fn passwords(view: &View, out: &mut Vec<Finding>) {
             }
         };
         if is_password {
+            out.push(Finding { kind: SecretKind::Password, start, end });
+        }
+    }
+}
+
+/// "hunter22 is my password", "abc12345是我的密码": a value, a copula,
+/// a few owner words, then the label. Only values that look like a password
+/// (digits, symbols or mixed case) count: "what is my password" and "this
+/// is the password" do not.
+fn passwords_before_label(view: &View, out: &mut Vec<Finding>) {
+    let chars = &view.chars;
+    for (label, after) in view.find_labels(PASSWORD_LABELS) {
+        if after < view.tokens.len() && view.is_any(after, LABEL_USE) {
+            continue;
+        }
+        let mut k = label;
+        for _ in 0..3 {
+            match k.checked_sub(1) {
+                Some(prev) if view.is_any(prev, OWNER) => k = prev,
+                _ => break,
+            }
+        }
+        let Some(copula) = k.checked_sub(1).filter(|&c| view.is_any(c, COPULA)) else { continue };
+        let Some(value) = copula.checked_sub(1) else { continue };
+        if view.tokens[value].kind == Kind::Cjk {
+            continue;
+        }
+        // The value runs back to the previous space or non-ASCII character.
+        let end = view.tokens[value].end;
+        let floor = end.saturating_sub(MAX_VALUE);
+        let start = (floor..end).rev().find(|&i| !chars[i].is_ascii_graphic()).map_or(floor, |i| i + 1);
+        let core = trim(&chars[start..end]);
+        let digit = core.iter().any(char::is_ascii_digit);
+        let symbol = core.iter().any(|&c| !c.is_ascii_alphanumeric() && c != '\'');
+        let mixed_case = core.len() > 1
+            && core[1..].iter().any(char::is_ascii_uppercase)
+            && core.iter().any(char::is_ascii_lowercase);
+        let dated = !core.iter().any(char::is_ascii_alphabetic) && core.iter().any(|c| "-/.:,".contains(*c));
+        if core.len() >= 4 && (digit || symbol || mixed_case) && !dated && core.iter().any(char::is_ascii_alphanumeric)
+        {
             out.push(Finding { kind: SecretKind::Password, start, end });
         }
     }
@@ -189,9 +286,29 @@ fn otp_codes(view: &View, out: &mut Vec<Finding>) {
         let year = digits == 4
             && matches!(view.text(t), ['1', '9', ..] | ['2', '0', ..])
             && (t == 0 || !view.is_any(t - 1, SEPARATORS));
-        if !part_of_number && !year && view.labelled(t, last, OTP_LABELS) {
+        if !part_of_number && !year && (view.labelled(t, last, OTP_LABELS) || loosely_labelled(view, t, last)) {
             out.push(Finding { kind: SecretKind::OtpCode, start: token.start, end });
         }
         t = last + 1;
     }
+}
+
+/// A number right after ":"/"is" (or right before "is") with a code word and
+/// a channel word close by on that side: "the code I got by SMS: 123456",
+/// "482913 is the code from Google Authenticator". Both words are needed, so
+/// "order number: 123456" and "the amount is 123456" stay clear.
+fn loosely_labelled(view: &View, first: usize, last: usize) -> bool {
+    let named = |range: std::ops::Range<usize>, code: usize| {
+        range.clone().any(|k| view.any_label_at(k, CHANNEL_WORDS).is_some())
+            && !(code.min(first)..code.max(last + 1)).any(|k| k != code && view.is_any(k, IDENTIFIERS))
+    };
+    let before = first.checked_sub(1).is_some_and(|k| view.is_any(k, SEPARATORS)) && {
+        let window = first.saturating_sub(LOOSE_REACH)..first;
+        window.clone().rev().find(|&k| view.is_any(k, CODE_WORDS)).is_some_and(|code| named(window, code))
+    };
+    let after = last + 1 < view.tokens.len() && view.is_any(last + 1, COPULA) && {
+        let window = last + 2..view.tokens.len().min(last + 2 + LOOSE_REACH);
+        window.clone().find(|&k| view.is_any(k, CODE_WORDS)).is_some_and(|code| named(window, code))
+    };
+    before || after
 }

@@ -268,6 +268,22 @@ fn passwords() {
         ("怎么修改登录密码？", &[]),
         ("reset password 2024-05-01 but nothing happened", &[]),
         ("wrong password: error", &[]),
+        // The value before the label, and words between label and value.
+        ("hunter22 is my password", &[Password]),
+        ("Hunter22! is the password", &[Password]),
+        ("S3cret-pass was my old password", &[Password]),
+        ("abc12345是我的密码", &[Password]),
+        ("Abc@2024 是密码", &[Password]),
+        ("密码我设的是abc12345", &[Password]),
+        ("密码现在改成了 Xy7Kp2mQ", &[Password]),
+        ("MY PASSWORD IS HUNTER22", &[Password]),
+        ("my password is\nhunter22", &[Password]),
+        ("what is my password", &[]),
+        ("this is the password I use everywhere?", &[]),
+        ("alice@example.com is the password reset address", &[]),
+        ("2024-05-01 is when my password expired", &[]),
+        ("密码我设的是什么来着", &[]),
+        ("密码我忘了", &[]),
     ]);
 }
 
@@ -308,6 +324,15 @@ fn otp_codes() {
         ("Google Authenticator 2024 update broke my login", &[]),
         ("2FA code: 2024", &[OtpCode]),
         ("SMS code arrived at 12:30", &[]),
+        // Labels spread out, or after the value.
+        ("the code I got by SMS: 123456", &[OtpCode]),
+        ("482913 is the code from google authenticator", &[OtpCode]),
+        ("The email they sent me has the code: 778899", &[OtpCode]),
+        ("短信里的码是 556677", &[OtpCode]),
+        ("I didn't get the SMS code, order: 123456", &[]),
+        ("the SMS code never came, my UID is 12345678", &[]),
+        ("the code in the email is 6 digits", &[]),
+        ("I got an SMS about order 123456", &[]),
     ]);
 }
 

@@ -5,6 +5,10 @@ use crate::protocol::{Author, TicketStatus};
 
 const NOW: Now = Now { unix_secs: 1_763_971_200, utc_offset_minutes: 0 };
 
+fn guard() -> Guard {
+    Guard::new(&["example.com"])
+}
+
 fn field(id: &str, label: &str, format: FieldFormat, required: bool) -> FlowField {
     FlowField {
         id: id.into(),
@@ -88,7 +92,7 @@ fn prefill_without_a_known_flow_is_other() {
 fn validation_follows_the_categorys_checklist() {
     let flows = flows();
     let mut draft = Draft::new("t-1");
-    let slots: Vec<String> = draft.problems(&flows, Locale::En, NOW).iter().map(|(s, _)| s.key()).collect();
+    let slots: Vec<String> = draft.problems(&flows, &guard(), Locale::En, NOW).iter().map(|(s, _)| s.key()).collect();
     assert_eq!(slots, ["title", "description", "email"]);
 
     draft.category = "deposit-not-arrived".into();
@@ -96,24 +100,24 @@ fn validation_follows_the_categorys_checklist() {
     draft.description = "Where is it?".into();
     draft.email = "li@example.com".into();
     draft.set_field("txid", "nope");
-    let problems = draft.problems(&flows, Locale::En, NOW);
+    let problems = draft.problems(&flows, &guard(), Locale::En, NOW);
     let slots: Vec<String> = problems.iter().map(|(s, _)| s.key()).collect();
     assert_eq!(slots, ["field-coin", "field-amount", "field-txid"], "the optional note is not asked for");
     assert_eq!(problems[0].1, "This is required.");
     assert!(!problems[2].1.is_empty());
 
-    let zh = draft.problems(&flows, Locale::ZhCn, NOW);
+    let zh = draft.problems(&flows, &guard(), Locale::ZhCn, NOW);
     assert_eq!(zh[0].1, "此项为必填项。");
 }
 
 #[test]
 fn email_is_required_and_checked() {
     let mut draft = Draft { title: "x".into(), description: "y".into(), ..Draft::new("t") };
-    assert!(draft.check(&Slot::Email, &[], Locale::En, NOW).is_some());
+    assert!(draft.check(&Slot::Email, &[], &guard(), Locale::En, NOW).is_some());
     draft.email = "not-an-address".into();
-    assert!(draft.check(&Slot::Email, &[], Locale::En, NOW).is_some());
+    assert!(draft.check(&Slot::Email, &[], &guard(), Locale::En, NOW).is_some());
     draft.email = " li@example.com ".into();
-    assert_eq!(draft.check(&Slot::Email, &[], Locale::En, NOW), None);
+    assert_eq!(draft.check(&Slot::Email, &[], &guard(), Locale::En, NOW), None);
 }
 
 #[test]
@@ -127,7 +131,7 @@ fn an_attachment_field_is_satisfied_by_an_upload() {
         ..Draft::new("t")
     };
     let screenshot = Slot::Field("screenshot".into());
-    assert_eq!(draft.check(&screenshot, &flows, Locale::En, NOW).as_deref(), Some("This is required."));
+    assert_eq!(draft.check(&screenshot, &flows, &guard(), Locale::En, NOW).as_deref(), Some("This is required."));
     draft.attachments.push(Attachment {
         id: "at_1".into(),
         name: "shot.png".into(),
@@ -135,16 +139,58 @@ fn an_attachment_field_is_satisfied_by_an_upload() {
         size: 10,
         url: "/f".into(),
     });
-    assert_eq!(draft.check(&screenshot, &flows, Locale::En, NOW), None);
-    let request = draft.request(&flows, Locale::En, NOW).unwrap();
+    assert_eq!(draft.check(&screenshot, &flows, &guard(), Locale::En, NOW), None);
+    let request = draft.request(&flows, &guard(), Locale::En, NOW).unwrap();
     assert_eq!(request.attachments, ["at_1"]);
+}
+
+#[test]
+fn no_secret_leaves_through_any_text_of_the_form_nor_is_stored() {
+    let flows = flows();
+    let seed = "abandon ability able about above absent absorb abstract absurd abuse access accident";
+    let cases: [(Slot, &str); 6] = [
+        (Slot::Title, "my password is hunter22"),
+        (Slot::Title, "hunter22 is my password"),
+        (Slot::Description, &format!("Here is my recovery phrase:\n{seed}")),
+        (Slot::Description, "the code I got by SMS: 482913"),
+        (Slot::Field("note".into()), "密码我设的是abc12345"),
+        (Slot::Field("txid".into()), "验证码是 123456"),
+    ];
+    for (slot, secret) in cases {
+        let mut draft = Draft::from_bot("t-9", &bot_conversation(), &flows, Locale::En);
+        draft.email = "li@example.com".into();
+        draft.set_field("coin", "usdt");
+        match &slot {
+            Slot::Title => draft.title = secret.to_owned(),
+            Slot::Description => draft.description = secret.to_owned(),
+            Slot::Field(id) => draft.set_field(id, secret),
+            Slot::Email => unreachable!(),
+        }
+        let problems = draft.request(&flows, &guard(), Locale::En, NOW).unwrap_err();
+        let (_, message) =
+            problems.iter().find(|(s, _)| *s == slot).unwrap_or_else(|| panic!("{secret}: {problems:?}"));
+        assert!(message.contains("was not sent"), "{secret}: {message}");
+        let stored = serde_json::to_string(&draft.redacted(&guard())).unwrap();
+        for word in ["hunter22", "abandon", "482913", "abc12345", "123456"] {
+            assert!(!secret.contains(word) || !stored.contains(word), "{word} stored: {stored}");
+        }
+        assert!(stored.contains("[hidden: "), "{stored}");
+    }
+    // Ordinary support text passes and is stored as typed.
+    let mut draft = Draft::from_bot("t-9", &bot_conversation(), &flows, Locale::En);
+    draft.email = "li@example.com".into();
+    draft.set_field("coin", "usdt");
+    draft.title = "I reset my password and the 2FA code never came".into();
+    draft.description = "Order 123456, UID 88776655: withdrawal pending since 2026-11-24 10:00.".into();
+    assert!(draft.request(&flows, &guard(), Locale::En, NOW).is_ok());
+    assert_eq!(draft.redacted(&guard()), draft);
 }
 
 #[test]
 fn too_long_texts_say_the_limit() {
     let draft = Draft { title: "x".repeat(MAX_TITLE + 1), ..Draft::new("t") };
     assert_eq!(
-        draft.check(&Slot::Title, &[], Locale::En, NOW).as_deref(),
+        draft.check(&Slot::Title, &[], &guard(), Locale::En, NOW).as_deref(),
         Some("At most 200 characters; this has 201.")
     );
 }
@@ -155,7 +201,7 @@ fn the_request_normalises_and_labels_fields_and_keeps_the_client_id() {
     let mut draft = Draft::from_bot("t-7", &bot_conversation(), &flows, Locale::En);
     draft.email = "li@example.com".into();
     draft.set_field("coin", "usdt");
-    let request = draft.request(&flows, Locale::En, NOW).unwrap();
+    let request = draft.request(&flows, &guard(), Locale::En, NOW).unwrap();
     assert_eq!(request.client_id, "t-7");
     assert_eq!(request.category, "deposit-not-arrived");
     let coin = request.fields.iter().find(|f| f.id == "coin").unwrap();
@@ -164,7 +210,7 @@ fn the_request_normalises_and_labels_fields_and_keeps_the_client_id() {
     assert_eq!(request.email.as_deref(), Some("li@example.com"));
     assert_eq!(request.locale.as_deref(), Some("en"));
     // A retry sends the same request, so the server makes one ticket.
-    assert_eq!(draft.request(&flows, Locale::En, NOW).unwrap(), request);
+    assert_eq!(draft.request(&flows, &guard(), Locale::En, NOW).unwrap(), request);
 }
 
 #[test]
