@@ -386,6 +386,11 @@ pub enum ErrorCode {
     /// The backend cannot do this now or is not set up for it (e.g. no
     /// e-mail relay for transcripts); `message` says which.
     Unavailable,
+    /// The text looks like a secret (a password, a one-time code, a
+    /// recovery phrase, a private key or an API secret) and was not stored;
+    /// `field` names where it was (`body`, `title`, `description`,
+    /// `fields.<id>`, `transcript`, `name`).
+    SecretRefused,
     /// The backend failed; try again.
     Internal,
     /// A code this version does not know.

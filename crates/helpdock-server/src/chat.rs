@@ -12,6 +12,7 @@ use helpdock_core::protocol::{
 use crate::db::{AgentRow, ConversationRow, MessageRow, NewConversation, NewMessage, Stored, VisitorRow};
 use crate::http::{AppError, AppState};
 use crate::hub::Channel;
+use crate::secrets;
 use crate::token::{now_ms, random_id};
 
 /// Who is acting.
@@ -154,6 +155,12 @@ pub async fn start(
     if let Some(f) = request.fields.iter().find(|f| f.value.chars().count() > max || f.label.chars().count() > max) {
         return Err(AppError::too_large("fields", format!("Field {:?} is longer than {max} characters.", f.id)));
     }
+    for line in &request.transcript {
+        secrets::refuse("transcript", &line.text)?;
+    }
+    for f in &request.fields {
+        secrets::refuse(&format!("fields.{}", f.id), &f.value)?;
+    }
     let at = now_ms();
     let queue = state.config.queue.route(request.topic.as_deref()).to_string();
     let new = NewConversation {
@@ -213,6 +220,9 @@ pub async fn send(
     }
     if body.trim().is_empty() && attachment_ids.is_empty() {
         return Err(AppError::invalid("body", "The message is empty."));
+    }
+    if let Actor::Visitor(_) = actor {
+        secrets::refuse("body", body)?;
     }
     if attachment_ids.len() > MAX_ATTACHMENTS {
         return Err(AppError::too_large(

@@ -20,6 +20,7 @@ pub mod inbox;
 pub mod mail;
 pub mod password;
 pub mod rate;
+pub mod secrets;
 pub mod sniff;
 pub mod tickets;
 pub mod token;

@@ -19,6 +19,7 @@ use crate::config::{InboundMailConfig, QueueConfig};
 use crate::db::{AgentRow, Appended, Db, EntryRow, NewEntry, NewTicketRow, TicketFilter, TicketRow, VisitorRow};
 use crate::http::{AppError, AppState};
 use crate::hub::Channel;
+use crate::secrets;
 use crate::sniff::{clean_name, sniff};
 use crate::token::{now_ms, random_hex, random_id, sha256_hex};
 
@@ -281,6 +282,14 @@ pub async fn create(
     if request.transcript.iter().any(|l| l.text.chars().count() > max) {
         return Err(AppError::too_large("transcript", format!("A transcript line has more than {max} characters.")));
     }
+    secrets::refuse("title", &title)?;
+    secrets::refuse("description", &request.description)?;
+    for f in &request.fields {
+        secrets::refuse(&format!("fields.{}", f.id), &f.value)?;
+    }
+    for line in &request.transcript {
+        secrets::refuse("transcript", &line.text)?;
+    }
     let email = match request.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         Some(given) => Some(
             parse_email(given)
@@ -403,6 +412,9 @@ pub async fn reply(
     if request.body.trim().is_empty() && request.attachments.is_empty() {
         return Err(AppError::invalid("body", "The reply is empty."));
     }
+    if let Actor::Visitor(_) = actor {
+        secrets::refuse("body", &request.body)?;
+    }
     let internal = match actor {
         Actor::Agent(_) => request.internal,
         Actor::Visitor(_) if request.internal => {
@@ -496,6 +508,10 @@ pub async fn reply_by_email(
     if body.trim().is_empty() && attachments.is_empty() {
         return Err(AppError::invalid("body", "The reply is empty."));
     }
+    // An e-mail cannot be refused to its writer: what looks like a secret
+    // is hidden before it is stored, and the agent is told (an internal
+    // note, after the reply).
+    let (body, hid_secret) = secrets::redact(&body);
     let new = NewEntry {
         ticket: ticket.id.clone(),
         client_id: Some(client_id),
@@ -512,6 +528,24 @@ pub async fn reply_by_email(
     match state.db.append_ticket_entry(&new, ticket.status).await? {
         Appended::New(entry) => {
             publish(state, &ticket.id, Some(&entry.reply)).await?;
+            if hid_secret {
+                let note = NewEntry {
+                    client_id: None,
+                    author: AuthorKind::System,
+                    body: "Helpdock hid what looked like a password, code, recovery phrase or key in this e-mail \
+                           before storing it. Ask the customer to change it: it has been sent by e-mail."
+                        .to_owned(),
+                    attachments: Vec::new(),
+                    internal: true,
+                    status: None,
+                    by_email: false,
+                    ..new.clone()
+                };
+                let now = new.status.unwrap_or(ticket.status);
+                if let Appended::New(note) = state.db.append_ticket_entry(&note, now).await? {
+                    publish(state, &ticket.id, Some(&note.reply)).await?;
+                }
+            }
             Ok(entry.reply)
         }
         Appended::Duplicate(entry) => Ok(entry.reply),

@@ -67,6 +67,9 @@ impl TransportError {
                     "This file type is not accepted (judged by its content, not its name).".to_owned()
                 }
                 (ErrorCode::TooLarge, true) => "文件或内容超过了大小上限。".to_owned(),
+                (ErrorCode::SecretRefused, true) => {
+                    "这看起来像密码、验证码、助记词或密钥，所以没有发送。官方客服绝不会索要这些信息。".to_owned()
+                }
                 (_, _) => error.message.clone(),
             },
         }

@@ -33,6 +33,7 @@ async fn visitor_upload(
     body: Body,
 ) -> Result<Json<Attachment>, AppError> {
     state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
+    crate::secrets::refuse("name", &file_name(&headers))?;
     upload(&state, "visitor", &visitor.id, &headers, body).await
 }
 

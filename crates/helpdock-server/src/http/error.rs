@@ -56,6 +56,15 @@ impl AppError {
         AppError::Client(ErrorInfo { field: Some(field.into()), ..ErrorInfo::new(ErrorCode::TooLarge, message) })
     }
 
+    /// `secret_refused`: the guard stopped the text in `field`; `reasons`
+    /// says what it looked like.
+    pub fn secret(field: &str, reasons: &[String]) -> AppError {
+        AppError::Client(ErrorInfo {
+            field: Some(field.into()),
+            ..ErrorInfo::new(ErrorCode::SecretRefused, reasons.join(" "))
+        })
+    }
+
     /// `unsupported_type`.
     pub fn unsupported_type(message: impl Into<String>) -> AppError {
         AppError::Client(ErrorInfo {
@@ -115,6 +124,7 @@ impl AppError {
 pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::BadRequest | ErrorCode::UnsupportedVersion => StatusCode::BAD_REQUEST,
+        ErrorCode::SecretRefused => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
         ErrorCode::IdentityRefused | ErrorCode::Forbidden => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,

@@ -5,6 +5,7 @@
 mod cli;
 mod console;
 mod files;
+mod secrets;
 mod support;
 mod tickets;
 mod visitor;

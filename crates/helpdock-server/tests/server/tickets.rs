@@ -584,9 +584,22 @@ async fn a_reply_to_a_ticket_email_lands_in_the_thread_and_forged_ones_are_refus
     let thread = detail(&server, token, &ticket.id).await;
     assert_eq!(thread.replies.len(), by_email.len() + 1, "nothing stored: {:?}", thread.replies);
 
+    // A secret in an e-mail cannot be refused to its writer: it is stored
+    // hidden, and the agent gets an internal note saying so.
+    let secret = mailed_reply("li@example.com", &address, "my password is Hunter22! please check", &[]);
+    send_mail(port, secret).await.expect("accepted");
+    let (ServerFrame::TicketReply { reply: hidden }, _) = tab.recv_until(is_reply).await else { unreachable!() };
+    assert_eq!(hidden.body, "my password is [hidden: password] please check");
+    let is_note = |f: &ServerFrame| matches!(f, ServerFrame::TicketReply { reply } if reply.internal);
+    let (ServerFrame::TicketReply { reply: note }, _) = console.recv_until(is_note).await else { unreachable!() };
+    assert_eq!(note.author.kind, AuthorKind::System);
+    assert!(note.body.contains("Ask the customer to change it"), "{}", note.body);
+    let thread = detail(&server, token, &ticket.id).await;
+    assert!(thread.replies.iter().all(|r| !r.internal && !r.body.contains("Hunter22")), "{:?}", thread.replies);
+
     // A closed ticket takes no more mail, and says why.
     visitor_post(&server, token, &ticket.id, "status", json!({"status": "closed"})).await;
     let err = send_mail(port, mailed_reply("li@example.com", &address, "One more thing", &[])).await.unwrap_err();
     assert!(err.is_permanent() && err.to_string().contains("is closed"), "{err}");
-    assert_eq!(detail(&server, token, &ticket.id).await.replies.len(), 3);
+    assert_eq!(detail(&server, token, &ticket.id).await.replies.len(), 4);
 }
