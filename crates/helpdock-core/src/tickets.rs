@@ -16,18 +16,22 @@
 //! ```
 //! use helpdock_core::bot::Conversation;
 //! use helpdock_core::fields::Now;
+//! use helpdock_core::guard::Guard;
 //! use helpdock_core::locale::Locale;
 //! use helpdock_core::tickets::{Draft, Slot};
 //!
 //! let conversation = Conversation { flow: Some("other".into()), ..Conversation::default() };
 //! let mut draft = Draft::from_bot("t-1", &conversation, &[], Locale::En);
 //! let now = Now { unix_secs: 0, utc_offset_minutes: 0 };
-//! let errors = draft.problems(&[], Locale::En, now);
+//! let guard = Guard::new(&["example.com"]);
+//! let errors = draft.problems(&[], &guard, Locale::En, now);
 //! assert!(errors.iter().any(|(slot, _)| *slot == Slot::Title));
 //! draft.title = "Cannot verify my ID".into();
+//! draft.description = "my password is hunter22".into();
+//! assert!(draft.request(&[], &guard, Locale::En, now).is_err(), "a secret is never sent");
 //! draft.description = "The upload button does nothing.".into();
 //! draft.email = "li@example.com".into();
-//! assert!(draft.request(&[], Locale::En, now).is_ok());
+//! assert!(draft.request(&[], &guard, Locale::En, now).is_ok());
 //! ```
 
 use serde::{Deserialize, Serialize};
