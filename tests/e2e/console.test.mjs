@@ -21,6 +21,7 @@ import {
   formatWait,
   topicName,
 } from "../../crates/helpdock-server/console/model.js";
+import { unofficialLinks } from "../../crates/helpdock-server/console/links.js";
 import { axeViolations, png, startAll } from "./harness.mjs";
 
 // ---------------------------------------------------------------------------
@@ -115,6 +116,17 @@ describe("console model", () => {
     t.stop();
     t.stop();
     assert.deepEqual(sent, [true, true, false, true, false]);
+  });
+
+  it("finds links outside the official domains, not e-mail addresses or file names", () => {
+    const official = ["example.com"];
+    assert.deepEqual(unofficialLinks("see https://help.example.com/a and example.com/fees", official), []);
+    assert.deepEqual(unofficialLinks("verify at https://example.com.evil.io/x or www.evil-site.com", official), [
+      "example.com.evil.io",
+      "www.evil-site.com",
+    ]);
+    assert.deepEqual(unofficialLinks("mail li@other.net, e.g. shot.png, v1.2.3", official), []);
+    assert.deepEqual(unofficialLinks("TxID on https://tronscan.org/#/transaction/abc", official), ["tronscan.org"]);
   });
 
   it("explains files it will not send, naming them", () => {
@@ -381,6 +393,21 @@ describe("agent console", () => {
     await visitor.frame((f) => f.type === "typing" && f.typing === false);
     await visitor.send({ type: "read", conversation: got.message.conversation, seq: got.message.seq });
     await mine.locator('.msg-status[data-state="read"]').waitFor();
+  });
+
+  it("warns an agent whose message links outside the official domains, with the widget's anti-phishing note", async () => {
+    const { page } = opened;
+    const box = page.getByLabel("Reply to the visitor");
+    const note = page.locator("#composer-link-note");
+    await box.fill("Please verify at https://coinharbor-verify.example/login now");
+    await note.waitFor();
+    assert.match(await note.innerText(), /coinharbor-verify\.example.*Official support will never ask for your recovery phrase/s);
+    // The server's own host is official when none are configured; e-mail
+    // addresses and file names are not links.
+    await box.fill(`See ${env.server.url}/help and write to help@elsewhere.example; shot.png attached.`);
+    await note.waitFor({ state: "hidden" });
+    await box.fill("");
+    assert.equal(await note.isHidden(), true);
   });
 
   it("shows the visitor typing and their reply arriving live, and sends a read receipt", async () => {

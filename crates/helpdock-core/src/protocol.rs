@@ -655,6 +655,10 @@ wire! {
         pub agent: Agent,
         /// The CSRF token of this session.
         pub csrf_token: String,
+        /// The host's official domains: the console warns an agent whose
+        /// message links elsewhere. Empty: the server's own host.
+        #[serde(default)]
+        pub official_domains: Vec<String>,
     }
 
     /// An agent, as the console sees them.

@@ -30,6 +30,8 @@ let app = null;
 class ConsoleApp {
   constructor(session) {
     this.agent = session.agent;
+    /** The host's official domains; the composers warn about links elsewhere. */
+    this.officialDomains = session.officialDomains ?? [];
     this.api = api;
     this.storageKey = `${STORAGE_PREFIX}${this.agent.id}`;
     this.model = new Workspace(this.agent, loadJson(this.storageKey));

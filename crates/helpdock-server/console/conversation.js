@@ -7,6 +7,7 @@
 import { renderFields, renderRows, renderTranscript, visitorRows } from "./details.js";
 import { h, reconcile, replaceChildren, show } from "./dom.js";
 import { dropUpload, fileItem, renderProgress, renderUploads, startUploads, uploadedFile, uploadsProblem } from "./files.js";
+import { renderLinkNote } from "./links.js";
 import { LIMITS, TypingSignal, formatWait, topicName, visitorName } from "./model.js";
 
 const $ = (id) => document.getElementById(id);
@@ -57,6 +58,7 @@ export class ConversationView {
     });
     on(input, "input", () => {
       this.draft().text = input.value;
+      renderLinkNote($("composer-link-note"), input.value, this.app.officialDomains);
       this.clearComposerError();
       if (input.value) this.typingSignal?.input();
       else this.typingSignal?.stop();
@@ -144,6 +146,7 @@ export class ConversationView {
     const id = this.id;
     this.typingSignal = id ? new TypingSignal((typing) => this.app.typing(id, typing)) : null;
     $("composer-input").value = id ? this.draft(id).text : "";
+    renderLinkNote($("composer-link-note"), $("composer-input").value, this.app.officialDomains);
     this.clearComposerError();
     this.renderPending();
     if (focusComposer && this.canReply()) $("composer-input").focus();
@@ -353,6 +356,7 @@ export class ConversationView {
     d.files = [];
     d.text = "";
     input.value = "";
+    renderLinkNote($("composer-link-note"), "", this.app.officialDomains);
     this.typingSignal?.stop();
     this.clearComposerError();
     this.renderPending();

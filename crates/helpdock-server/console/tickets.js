@@ -10,6 +10,7 @@ import { formatTime } from "./conversation.js";
 import { renderFields, renderRows, renderTranscript, visitorRows } from "./details.js";
 import { h, reconcile, replaceChildren, show } from "./dom.js";
 import { dropUpload, fileItem, renderProgress, renderUploads, startUploads, uploadsProblem } from "./files.js";
+import { renderLinkNote } from "./links.js";
 import { LIMITS, TICKET_STATUSES, URGENCIES, formatAge, newClientId, statusName, topicName, urgencyName, visitorName } from "./model.js";
 
 const $ = (id) => document.getElementById(id);
@@ -95,6 +96,7 @@ export class TicketsView {
       const d = this.draft();
       d.text = input.value;
       d.clientId = null; // a different reply from the one that may have been stored
+      renderLinkNote($("ticket-link-note"), input.value, this.app.officialDomains);
       this.clearError();
     });
     on(input, "paste", (e) => {
@@ -221,6 +223,7 @@ export class TicketsView {
     this.threadOf = null;
     const d = id ? this.draft(id) : null;
     $("ticket-reply-input").value = d?.text ?? "";
+    renderLinkNote($("ticket-link-note"), $("ticket-reply-input").value, this.app.officialDomains);
     $("ticket-internal").checked = Boolean(d?.internal);
     this.clearError();
     this.app.render();
@@ -310,6 +313,7 @@ export class TicketsView {
       Object.assign(d, { text: "", files: [], clientId: null, internal: false });
       if (this.id === id) {
         $("ticket-reply-input").value = "";
+        renderLinkNote($("ticket-link-note"), "", this.app.officialDomains);
         $("ticket-internal").checked = false;
         this.stickToBottom = true;
       }

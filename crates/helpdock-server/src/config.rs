@@ -28,6 +28,10 @@ pub struct Config {
     /// Origins (besides the server's own) whose pages may call the visitor
     /// API from the browser (CORS), e.g. `https://www.example.com`.
     pub allowed_origins: Vec<String>,
+    /// The host's own domains (`example.com` covers its subdomains): the
+    /// console warns an agent whose message links anywhere else, as the
+    /// widget warns visitors. Empty: the server's own host.
+    pub official_domains: Vec<String>,
     /// When agents are at work; outside these hours a new conversation is
     /// told when people are back.
     pub business_hours: Option<BusinessHours>,
@@ -182,6 +186,7 @@ impl Default for Config {
             static_dir: PathBuf::from("dist"),
             host_secret: None,
             allowed_origins: Vec::new(),
+            official_domains: Vec::new(),
             business_hours: None,
             queue: QueueConfig::default(),
             limits: LimitsConfig::default(),
@@ -224,6 +229,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("static_dir", "HELPDOCK_STATIC_DIR"),
     ("host_secret", "HELPDOCK_HOST_SECRET"),
     ("allowed_origins", "HELPDOCK_ALLOWED_ORIGINS"),
+    ("official_domains", "HELPDOCK_OFFICIAL_DOMAINS"),
     ("business_hours.utc_offset", "HELPDOCK_BUSINESS_HOURS_UTC_OFFSET"),
     ("business_hours.days", "HELPDOCK_BUSINESS_HOURS_DAYS"),
     ("business_hours.open", "HELPDOCK_BUSINESS_HOURS_OPEN"),
@@ -423,7 +429,7 @@ fn env_value(key: &str, raw: &str) -> toml::Value {
             return value.clone();
         }
     }
-    if matches!(key, "allowed_origins" | "business_hours.days") {
+    if matches!(key, "allowed_origins" | "official_domains" | "business_hours.days") {
         let items = raw.split(',').map(str::trim).filter(|s| !s.is_empty());
         return toml::Value::Array(items.map(|s| toml::Value::String(s.into())).collect());
     }
@@ -604,12 +610,14 @@ mod tests {
             "HELPDOCK_HOST_SECRET" => Some("from-the-environment".to_string()),
             "HELPDOCK_MAX_MESSAGE_CHARS" => Some("200".to_string()),
             "HELPDOCK_ALLOWED_ORIGINS" => Some("https://a.example, https://b.example".to_string()),
+            "HELPDOCK_OFFICIAL_DOMAINS" => Some("example.com,example.org".to_string()),
             _ => None,
         };
         let config = config.with_env(env).unwrap();
         assert_eq!(config.host_secret.as_deref(), Some("from-the-environment"));
         assert_eq!(config.limits.max_message_chars, 200);
         assert_eq!(config.allowed_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(config.official_domains, ["example.com", "example.org"]);
         assert_eq!(config.queue.route(Some("kyc")), "identity");
         assert_eq!(config.queue.route(Some("other")), "general");
         let err =

@@ -78,7 +78,11 @@ async fn login(
     let csrf_token = random_secret("");
     let expires = now_ms() + SESSION_HOURS * 3_600_000;
     state.db.create_agent_session(&sha256_hex(&token), &agent.id, &csrf_token, expires).await?;
-    let body = AgentSession { agent: agent_view(&state, &agent), csrf_token };
+    let body = AgentSession {
+        agent: agent_view(&state, &agent),
+        csrf_token,
+        official_domains: state.config.official_domains.clone(),
+    };
     let mut response = Json(body).into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, SESSION_HOURS * 3600));
     Ok(response)
@@ -92,7 +96,11 @@ async fn logout(State(state): State<AppState>, auth: AgentAuth) -> Result<Respon
 }
 
 async fn me(State(state): State<AppState>, auth: AgentAuth) -> Json<AgentSession> {
-    Json(AgentSession { agent: agent_view(&state, &auth.agent), csrf_token: auth.csrf_token })
+    Json(AgentSession {
+        agent: agent_view(&state, &auth.agent),
+        csrf_token: auth.csrf_token,
+        official_domains: state.config.official_domains.clone(),
+    })
 }
 
 async fn agents(State(state): State<AppState>, _auth: AgentAuth) -> Result<Json<Vec<Agent>>, AppError> {
