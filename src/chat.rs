@@ -207,8 +207,9 @@ impl ChatState {
         })
     }
 
-    /// Runs the bot on `input`. Returns false when a message was stopped by
-    /// the guard (the caller keeps it in the input for editing).
+    /// Runs the bot on `input`. Returns false when the input should keep the
+    /// text for editing: a message the guard stopped (kept nowhere else), or
+    /// a form answer the bot refused (shown in the log with the problem).
     pub fn send(&self, input: Input) -> bool {
         let Some(index) = self.content.index() else { return false };
         let locale = self.state.locale.get_untracked();
@@ -248,10 +249,11 @@ impl ChatState {
                 }
             }
         }
+        let refused = matches!(actions.last(), Some(Action::FlowField { error: Some(_), .. })) && text.is_some();
         self.items.update(|items| record(items, text, actions));
         self.saved.update_value(|s| s.push(saved));
         self.save();
-        true
+        !refused
     }
 
     /// Starts over: forgets the conversation here and in storage.

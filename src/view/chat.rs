@@ -103,12 +103,9 @@ fn BotArea() -> impl IntoView {
         });
     };
     let send = move |input: Input| {
-        if chat.send(input) {
-            scroll_to_end();
-            true
-        } else {
-            false
-        }
+        let clear = chat.send(input);
+        scroll_to_end();
+        clear
     };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

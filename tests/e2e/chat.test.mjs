@@ -87,6 +87,36 @@ describe("bot", () => {
     await context.close();
   });
 
+  it("answers a question asked during the form and goes on where it was; a refused value stays in the box", async () => {
+    const { page, context, problems } = await chat({ clock: "2026-11-24T10:00:00Z" });
+    await say(page, "my deposit has not arrived");
+    await log(page).locator('.hd-answer[data-article="deposit-not-arrived"]').waitFor();
+    await log(page).getByRole("button", { name: "No", exact: true }).click();
+    await log(page).getByText("Step 1 of 6").waitFor();
+    await say(page, "USDT");
+    await log(page).getByText("Step 2 of 6").waitFor();
+    // A question instead of the network: answered, then the network again.
+    const answers = await log(page).locator(".hd-answer").count();
+    await say(page, "how long does a withdrawal take?");
+    await page.waitForFunction(
+      (n) => document.querySelector("helpdock-widget").shadowRoot.querySelectorAll(".hd-chat-log .hd-answer").length > n,
+      answers,
+    );
+    assert.equal(await input(page).inputValue(), "", "an answered question leaves the box");
+    assert.equal(await log(page).getByText("Step 2 of 6").count(), 2, "the same step is asked again");
+    await say(page, "TRC20");
+    await log(page).getByText("Step 3 of 6").waitFor();
+    // A refused value is explained and stays in the box to correct.
+    await say(page, "the blue one");
+    await lastBot(page).locator(".hd-field-error").waitFor();
+    assert.equal(await input(page).inputValue(), "the blue one");
+    await say(page, "100 USDT");
+    await log(page).getByText("Step 4 of 6").waitFor();
+    assert.equal(await input(page).inputValue(), "");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   it("hands over at once on 转人工, in Chinese, with what was said", async () => {
     const { page, context } = await chat({ query: "?lang=zh-CN" });
     await say(page, "充值没到账");

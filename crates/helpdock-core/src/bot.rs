@@ -628,6 +628,13 @@ impl<'a> Bot<'a> {
         let Some(field) = flow.fields.get(i) else {
             return self.ask_field(conversation, flow, i, None, actions);
         };
+        // A question typed into a structured field (a coin, a network, an
+        // amount…) is a question, not a value, even where the format is
+        // lenient; free text may well contain one, and stays the answer.
+        let free_text = matches!(field.format, FieldFormat::Text | FieldFormat::LongText);
+        if !free_text && looks_like_question(text) && self.answer_during_form(conversation, flow, i, text, actions) {
+            return;
+        }
         match validate(field.format, text, &field.options, self.now) {
             Ok(valid) => {
                 conversation.fields.retain(|c| c.id != field.id);
@@ -638,8 +645,43 @@ impl<'a> Bot<'a> {
                 });
                 self.ask_field(conversation, flow, i + 1, None, actions);
             }
+            Err(_) if looks_like_question(text) => {
+                // A question the pack cannot answer: said so, and the form
+                // waits where it was.
+                let label = field.label(self.locale);
+                let error = match self.locale {
+                    Locale::ZhCn => format!("这看起来是一个问题，而不是“{label}”。请先填写“{label}”，或输入“取消”离开表单再提问。"),
+                    _ => format!(
+                        "That looks like a question rather than the {label}. Give the {label}, or type \"cancel\" to leave the form and ask it."
+                    ),
+                };
+                self.ask_field(conversation, flow, i, Some(error), actions)
+            }
             Err(e) => self.ask_field(conversation, flow, i, Some(e.message(self.locale)), actions),
         }
+    }
+
+    /// Answers a question asked during the form when the pack knows it,
+    /// then asks field `i` again; false (nothing done) when it does not.
+    fn answer_during_form(
+        &self,
+        conversation: &mut Conversation,
+        flow: &Flow,
+        i: usize,
+        text: &str,
+        actions: &mut Vec<Action>,
+    ) -> bool {
+        let prepared = (self.prepare)(text);
+        let answer = self.index.search(&prepared, &SearchOptions { top: 1, locale: Some(self.locale) });
+        if !answer.confident {
+            return false;
+        }
+        let article = self.id(answer.hits[0].article);
+        let title = self.title(&article);
+        conversation.transcript.push(bot(&format!("Answered with \"{title}\" ({article}) during the form")));
+        actions.push(Action::Answer { article, title, why: Why::search("question_during_form", &answer) });
+        self.ask_field(conversation, flow, i, None, actions);
+        true
     }
 
     fn skip_field(&self, conversation: &mut Conversation, actions: &mut Vec<Action>) {
@@ -942,6 +984,33 @@ fn asks_for_person(folded: &str) -> Option<&'static str> {
 
 fn is_cancel(folded: &str) -> bool {
     ["cancel", "stop", "quit", "nevermind", "取消", "算了", "退出"].contains(&folded)
+}
+
+/// Words that open an English question.
+const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "why", "where", "when", "which", "who", "can", "could", "is", "are", "do", "does", "did", "should",
+    "will", "would", "may", "shall",
+];
+
+/// Chinese markers of a question.
+const QUESTION_MARKERS: &[&str] =
+    &["怎么", "如何", "为什么", "为何", "什么", "哪", "能不能", "可不可以", "是否", "多久", "多少"];
+
+/// Whether `text` reads as a question rather than a form value: it ends
+/// with a question mark, opens with a question word and has a few words, or
+/// (Chinese) asks with 吗/呢 or a question word.
+fn looks_like_question(text: &str) -> bool {
+    let text = text.trim();
+    if text.ends_with('?') || text.ends_with('？') {
+        // "USDT?" is a hesitant value; "is it lost?" and "到账了吗？" ask.
+        return text.split_whitespace().count() >= 2 || text.chars().filter(|&c| crate::text::is_cjk(c)).count() >= 3;
+    }
+    let mut words = text.split_whitespace();
+    let first = words.next().unwrap_or("").to_ascii_lowercase();
+    if QUESTION_WORDS.contains(&first.as_str()) && words.count() >= 2 {
+        return true;
+    }
+    text.ends_with('吗') || text.ends_with('呢') || QUESTION_MARKERS.iter().any(|m| text.contains(m))
 }
 
 #[cfg(test)]

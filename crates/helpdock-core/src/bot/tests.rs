@@ -154,6 +154,48 @@ fn a_field_error_is_explained_in_the_users_language() {
 }
 
 #[test]
+fn a_question_during_the_form_is_answered_and_the_form_goes_on_where_it_was() {
+    // Asked at the coin: answered from the pack, then the coin is asked again.
+    let (k, conversation, last) = run(
+        Locale::En,
+        &Channels::default(),
+        NOW,
+        &["where is my deposit", "/no", "how much is the withdrawal fee?", "usdt"],
+    );
+    assert_eq!(k[2], "answer,flow_field", "{k:?}");
+    assert!(matches!(&last[0], Action::FlowField { field, error: None, .. } if field == "shot"), "{last:?}");
+    assert_eq!(conversation.fields[0].value, "USDT");
+    // Chinese, and a question the pack cannot answer: said so, and the form waits.
+    let (k, conversation, last) =
+        run(Locale::ZhCn, &Channels::default(), NOW, &["充币一直没到账", "/no", "客服几点上班呢"]);
+    assert_eq!(k[2], "flow_field", "{k:?}");
+    let Action::FlowField { field, error: Some(error), .. } = &last[0] else { panic!("{last:?}") };
+    assert!(field == "coin" && error.contains("问题") && error.contains("取消"), "{error}");
+    assert!(matches!(conversation.state, State::InFlow { field: 0, .. }));
+    // A hesitant value is not a question: the field's own problem is shown.
+    let (_, _, last) = run(Locale::En, &Channels::default(), NOW, &["where is my deposit", "/no", "USDT?"]);
+    let Action::FlowField { error: Some(error), .. } = &last[0] else { panic!("{last:?}") };
+    assert!(!error.contains("question"), "{error}");
+}
+
+#[test]
+fn questions_are_told_from_form_values() {
+    for q in [
+        "how long does a deposit take",
+        "Why is it pending?",
+        "can I cancel it now",
+        "到账要多久",
+        "能不能加急",
+        "这个正常吗",
+    ] {
+        assert!(looks_like_question(q), "{q}");
+    }
+    for v in ["USDT", "TRC20", "250", "0x9f3c", "yesterday 10:00", "li@example.com", "what", "BTC?", "是"] {
+        assert!(!looks_like_question(v), "{v}");
+    }
+}
+
+#[test]
 fn a_required_field_cannot_be_skipped() {
     let (_, _, last) = run(Locale::En, &Channels::default(), NOW, &["where is my deposit", "/no", "/skip"]);
     assert!(matches!(&last[0], Action::FlowField { field, error: Some(_), .. } if field == "coin"));
