@@ -74,49 +74,61 @@ impl Mailer {
     }
 }
 
-/// The transcript as plain text: the bot part, the collected fields, then
-/// every message with its time (UTC).
+/// The transcript e-mail's subject, in the conversation's language.
+pub fn transcript_subject(conversation: &ConversationRow) -> &'static str {
+    match Lang::from_tag(conversation.locale.as_deref()) {
+        Lang::En => "Your support conversation",
+        Lang::Zh => "您的客服对话记录",
+    }
+}
+
+/// The transcript as plain text, in the language the conversation was held
+/// in: the bot part, the collected fields, then every message with its
+/// time (UTC).
 pub fn transcript_text(conversation: &ConversationRow, messages: &[MessageRow]) -> String {
+    let lang = Lang::from_tag(conversation.locale.as_deref());
+    let zh = lang == Lang::Zh;
+    let say = |en: &'static str, zh_text: &'static str| if zh { zh_text } else { en };
     let mut text = String::new();
-    text.push_str("Your conversation with our support team\n");
-    text.push_str(&format!("Started {}\n", utc(conversation.created_at)));
+    text.push_str(say("Your conversation with our support team\n", "您与客服团队的对话\n"));
+    text.push_str(&format!("{} {}\n", say("Started", "开始于"), utc(conversation.created_at)));
     if let Some(topic) = &conversation.topic {
-        text.push_str(&format!("Topic: {topic}\n"));
+        text.push_str(&format!("{}{topic}\n", say("Topic: ", "主题：")));
     }
     if !conversation.transcript.is_empty() {
-        text.push_str("\nWith the assistant:\n");
+        text.push_str(say("\nWith the assistant:\n", "\n与智能助手：\n"));
         for line in &conversation.transcript {
             let who = match line.from {
-                TranscriptSpeaker::User => "You",
-                TranscriptSpeaker::Bot => "Assistant",
+                TranscriptSpeaker::User => say("You", "您"),
+                TranscriptSpeaker::Bot => say("Assistant", "助手"),
             };
             text.push_str(&format!("  {who}: {}\n", line.text));
         }
     }
     if !conversation.fields.is_empty() {
-        text.push_str("\nDetails you gave:\n");
+        text.push_str(say("\nDetails you gave:\n", "\n您提供的信息：\n"));
         for field in &conversation.fields {
             text.push_str(&format!("  {}: {}\n", field.label, field.value));
         }
     }
-    text.push_str("\nConversation:\n");
+    text.push_str(say("\nConversation:\n", "\n对话：\n"));
     for row in messages {
         let m = &row.message;
         let who = match m.author.kind {
-            AuthorKind::Visitor => "You".to_string(),
-            AuthorKind::Agent => m.author.name.clone().unwrap_or_else(|| "Agent".into()),
+            AuthorKind::Visitor => say("You", "您").to_string(),
+            AuthorKind::Agent => m.author.name.clone().unwrap_or_else(|| say("Agent", "客服").into()),
             AuthorKind::System => "—".to_string(),
         };
         text.push_str(&format!("[{}] {who}: {}\n", utc(m.at), m.body));
         for a in &m.attachments {
-            text.push_str(&format!("    attachment: {} ({} bytes)\n", a.name, a.size));
+            text.push_str(&attachment_line(lang, a));
         }
     }
     text
 }
 
-/// The language of a ticket's e-mails: the widget's locale when the ticket
-/// was written (`zh…` → Chinese), else English.
+/// The language of an e-mail: the widget's locale when the ticket was
+/// written or the conversation held (`zh…` → Chinese), else English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lang {
     En,
@@ -125,7 +137,12 @@ enum Lang {
 
 impl Lang {
     fn of(ticket: &TicketRow) -> Lang {
-        match ticket.locale.as_deref() {
+        Lang::from_tag(ticket.locale.as_deref())
+    }
+
+    /// `zh…` → Chinese; anything else, or none, English.
+    fn from_tag(tag: Option<&str>) -> Lang {
+        match tag {
             Some(l) if l.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
             _ => Lang::En,
         }
@@ -302,6 +319,60 @@ mod tests {
         assert!(text.starts_with("我们已收到您的工单 HD-000123"), "{text}");
         assert!(text.contains("您提供的信息：\n  TxID: 0x9f\n") && !text.contains("回复此邮件"), "{text}");
         assert_eq!(ticket_reply_subject(&zh, "HD-000123"), "Re: [HD-000123] USDT deposit not credited");
+    }
+
+    #[test]
+    fn the_transcript_mail_follows_the_conversations_language() {
+        use helpdock_core::protocol::{Author, ConversationStatus, Field, Message, TranscriptLine};
+
+        use crate::db::{ConversationRow, MessageRow};
+        let conversation = |locale: Option<&str>| ConversationRow {
+            id: "c_1".into(),
+            visitor_id: "v_1".into(),
+            client_id: "c-1".into(),
+            topic: Some("deposit-not-arrived".into()),
+            queue: "general".into(),
+            locale: locale.map(str::to_owned),
+            reason: None,
+            transcript: vec![TranscriptLine { from: TranscriptSpeaker::User, text: "充值没到账".into() }],
+            fields: vec![Field { id: "txid".into(), label: "TxID".into(), value: "0x9f".into() }],
+            status: ConversationStatus::Closed,
+            agent_id: None,
+            queued_at: 0,
+            created_at: 1_795_485_600_000,
+            updated_at: 0,
+            last_seq: 1,
+            visitor_read_seq: 0,
+            agent_read_seq: 0,
+            rating: None,
+        };
+        let messages = [MessageRow {
+            message: Message {
+                conversation: "c_1".into(),
+                seq: 1,
+                client_id: None,
+                author: Author { kind: AuthorKind::Agent, name: None, avatar: None },
+                body: "已到账".into(),
+                attachments: Vec::new(),
+                at: 1_795_485_660_000,
+            },
+            agent_id: None,
+        }];
+        let zh = conversation(Some("zh-CN"));
+        assert_eq!(transcript_subject(&zh), "您的客服对话记录");
+        let text = transcript_text(&zh, &messages);
+        assert!(
+            text.starts_with("您与客服团队的对话\n开始于 2026-11-24 02:00 UTC\n主题：deposit-not-arrived"),
+            "{text}"
+        );
+        assert!(
+            text.contains("与智能助手：\n  您: 充值没到账") && text.contains("您提供的信息：\n  TxID: 0x9f"),
+            "{text}"
+        );
+        assert!(text.contains("] 客服: 已到账"), "{text}");
+        let en = conversation(None);
+        assert_eq!(transcript_subject(&en), "Your support conversation");
+        assert!(transcript_text(&en, &messages).contains("With the assistant:\n  You: 充值没到账"));
     }
 
     #[test]

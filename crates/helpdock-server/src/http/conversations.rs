@@ -8,7 +8,7 @@ use helpdock_core::protocol::{ConversationDetail, ConversationSummary, Rating, S
 
 use super::{AppError, AppState, JsonBody, VisitorAuth};
 use crate::chat::{self, Actor};
-use crate::mail::transcript_text;
+use crate::mail::{transcript_subject, transcript_text};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -91,7 +91,7 @@ async fn email_transcript(
     state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
     let messages = state.db.messages_after(&conversation.id, 0).await?;
     let body = transcript_text(&conversation, &messages);
-    if let Err(e) = mailer.send(to, "Your support conversation", body).await {
+    if let Err(e) = mailer.send(to, transcript_subject(&conversation), body).await {
         tracing::error!(error = %e, conversation = %conversation.id, "transcript e-mail");
         return Err(AppError::unavailable("The e-mail could not be sent just now; please try again later."));
     }
