@@ -314,7 +314,7 @@ impl Tickets {
                     });
                     // Only now is the draft gone.
                     this.draft.set(Draft::new(&new_id("t")));
-                    this.staged.set(Vec::new());
+                    uploads::clear(this.staged);
                     this.submit.set(Request::Idle);
                     this.backend.refresh();
                 }
@@ -326,7 +326,7 @@ impl Tickets {
     /// Throws the draft away.
     pub fn discard(&self) {
         self.draft.set(Draft::new(&new_id("t")));
-        self.staged.set(Vec::new());
+        uploads::clear(self.staged);
         self.errors.set(Vec::new());
         self.problem.set(None);
         self.submit.set(Request::Idle);
@@ -337,7 +337,7 @@ impl Tickets {
     pub fn open(&self, id: String) {
         if self.screen.get_untracked() != Screen::View(id.clone()) {
             self.reply.set(String::new());
-            self.reply_staged.set(Vec::new());
+            uploads::clear(self.reply_staged);
             self.reply_state.set(Request::Idle);
             self.rating.set(Request::Idle);
             self.problem.set(None);
@@ -404,7 +404,7 @@ impl Tickets {
                         l.add_reply(reply);
                     });
                     this.reply.set(String::new());
-                    this.reply_staged.set(Vec::new());
+                    uploads::clear(this.reply_staged);
                     this.reply_id.set_value(new_id("r"));
                     this.reply_state.set(Request::Idle);
                 }

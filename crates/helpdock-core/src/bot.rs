@@ -632,7 +632,18 @@ impl<'a> Bot<'a> {
         // amount…) is a question, not a value, even where the format is
         // lenient; free text may well contain one, and stays the answer.
         let free_text = matches!(field.format, FieldFormat::Text | FieldFormat::LongText);
-        if !free_text && looks_like_question(text) && self.answer_during_form(conversation, flow, i, text, actions) {
+        if !free_text && looks_like_question(text) {
+            if !self.answer_during_form(conversation, flow, i, text, actions) {
+                // Not known to the pack: said so, and the form waits.
+                let label = field.label(self.locale);
+                let error = match self.locale {
+                    Locale::ZhCn => format!("这看起来是一个问题，而不是“{label}”。请先填写“{label}”，或输入“取消”离开表单再提问。"),
+                    _ => format!(
+                        "That looks like a question rather than the {label}. Give the {label}, or type \"cancel\" to leave the form and ask it."
+                    ),
+                };
+                self.ask_field(conversation, flow, i, Some(error), actions);
+            }
             return;
         }
         match validate(field.format, text, &field.options, self.now) {
@@ -644,18 +655,6 @@ impl<'a> Bot<'a> {
                     value: valid.value,
                 });
                 self.ask_field(conversation, flow, i + 1, None, actions);
-            }
-            Err(_) if looks_like_question(text) => {
-                // A question the pack cannot answer: said so, and the form
-                // waits where it was.
-                let label = field.label(self.locale);
-                let error = match self.locale {
-                    Locale::ZhCn => format!("这看起来是一个问题，而不是“{label}”。请先填写“{label}”，或输入“取消”离开表单再提问。"),
-                    _ => format!(
-                        "That looks like a question rather than the {label}. Give the {label}, or type \"cancel\" to leave the form and ask it."
-                    ),
-                };
-                self.ask_field(conversation, flow, i, Some(error), actions)
             }
             Err(e) => self.ask_field(conversation, flow, i, Some(e.message(self.locale)), actions),
         }

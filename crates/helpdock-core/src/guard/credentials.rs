@@ -7,7 +7,7 @@
 //! a password must look like one: digits or symbols, or a lone unusual word
 //! after an explicit "password:" / "password is".
 
-use super::view::{Kind, View};
+use super::view::{Kind, View, COPULA};
 use super::{Finding, SecretKind};
 
 /// Labels after which a password follows.
@@ -92,9 +92,6 @@ const LABEL_USE: &str =
     "reset recovery change changed hint manager policy rule rules requirement requirements field box page \
      link email mail 重 置 找 修 改 规 则";
 
-/// What joins a value to the label after it.
-const COPULA: &str = "is was 是 为 =";
-
 /// Words that, with a number close by after ":" or "is", make it a one-time
 /// code even without a fixed label: "the code I got by SMS: 123456".
 const CODE_WORDS: &str = "code codes otp passcode pin 码";
@@ -170,15 +167,10 @@ fn passwords(view: &View, out: &mut Vec<Finding>) {
         if core.len() < 4 || !core.iter().any(char::is_ascii_alphanumeric) || followed_by_unit(view, end) {
             continue;
         }
-        // Digits with separators are dates, times, amounts, ranges: "reset
-        // password 2024-05-01", "密码是8-16位".
-        if !core.iter().any(char::is_ascii_alphabetic) && core.iter().any(|c| "-/.:,".contains(*c)) {
+        if dated(core) {
             continue;
         }
-        let symbol = core.iter().any(|&c| !c.is_ascii_alphanumeric() && c != '\'');
-        let digit = core.iter().any(char::is_ascii_digit);
-        let mixed_case = core[1..].iter().any(char::is_ascii_uppercase) && core.iter().any(char::is_ascii_lowercase);
-        let is_password = if symbol || digit || mixed_case {
+        let is_password = if strong(core) {
             separated || core.len() >= 6
         } else {
             !short && separated && core.iter().all(char::is_ascii_alphabetic) && plausible_word(core) && {
@@ -220,17 +212,27 @@ fn passwords_before_label(view: &View, out: &mut Vec<Finding>) {
         let floor = end.saturating_sub(MAX_VALUE);
         let start = (floor..end).rev().find(|&i| !chars[i].is_ascii_graphic()).map_or(floor, |i| i + 1);
         let core = trim(&chars[start..end]);
-        let digit = core.iter().any(char::is_ascii_digit);
-        let symbol = core.iter().any(|&c| !c.is_ascii_alphanumeric() && c != '\'');
-        let mixed_case = core.len() > 1
-            && core[1..].iter().any(char::is_ascii_uppercase)
-            && core.iter().any(char::is_ascii_lowercase);
-        let dated = !core.iter().any(char::is_ascii_alphabetic) && core.iter().any(|c| "-/.:,".contains(*c));
-        if core.len() >= 4 && (digit || symbol || mixed_case) && !dated && core.iter().any(char::is_ascii_alphanumeric)
-        {
+        if core.len() >= 4 && strong(core) && !dated(core) && core.iter().any(char::is_ascii_alphanumeric) {
             out.push(Finding { kind: SecretKind::Password, start, end });
         }
     }
+}
+
+/// Digits with separators are dates, times, amounts, ranges: "reset
+/// password 2024-05-01", "密码是8-16位".
+fn dated(value: &[char]) -> bool {
+    !value.iter().any(char::is_ascii_alphabetic) && value.iter().any(|c| "-/.:,".contains(*c))
+}
+
+/// Whether a value has what passwords have and words do not: a digit, a
+/// symbol, or a capital after the first letter.
+fn strong(value: &[char]) -> bool {
+    let symbol = value.iter().any(|&c| !c.is_ascii_alphanumeric() && c != '\'');
+    let digit = value.iter().any(char::is_ascii_digit);
+    let mixed_case = value.len() > 1
+        && value[1..].iter().any(char::is_ascii_uppercase)
+        && value.iter().any(char::is_ascii_lowercase);
+    symbol || digit || mixed_case
 }
 
 /// The value without surrounding quotes and trailing sentence punctuation.

@@ -35,7 +35,7 @@ const FILLER: &str =
 
 /// Words that may follow a value when the label comes after it ("123456
 /// **is** my 2FA code"); without one the value is not tied to the label.
-const COPULA: &str = "is was 是 为 =";
+pub(super) const COPULA: &str = "is was 是 为 =";
 
 /// How many filler tokens may separate a label from its value.
 const MAX_FILLER: usize = 4;
