@@ -2,8 +2,14 @@
 // pack's questions, and synthetic packs of each size (built by the test
 // harness with `helpdock pack synth`), then times every question in each.
 // Results land in window.benchResults for tests/e2e/bench.test.mjs. The
-// exports are async: the first call fetches the wasm chunk they live in.
-import init, { benchSearch, packQuestions } from "../wasm/helpdock.js";
+// exports answer through a callback (the first call fetches the wasm chunk
+// they live in); these wrap them in promises.
+import init, { benchSearch as benchSearchCb, packQuestions as packQuestionsCb } from "../wasm/helpdock.js";
+
+const promised = (call) => (...args) =>
+  new Promise((resolve, reject) => call(...args, (error, result) => (error == null ? resolve(result) : reject(new Error(error)))));
+const benchSearch = promised(benchSearchCb);
+const packQuestions = promised(packQuestionsCb);
 
 const REPEAT = 10;
 const sizes = (new URLSearchParams(location.search).get("sizes") ?? "100,1000,10000").split(",").map(Number);

@@ -15,7 +15,28 @@
 
 const EVENTS = ["open", "close", "unread-count", "article-feedback", "escalated", "ticket-created"];
 const METHODS = ["open", "close", "toggle", "setLocale", "identify"];
-const LAUNCHER_LABEL = { en: "Open support", zh: "打开客服" };
+// The loader's own words (the widget's catalogue arrives with the wasm).
+const WORDS = {
+  en: {
+    open: "Open support",
+    title: "Support",
+    close: "Close",
+    loading: "Loading support…",
+    failed: "Support could not load. Check your connection and try again.",
+    retry: "Try again",
+  },
+  zh: {
+    open: "打开客服",
+    title: "客服中心",
+    close: "关闭",
+    loading: "正在加载客服…",
+    failed: "客服加载失败，请检查网络后重试。",
+    retry: "重试",
+  },
+};
+const CLOSE_ICON =
+  '<svg class="hd-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
+  '<path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/></svg>';
 const CHAT_ICON =
   '<svg class="hd-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
   '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
@@ -62,7 +83,9 @@ export async function mount(target, config = {}) {
   link.href = new URL(ASSETS.css, new URL(assetsBase, document.baseURI)).href;
   link.setAttribute("data-hd-style", "");
   shadow.append(link);
-  const placeholder = renderPlaceholder(shadow, config, link);
+  const lang = String(config.locale ?? navigator.language ?? "en").toLowerCase();
+  const words = lang.startsWith("zh") ? WORDS.zh : WORDS.en;
+  const placeholder = renderPlaceholder(shadow, config, link, words);
   target.append(host);
 
   const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
@@ -81,17 +104,41 @@ export async function mount(target, config = {}) {
     }
   };
 
+  // Until the widget has loaded, a tap on the launcher opens a panel drawn
+  // here at once, saying it is loading (or that loading failed, with a
+  // retry); the widget's own panel takes its place when it arrives.
+  let boot = null;
+  const showBoot = (open) => {
+    boot ??= renderBootPanel(placeholder, config, words, {
+      close: () => call("close", []),
+      retry: () => {
+        boot.loading();
+        load();
+      },
+    });
+    const hadFocus = boot.panel.contains(shadow.activeElement);
+    boot.panel.hidden = !open;
+    placeholder.root.classList.toggle("hd-open", open);
+    placeholder.button.setAttribute("aria-expanded", String(open));
+    if (open) boot.panel.focus();
+    else if (hadFocus) placeholder.button.focus();
+  };
+
   const load = () => {
     loading ??= loadWasm().then(
       (glue) => {
         if (destroyed) return null;
+        const booting = boot && !boot.panel.hidden;
         widget = glue.mountWidget(shadow, config, emit);
+        // The widget's panel takes the loader's place without a second entrance.
+        if (booting) shadow.querySelector(".hd-mount")?.classList.add("hd-booted");
         for (const [method, args] of queue.splice(0)) widget[method](...args);
         return widget;
       },
       (err) => {
         loading = null;
         console.error("Helpdock: could not load the widget; it will retry on the next click", err);
+        if (boot && !boot.panel.hidden) boot.failed();
         return null;
       },
     );
@@ -102,16 +149,19 @@ export async function mount(target, config = {}) {
     if (destroyed) return;
     if (widget) return widget[method](...args);
     queue.push([method, args]);
+    if (method === "open" || method === "close" || method === "toggle") {
+      showBoot(method === "toggle" ? !placeholder.root.classList.contains("hd-open") : method === "open");
+    }
     load();
   };
 
-  placeholder.addEventListener("click", () => call("toggle", []));
+  placeholder.button.addEventListener("click", () => call("toggle", []));
   const preload = config.preload ?? "idle";
   if (preload === "eager" || config.open === true) {
     load();
   } else if (preload === "interaction") {
     for (const type of ["pointerenter", "focus", "touchstart"]) {
-      placeholder.addEventListener(type, load, { once: true, passive: true });
+      placeholder.button.addEventListener(type, load, { once: true, passive: true });
     }
   } else {
     const whenIdle = window.requestIdleCallback ?? ((fn) => setTimeout(fn, 1));
@@ -160,7 +210,7 @@ export async function mount(target, config = {}) {
 
 // A launcher that looks like the real one, so the page shows the widget at
 // once; the WebAssembly widget replaces it when it has loaded.
-function renderPlaceholder(shadow, config, link) {
+function renderPlaceholder(shadow, config, link, words) {
   const root = document.createElement("div");
   root.className = config.position === "left" ? "hd-root hd-side-left" : "hd-root";
   root.setAttribute("data-hd-placeholder", "");
@@ -171,8 +221,7 @@ function renderPlaceholder(shadow, config, link) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "hd-launcher";
-  const lang = String(config.locale ?? navigator.language ?? "en").toLowerCase();
-  button.setAttribute("aria-label", lang.startsWith("zh") ? LAUNCHER_LABEL.zh : LAUNCHER_LABEL.en);
+  button.setAttribute("aria-label", words.open);
   button.setAttribute("aria-expanded", "false");
   button.innerHTML = CHAT_ICON;
   root.append(button);
@@ -187,5 +236,51 @@ function renderPlaceholder(shadow, config, link) {
     );
   }
   shadow.append(root);
-  return button;
+  return { root, button };
+}
+
+// The panel shown from a tap until the widget has loaded: the widget's
+// header, and a loading state that turns into a message and a retry if the
+// fetch fails. Built with the DOM (no innerHTML for text), styled by the
+// widget's stylesheet.
+function renderBootPanel(placeholder, config, words, on) {
+  const el = (tag, className, text) => {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text) e.textContent = text;
+    return e;
+  };
+  const panel = el("section", "hd-panel hd-boot");
+  panel.setAttribute("role", "dialog");
+  panel.tabIndex = -1;
+  const title = typeof config.title === "string" && config.title.trim() ? config.title : words.title;
+  panel.setAttribute("aria-label", title);
+  const header = el("div", "hd-header");
+  const heading = el("div", "hd-heading");
+  heading.append(el("h2", "hd-title", title));
+  const close = el("button", "hd-icon-button");
+  close.type = "button";
+  close.setAttribute("aria-label", words.close);
+  close.innerHTML = CLOSE_ICON;
+  close.addEventListener("click", on.close);
+  header.append(heading, close);
+  const body = el("div", "hd-boot-body");
+  body.setAttribute("role", "status");
+  panel.append(header, body);
+  panel.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      on.close();
+    }
+  });
+  placeholder.root.append(panel);
+  const loading = () => body.replaceChildren(el("span", "hd-spinner"), el("span", "", words.loading));
+  const failed = () => {
+    const retry = el("button", "hd-chip", words.retry);
+    retry.type = "button";
+    retry.addEventListener("click", on.retry);
+    body.replaceChildren(el("p", "", words.failed), retry);
+  };
+  loading();
+  return { panel, loading, failed };
 }

@@ -7,7 +7,9 @@
 #      module (the shell: Help, the bot, flows, the secrets guard) and the
 #      `people` chunk (live chat, tickets, the wire types), fetched on demand;
 #   3. wasm-bindgen writes the JS glue for the main module (keeping the
-#      exports the chunk links against);
+#      exports the chunk links against); scripts/prune-glue.mjs drops the
+#      glue of wasm-streams' classes, which nothing uses (their wasm exports
+#      go in step 4);
 #   4. wasm-opt -Oz shrinks every module;
 #   5. scripts/widget-assets.mjs gives every file a content-hashed name,
 #      points the stable loader (helpdock.js) at them, and writes
@@ -32,6 +34,7 @@ rm -rf "$work"
 mkdir -p "$work/split" "$work/out"
 wasm-split-cli "$input" "$work/split" --out-name helpdock >/dev/null
 wasm-bindgen --target web --keep-lld-exports --no-typescript --out-dir "$work/out" --out-name helpdock "$work/split/helpdock.wasm"
+node scripts/prune-glue.mjs "$work/out/helpdock.js" >/dev/null
 for chunk in "$work/split"/*.wasm; do
   [ "$(basename "$chunk")" = helpdock.wasm ] || cp "$chunk" "$work/out/"
 done
@@ -42,7 +45,11 @@ if [ "$profile" = wasm-release ]; then
   features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
     --enable-mutable-globals --enable-reference-types --enable-multivalue)
   for module in "$work/out"/*.wasm; do
-    wasm-opt -Oz "${features[@]}" "$module" -o "$module"
+    # The main module's wasm-streams exports (see scripts/prune-glue.mjs)
+    # go first, so -Oz removes the code only they reached.
+    prune=()
+    [ "$(basename "$module")" = helpdock_bg.wasm ] && prune=(--remove-exports='*intounderlying*')
+    wasm-opt "${prune[@]}" -Oz "${features[@]}" "$module" -o "$module"
   done
 fi
 

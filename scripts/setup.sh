@@ -43,7 +43,8 @@ if ! command -v wasm-split-cli >/dev/null || ! cargo install --list | grep -qx "
     || cargo install wasm_split_cli_support --version "$SPLIT_VERSION" --features build-binary --force
 fi
 
-# 4. npm tools: wasm-opt (binaryen; Debian's is too old), playwright-core
+# 4. npm tools: wasm-opt (binaryen; Debian's is too old), esbuild (minifies
+#    the loader, the glue and the stylesheet), playwright-core
 #    (drives Debian's Chromium; never downloads a browser), axe-core, ws (the
 #    live-chat tests play the agent over a socket with Cookie and Origin
 #    headers, which Node's own WebSocket cannot set). `npm ls` fails when any

@@ -19,10 +19,16 @@
 // A hashed name is served `immutable` (a year); only helpdock.js is
 // revalidated. The glue and the chunk loader import each other, so they
 // share one hash: that of everything they name.
+//
+// Every script and the stylesheet are minified with esbuild (a transform,
+// not a bundle: exports, `import.meta.url` and the glue's import-object
+// keys stay as they are). The sources keep their comments.
 
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+
+import { transformSync } from "esbuild";
 
 const [work, out] = process.argv.slice(2);
 if (!work || !out) {
@@ -39,6 +45,8 @@ const fail = (message) => {
   console.error(`widget-assets: ${message}`);
   process.exit(1);
 };
+const minify = (code, loader) =>
+  transformSync(code, { loader, format: loader === "js" ? "esm" : undefined, minify: true, legalComments: "none" }).code;
 const replaceAll = (text, from, to, where) => {
   if (!text.includes(from)) fail(`${where} does not mention ${from}; the splitter or wasm-bindgen changed its output`);
   return text.split(from).join(to);
@@ -76,11 +84,11 @@ splitJs = replaceAll(splitJs, 'from "./helpdock.js"', `from "./${glueName}"`, "_
 for (const [file, name] of Object.entries(chunkNames)) {
   splitJs = replaceAll(splitJs, `"./${file}"`, `"./${name}"`, "__wasm_split.js");
 }
-writeFileSync(join(wasmDir, glueName), glue);
-writeFileSync(join(wasmDir, splitName), splitJs);
+writeFileSync(join(wasmDir, glueName), minify(glue, "js"));
+writeFileSync(join(wasmDir, splitName), minify(splitJs, "js"));
 
 // The stylesheet.
-const css = readFileSync(join(root, "style/helpdock.css"));
+const css = minify(readFileSync(join(root, "style/helpdock.css"), "utf8"), "css");
 const cssName = `helpdock.${hash(css)}.css`;
 for (const f of readdirSync(out)) if (/^helpdock\.[0-9a-f]{16}\.css/.test(f)) rmSync(join(out, f));
 writeFileSync(join(out, cssName), css);
@@ -91,7 +99,7 @@ const assets = { glue: `wasm/${glueName}`, wasm: `wasm/${mainName}`, css: cssNam
 const loaderSource = readFileSync(join(root, "js/helpdock.js"), "utf8");
 const assetsLine = /^const ASSETS = \{[^\n]*\};$/m;
 if (!assetsLine.test(loaderSource)) fail("js/helpdock.js has no `const ASSETS = {…};` line to rewrite");
-writeFileSync(join(out, "helpdock.js"), loaderSource.replace(assetsLine, `const ASSETS = ${JSON.stringify(assets)};`));
+writeFileSync(join(out, "helpdock.js"), minify(loaderSource.replace(assetsLine, `const ASSETS = ${JSON.stringify(assets)};`), "js"));
 
 // The benchmark page (copied by scripts/build.sh) imports the glue itself.
 const bench = join(out, "bench/bench.js");

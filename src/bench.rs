@@ -20,28 +20,39 @@ enum Op {
 
 /// Opens `pack` and asks each of `queries` (a JSON array of
 /// `[question, locale, expected article id prefix]`) `repeat` times in a
-/// row, the way the widget does (browser NFKC included). Resolves to JSON:
+/// row, the way the widget does (browser NFKC included). Calls
+/// `done(error, result)`, the result as JSON:
 /// `{"micros": [mean µs per query], "right": n, "total": n, "open_ms": t}`,
 /// where `total` counts the questions whose article is in the pack.
 /// Repeating smooths the browser's coarse timer (5 µs when the page is
 /// cross-origin isolated, 100 µs otherwise).
+///
+/// A callback rather than an `async` export: a promise-returning export
+/// would put wasm-bindgen's future-to-promise machinery in every host's
+/// download for the sake of this page.
 #[wasm_bindgen(js_name = benchSearch)]
-pub async fn bench_search(pack: Vec<u8>, queries: String, repeat: u32) -> Result<String, JsError> {
-    call(Op::Search { pack, queries, repeat }).await
+pub fn bench_search(pack: Vec<u8>, queries: String, repeat: u32, done: js_sys::Function) {
+    call(Op::Search { pack, queries, repeat }, done);
 }
 
 /// The questions of every article in `pack`, as the JSON `queries` for
-/// [`bench_search`]: `[[question, locale, article id], ...]`.
+/// [`bench_search`]: `[[question, locale, article id], ...]`, through
+/// `done(error, result)`.
 #[wasm_bindgen(js_name = packQuestions)]
-pub async fn pack_questions(pack: Vec<u8>) -> Result<String, JsError> {
-    call(Op::Questions { pack }).await
+pub fn pack_questions(pack: Vec<u8>, done: js_sys::Function) {
+    call(Op::Questions { pack }, done);
 }
 
-async fn call(op: Op) -> Result<String, JsError> {
-    match run(op).await {
-        Ok(result) => result.map_err(|e| JsError::new(&e)),
-        Err(e) => Err(JsError::new(&format!("the bench module did not load: {e:?}"))),
-    }
+fn call(op: Op, done: js_sys::Function) {
+    // Not Leptos's spawner: this page never mounts a widget, which sets it up.
+    wasm_bindgen_futures::spawn_local(async move {
+        let (error, result) = match run(op).await {
+            Ok(Ok(json)) => (JsValue::NULL, JsValue::from(json)),
+            Ok(Err(e)) => (JsValue::from(e), JsValue::UNDEFINED),
+            Err(e) => (JsValue::from(format!("the bench module did not load: {e:?}")), JsValue::UNDEFINED),
+        };
+        let _ = done.call2(&JsValue::NULL, &error, &result);
+    });
 }
 
 /// The split point: the first call fetches the `bench` chunk.

@@ -29,6 +29,56 @@ pub fn focus_first_in(panel: &Element) {
     }
 }
 
+/// What Tab can reach inside the panel.
+const FOCUSABLE: &str = "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), \
+     textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/// Keeps Tab inside `panel` while it covers the whole screen (a phone):
+/// from its last control Tab goes to the first, and Shift+Tab from the
+/// first (or from the panel itself) to the last. The host's page behind a
+/// full-screen panel is out of sight, so focus must not wander there.
+/// On wider screens the panel sits beside the page and Tab leaves freely.
+pub fn trap_tab(panel: &Element, ev: &web_sys::KeyboardEvent) {
+    if !is_narrow() {
+        return;
+    }
+    let Ok(list) = panel.query_selector_all(FOCUSABLE) else { return };
+    // Only what is shown: controls of hidden tabs have no layout box.
+    let shown: Vec<HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
+        .filter(|el| el.offset_width() > 0 || el.offset_height() > 0)
+        .collect();
+    let (Some(first), Some(last)) = (shown.first(), shown.last()) else { return };
+    let from = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+    let at = |el: &HtmlElement| from.as_ref().is_some_and(|f| f == el.unchecked_ref::<Element>());
+    let target = if ev.shift_key() {
+        (at(first) || from.as_ref() == Some(panel)).then_some(last)
+    } else {
+        at(last).then_some(first)
+    };
+    if let Some(target) = target {
+        ev.prevent_default();
+        _ = target.focus();
+    }
+}
+
+/// After a staged file was removed with its own button (which goes with
+/// it), once the list has re-rendered: focus goes to the attach control
+/// beside the list (else the text box), so it never falls back to the page,
+/// where Esc would no longer reach the panel.
+pub fn focus_after_removal(list: Element) {
+    leptos::prelude::request_animation_frame(move || {
+        if let Ok(Some(around)) = list.closest("form, .hd-live") {
+            _ = focus_found(&around, "input[type=file]") || focus_found(&around, "textarea");
+        }
+    });
+}
+
+fn focus_found(scope: &Element, selector: &str) -> bool {
+    let found = scope.query_selector(selector).ok().flatten();
+    found.and_then(|el| el.dyn_into::<HtmlElement>().ok()).is_some_and(|el| el.focus().is_ok())
+}
+
 /// Focuses the first element matching `selector` inside `scope`, if any.
 pub fn focus(scope: &Element, selector: &str) {
     if let Ok(Some(el)) = scope.query_selector(selector) {

@@ -8,21 +8,31 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// `key` in the namespace (without `format!`: this runs in every load).
+fn full(key: &str) -> String {
+    [PREFIX, key].concat()
+}
+
+/// Whether `stored`, a key a `storage` event names, is our `key`.
+pub fn is_key(stored: Option<String>, key: &str) -> bool {
+    stored.as_deref().and_then(|k| k.strip_prefix(PREFIX)) == Some(key)
+}
+
 /// The value stored under `key`, if any.
 pub fn get(key: &str) -> Option<String> {
-    local_storage()?.get_item(&format!("{PREFIX}{key}")).ok().flatten()
+    local_storage()?.get_item(&full(key)).ok().flatten()
 }
 
 /// Stores `value` under `key`; failures are ignored.
 pub fn set(key: &str, value: &str) {
     if let Some(storage) = local_storage() {
-        _ = storage.set_item(&format!("{PREFIX}{key}"), value);
+        _ = storage.set_item(&full(key), value);
     }
 }
 
 /// Forgets `key`; failures are ignored.
 pub fn remove(key: &str) {
     if let Some(storage) = local_storage() {
-        _ = storage.remove_item(&format!("{PREFIX}{key}"));
+        _ = storage.remove_item(&full(key));
     }
 }

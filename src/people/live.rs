@@ -419,7 +419,7 @@ impl LiveChat {
     fn listen(&self) {
         let this = *self;
         let storage = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
-            if ev.key().as_deref() != Some(&format!("{}{LIVE_KEY}", storage::PREFIX)) {
+            if !storage::is_key(ev.key(), LIVE_KEY) {
                 return;
             }
             let other: Live = ev.new_value().and_then(|s| from_json(&s).ok()).unwrap_or_default();

@@ -23,7 +23,11 @@ pub fn Panel(
     let t = move || strings(state.locale.get());
     let title = move || title.clone().unwrap_or_else(|| t().panel_title.to_owned());
     let on_keydown = move |ev: KeyboardEvent| {
-        if ev.key() == "Escape" {
+        if ev.key() == "Tab" {
+            if let Some(panel) = state.panel.get_untracked() {
+                crate::dom::trap_tab(&panel, &ev);
+            }
+        } else if ev.key() == "Escape" {
             // Also stops a search field's default of clearing itself: Esc
             // closes the panel and keeps what was typed.
             ev.prevent_default();

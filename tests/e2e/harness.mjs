@@ -99,8 +99,11 @@ export async function startAll() {
  * Opens the demo page and records every console error, page error, failed
  * request and CSP violation in `problems`.
  */
-export async function openDemo(env, { viewport = { width: 1280, height: 800 }, query = "", colorScheme = "light", clock } = {}) {
-  const context = await env.browser.newContext({ viewport, colorScheme, locale: "zh-CN" });
+export async function openDemo(
+  env,
+  { viewport = { width: 1280, height: 800 }, query = "", colorScheme = "light", clock, hasTouch = false, prepare } = {},
+) {
+  const context = await env.browser.newContext({ viewport, colorScheme, locale: "zh-CN", hasTouch, isMobile: hasTouch });
   const page = await context.newPage();
   // A fixed "now" (ISO string), for time-dependent content such as announcements.
   if (clock) await page.clock.setFixedTime(new Date(clock));
@@ -112,6 +115,8 @@ export async function openDemo(env, { viewport = { width: 1280, height: 800 }, q
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
   page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
   page.on("request", (req) => requests.push(req.url()));
+  // Routes and the like that must be in place before the page loads.
+  if (prepare) await prepare(page);
   const response = await page.goto(`${env.server.url}/${query}`);
   return { context, page, problems, requests, response };
 }
@@ -126,7 +131,7 @@ export async function widgetReady(page) {
 
 // Locators pierce open shadow roots, so these find the widget's parts.
 export const launcher = (page) => page.locator("helpdock-widget .hd-root:not([data-hd-placeholder]) .hd-launcher");
-export const panel = (page) => page.locator("helpdock-widget .hd-panel");
+export const panel = (page) => page.locator("helpdock-widget .hd-panel:not(.hd-boot)");
 
 /** The element focused inside the widget's shadow root, described. */
 export function focusedInWidget(page) {

@@ -104,7 +104,7 @@ async function signInAgent() {
 }
 
 /** The demo with the Chat tab open and the pack loaded. */
-async function openChat(query = "?lang=en", context) {
+async function openChat(query = "?lang=en", context, colorScheme = "light") {
   let opened;
   if (context) {
     const page = await context.newPage();
@@ -114,7 +114,7 @@ async function openChat(query = "?lang=en", context) {
     await page.goto(`${env.server.url}/${query}`);
     opened = { context, page, problems };
   } else {
-    opened = await openDemo(env, { query });
+    opened = await openDemo(env, { query, colorScheme });
   }
   const { page } = opened;
   await widgetReady(page);
@@ -377,25 +377,27 @@ describe("live chat", () => {
     await context.close();
   });
 
-  it("speaks Chinese and passes axe-core, during the chat and at the end", async () => {
-    const agent = await signInAgent();
-    const { page, context, problems } = await openChat("?lang=zh-CN");
-    const id = await reachPerson(page, "充值没到账");
-    await w(page, ".hd-queue").filter({ hasText: /您在队列中排第 \d+ 位/ }).waitFor();
-    await agent.accept(id);
-    await agent.say(id, "您好，我来帮您查一下充值。");
-    await agentRows(page).filter({ hasText: "您好，我来帮您查一下充值。" }).waitFor();
-    await say(page, "#hd-live-input", "谢谢");
-    await visitorRows(page).locator('[data-delivery="sent"]').filter({ hasText: "已发送" }).waitFor();
-    // (axe-core itself applies inline styles, which the CSP reports: check first.)
-    assert.deepEqual(problems, []);
-    assert.deepEqual(await axeViolations(page), [], "during the chat");
-    await w(page, ".hd-end").click();
-    await w(page, ".hd-rating legend").filter({ hasText: "请为本次服务评分" }).waitFor();
-    assert.deepEqual(await axeViolations(page), [], "at the end");
-    agent.close();
-    await context.close();
-  });
+  for (const colorScheme of ["light", "dark"]) {
+    it(`speaks Chinese and passes axe-core, during the chat and at the end (${colorScheme})`, async () => {
+      const agent = await signInAgent();
+      const { page, context, problems } = await openChat("?lang=zh-CN", undefined, colorScheme);
+      const id = await reachPerson(page, "充值没到账");
+      await w(page, ".hd-queue").filter({ hasText: /您在队列中排第 \d+ 位/ }).waitFor();
+      await agent.accept(id);
+      await agent.say(id, "您好，我来帮您查一下充值。");
+      await agentRows(page).filter({ hasText: "您好，我来帮您查一下充值。" }).waitFor();
+      await say(page, "#hd-live-input", "谢谢");
+      await visitorRows(page).locator('[data-delivery="sent"]').filter({ hasText: "已发送" }).waitFor();
+      // (axe-core itself applies inline styles, which the CSP reports: check first.)
+      assert.deepEqual(problems, []);
+      assert.deepEqual(await axeViolations(page), [], "during the chat");
+      await w(page, ".hd-end").click();
+      await w(page, ".hd-rating legend").filter({ hasText: "请为本次服务评分" }).waitFor();
+      assert.deepEqual(await axeViolations(page), [], "at the end");
+      agent.close();
+      await context.close();
+    });
+  }
 
   it("refuses a wrong userHash with a clear message, and identifies a right one", async () => {
     const wrong = "0".repeat(64);

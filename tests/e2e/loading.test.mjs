@@ -44,6 +44,82 @@ async function say(page, text) {
   await w(page, "#hd-chat-input").press("Enter");
 }
 
+describe("before the widget has loaded", () => {
+  const WASM = /\/wasm\/helpdock_bg\.[0-9a-f]+\.wasm$/;
+  const placeholderLauncher = (page) => page.locator("helpdock-widget [data-hd-placeholder] .hd-launcher");
+  const boot = (page) => page.locator("helpdock-widget .hd-boot");
+
+  it("a tap opens the panel at once, saying it is loading, and the widget fills it in", async () => {
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    const { page, context, problems } = await openDemo(env, {
+      query: "?lang=en",
+      prepare: (page) =>
+        page.route(WASM, async (route) => {
+          await held;
+          await route.continue();
+        }),
+    });
+    const tapped = Date.now();
+    await placeholderLauncher(page).click();
+    await boot(page).waitFor({ state: "visible" });
+    const shownAfter = Date.now() - tapped;
+    assert.ok(shownAfter < 500, `the panel took ${shownAfter} ms to appear`);
+    assert.equal(await boot(page).locator('[role="status"]').innerText(), "Loading support…");
+    assert.equal(await placeholderLauncher(page).getAttribute("aria-expanded"), "true");
+    await page.waitForFunction(() => document.querySelector("helpdock-widget").shadowRoot.activeElement?.classList.contains("hd-boot"));
+    release();
+    // The widget's own panel takes its place, open, with focus inside.
+    await w(page, ".hd-panel:not(.hd-boot) .hd-tabs").waitFor();
+    assert.equal(await boot(page).count(), 0);
+    assert.equal(await launcher(page).getAttribute("aria-expanded"), "true");
+    await page.waitForFunction(() => !!document.querySelector("helpdock-widget").shadowRoot.activeElement?.closest(".hd-panel"));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it("Esc closes the loading panel, and the widget arrives closed", async () => {
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    const { page, context } = await openDemo(env, {
+      query: "?lang=zh-CN",
+      prepare: (page) =>
+        page.route(WASM, async (route) => {
+          await held;
+          await route.continue();
+        }),
+    });
+    await placeholderLauncher(page).click();
+    await boot(page).filter({ hasText: "正在加载客服…" }).waitFor();
+    await page.keyboard.press("Escape");
+    await boot(page).waitFor({ state: "hidden" });
+    await page.waitForFunction(() => document.querySelector("helpdock-widget").shadowRoot.activeElement?.classList.contains("hd-launcher"));
+    release();
+    await widgetReady(page);
+    assert.equal(await panel(page).isVisible(), false);
+    await context.close();
+  });
+
+  it("a failed fetch says so in the panel, and Try again loads the widget", async () => {
+    let failing = true;
+    const { page, context, problems } = await openDemo(env, {
+      query: "?lang=en",
+      prepare: (page) =>
+        page.route(WASM, (route) => (failing ? route.fulfill({ status: 503, body: "busy" }) : route.continue())),
+    });
+    await placeholderLauncher(page).click();
+    await boot(page).getByText("Support could not load. Check your connection and try again.").waitFor();
+    failing = false;
+    await boot(page).getByRole("button", { name: "Try again" }).click();
+    await w(page, ".hd-panel:not(.hd-boot) .hd-tabs").waitFor();
+    assert.ok(
+      problems.every((p) => p.includes("could not load the widget") || p.includes("503")),
+      problems.join("\n"),
+    );
+    await context.close();
+  });
+});
+
 describe("what loads when", () => {
   it("a user who searches Help and talks to the bot fetches no live-chat or ticket module", async () => {
     const { page, context, requests, problems } = await open();

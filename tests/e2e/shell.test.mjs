@@ -296,6 +296,49 @@ describe("accessibility", () => {
     });
   }
 
+  for (const colorScheme of ["light", "dark"]) {
+    it(`axe-core finds no violations in any area's states: search, article, bot, form errors (${colorScheme})`, async () => {
+      const { page, context, problems } = await demo({ colorScheme, query: "?lang=en" });
+      const w = (selector) => page.locator(`helpdock-widget ${selector}`);
+      const scan = async (what) => assert.deepEqual(await axeViolations(page, problems), [], `${what} (${colorScheme})`);
+      await launcher(page).click();
+      await panel(page).waitFor({ state: "visible" });
+      await w(".hd-categories").waitFor({ state: "attached" });
+
+      // Help: results with highlighted words, then an article.
+      await w("#hd-search-input").fill("deposit not arrived");
+      await w(".hd-result mark").first().waitFor();
+      await scan("search results with highlights");
+      await w(".hd-result").first().click();
+      await w(".hd-article").waitFor();
+      await scan("an article");
+
+      // The bot: an answer with its feedback, then a guided form's field error.
+      await w("#hd-tab-chat").click();
+      const say = async (text) => {
+        await w("#hd-chat-input").fill(text);
+        await w("#hd-chat-input").press("Enter");
+      };
+      await say("my deposit has not arrived");
+      await w(".hd-answer").first().waitFor();
+      await scan("a bot answer");
+      await w(".hd-chat-log").getByRole("button", { name: "No", exact: true }).click();
+      await w(".hd-chat-log").getByText("Step 1 of 6").waitFor();
+      await say("US DT!");
+      await w(".hd-chat-log .hd-field-error").filter({ hasText: /\S/ }).last().waitFor();
+      await scan("a guided form refusing a value");
+
+      // My tickets: the form with every required field flagged.
+      await w("#hd-tab-tickets").click();
+      await w('[data-hd="new-ticket"]').click();
+      await w('[data-hd="submit-ticket"]').click();
+      await w("#hd-tk-title-error").filter({ hasText: /\S/ }).waitFor();
+      await scan("the ticket form with errors");
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
   it("the layout follows the locale's reading direction", async () => {
     const { page, context } = await demo({ query: "?lang=en" });
     await launcher(page).click();
@@ -343,6 +386,35 @@ describe("phones", () => {
     });
     const box = await input.boundingBox();
     assert.ok(box.y >= 0 && box.y + box.height <= 410, `input at ${box.y}..${box.y + box.height}`);
+    await page.keyboard.press("Escape");
+    await launcher(page).waitFor({ state: "visible" });
+    await page.waitForFunction(() => document.querySelector("helpdock-widget").shadowRoot.activeElement?.classList.contains("hd-launcher"));
+    await context.close();
+  });
+
+  it("the full-screen panel keeps focus inside it: Tab cycles, Esc returns to the launcher", async () => {
+    const { page, context } = await demo({ viewport: { width: 375, height: 740 }, query: "?lang=en" });
+    await launcher(page).click();
+    await panel(page).waitFor({ state: "visible" });
+    const inPanel = () =>
+      page.evaluate(() => {
+        const root = document.querySelector("helpdock-widget").shadowRoot;
+        return document.activeElement?.tagName === "HELPDOCK-WIDGET" && !!root.activeElement?.closest(".hd-panel");
+      });
+    // Through every control of the Help area and round again: focus never
+    // reaches the host's links behind the panel.
+    const seen = new Set();
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      assert.ok(await inPanel(), `Tab ${i + 1} left the panel`);
+      seen.add(await focusedInWidget(page));
+    }
+    assert.ok(seen.has(".hd-icon-button") && seen.has("#hd-search-input"), [...seen].join(" "));
+    // Backwards from the first control (the close button) goes to the last.
+    await page.locator("helpdock-widget .hd-header .hd-icon-button").focus();
+    await page.keyboard.press("Shift+Tab");
+    assert.ok(await inPanel(), "Shift+Tab left the panel");
+    assert.notEqual(await focusedInWidget(page), ".hd-icon-button");
     await page.keyboard.press("Escape");
     await launcher(page).waitFor({ state: "visible" });
     await page.waitForFunction(() => document.querySelector("helpdock-widget").shadowRoot.activeElement?.classList.contains("hd-launcher"));

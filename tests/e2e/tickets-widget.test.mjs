@@ -251,6 +251,26 @@ describe("tickets in the widget", () => {
     await context.close();
   });
 
+  it("removing a staged file by keyboard keeps focus in the form, and Esc still closes the panel", async () => {
+    const { page, context, problems } = await openTickets();
+    await w(page, '[data-hd="new-ticket"]').click();
+    await w(page, '[data-hd="ticket-files"]').setInputFiles({ name: "id.png", mimeType: "image/png", buffer: PNG });
+    const staged = w(page, ".hd-ticket-form .hd-staged-file").filter({ hasText: "id.png" });
+    await staged.waitFor();
+    await staged.locator(".hd-unstage").focus();
+    await page.keyboard.press("Enter");
+    await staged.waitFor({ state: "detached" });
+    // Focus lands on the attach control the removed file came from, not the page.
+    await page.waitForFunction(
+      () => document.querySelector("helpdock-widget").shadowRoot.activeElement?.dataset.hd === "ticket-files",
+    );
+    await page.keyboard.press("Escape");
+    await panel(page).waitFor({ state: "hidden" });
+    await page.waitForFunction(() => document.querySelector("helpdock-widget").shadowRoot.activeElement?.classList.contains("hd-launcher"));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   it("keeps everything when the submission fails, and the retry creates exactly one ticket", async () => {
     const { page, context } = await openTickets();
     await w(page, '[data-hd="new-ticket"]').click();
@@ -378,4 +398,101 @@ describe("out of hours", () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+});
+
+// ---------------------------------------------------------------------------
+// The form and the thread fit the panel
+// ---------------------------------------------------------------------------
+
+/**
+ * Every visible control inside the panel, measured: its box, whether it lies
+ * inside the panel's box, its font, and the panel's own horizontal overflow.
+ * A checkbox or radio is measured by its label (the target a finger hits).
+ */
+function measureControls(page) {
+  return page.evaluate(() => {
+    const root = document.querySelector("helpdock-widget").shadowRoot;
+    const panel = root.querySelector(".hd-panel");
+    const box = panel.getBoundingClientRect();
+    const rootFont = getComputedStyle(root.querySelector(".hd-root")).fontFamily;
+    const controls = [...panel.querySelectorAll("input, select, textarea, button, a[href], [role=button], label.hd-file")]
+      .filter((el) => {
+        if (el.closest(".hd-visually-hidden") || el.matches(".hd-visually-hidden")) return false;
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
+      })
+      .map((el) => {
+        const target = el.matches("input[type=checkbox], input[type=radio]") ? (el.closest("label") ?? el) : el;
+        const r = target.getBoundingClientRect();
+        return {
+          what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.dataset.hd ? `[data-hd=${el.dataset.hd}]` : ""} "${(el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 30)}"`,
+          inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5,
+          width: r.width,
+          height: r.height,
+          inline: getComputedStyle(el).display === "inline" && el.tagName === "A",
+          text: el.matches("input:not([type=checkbox]):not([type=radio]):not([type=file]), textarea, select"),
+          font: getComputedStyle(el).fontFamily,
+        };
+      });
+    const overflow = [...panel.querySelectorAll("*")]
+      // A text box scrolls its own text; a visually hidden label clips on purpose.
+      .filter((el) => !el.matches("input, textarea, select, .hd-visually-hidden"))
+      .filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible")
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} ${el.scrollWidth}>${el.clientWidth}`);
+    return { controls, rootFont, overflow, panelWidth: box.width };
+  });
+}
+
+function assertFits({ controls, rootFont, overflow }, minTarget, where) {
+  assert.ok(controls.length > 5, `${where}: controls found`);
+  const wrong = [];
+  for (const c of controls) {
+    if (!c.inside) wrong.push(`${c.what} lies outside the panel`);
+    // A link inside running text is exempt from the target size (WCAG 2.5.8).
+    if (!c.inline && (c.width < minTarget - 0.5 || c.height < minTarget - 0.5)) {
+      wrong.push(`${c.what} is ${c.width.toFixed(1)}×${c.height.toFixed(1)} px, below ${minTarget} px`);
+    }
+    if (c.text && c.font !== rootFont) wrong.push(`${c.what} is in ${c.font}, not the widget's font`);
+  }
+  for (const o of overflow) wrong.push(`${o} scrolls sideways`);
+  assert.deepEqual(wrong, [], where);
+}
+
+describe("the ticket form and thread fit", () => {
+  for (const [lang, label] of [
+    ["en", "Submit ticket"],
+    ["zh-CN", "提交工单"],
+  ]) {
+    for (const width of [320, 375, 1280]) {
+      const touch = width < 600;
+      it(`in ${lang} at ${width} px: every control inside the panel, ${touch ? 44 : 24} px targets, the widget's font, identifiers wrap`, async () => {
+        const { page, context, problems } = await openDemo(env, {
+          query: `?lang=${lang}`,
+          viewport: { width, height: touch ? 740 : 800 },
+          hasTouch: touch,
+        });
+        await widgetReady(page);
+        await launcher(page).click();
+        await panel(page).waitFor({ state: "visible" });
+        await w(page, ".hd-categories").waitFor({ state: "attached" });
+        await w(page, "#hd-tab-tickets").click();
+        await w(page, '[data-hd="new-ticket"]').click();
+        await w(page, ".hd-ticket-form").waitFor();
+        await fillValidTicket(page, "USDT deposit not credited, TxID inside");
+        await w(page, '[data-hd="submit-ticket"]').filter({ hasText: label }).waitFor();
+        const min = touch ? 44 : 24;
+        assertFits(await measureControls(page), min, `${lang} ${width} px form`);
+
+        await w(page, '[data-hd="submit-ticket"]').click();
+        await w(page, '[data-hd="ticket-created"]').waitFor();
+        await w(page, '[data-hd="ticket-created"] .hd-chip').click(); // View the ticket
+        await w(page, "#hd-tk-reply").waitFor();
+        // The thread shows the 64-character TxID, wrapped inside the panel.
+        await w(page, ".hd-panel").getByText(TXID).first().waitFor();
+        assertFits(await measureControls(page), min, `${lang} ${width} px thread`);
+        assert.deepEqual(problems, []);
+        await context.close();
+      });
+    }
+  }
 });

@@ -8,6 +8,7 @@ use helpdock_core::live::{Delivery, Entry, NoticeKind, PendingState};
 use helpdock_core::protocol::{Attachment, AuthorKind, Message};
 use leptos::ev::{DragEvent, KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::clock;
 use crate::i18n::{strings, Strings};
@@ -398,6 +399,14 @@ pub fn StagedFiles(staged: RwSignal<Vec<uploads::Staged>>) -> impl IntoView {
                 .map(|f| {
                     let id = f.id;
                     let label = t().live_remove_file.replace("{name}", &f.name);
+                    let remove = move |ev: leptos::ev::MouseEvent| {
+                        let button = ev.current_target().and_then(|b| b.dyn_into::<web_sys::Element>().ok());
+                        let list = button.and_then(|b| b.closest("ul").ok().flatten());
+                        uploads::unstage(staged, id);
+                        if let Some(list) = list {
+                            crate::dom::focus_after_removal(list);
+                        }
+                    };
                     let (status, failed) = match &f.state {
                         StagedState::Failed(why) => (Some(why.clone()), true),
                         _ => (None, false),
@@ -418,7 +427,7 @@ pub fn StagedFiles(staged: RwSignal<Vec<uploads::Staged>>) -> impl IntoView {
                                     }
                                 })}
                             {status.map(|s| view! { <span class="hd-field-error" role="alert">{s}</span> })}
-                            <button class="hd-icon-button hd-unstage" type="button" aria-label=label on:click=move |_| uploads::unstage(staged, id)>
+                            <button class="hd-icon-button hd-unstage" type="button" aria-label=label on:click=remove>
                                 "×"
                             </button>
                         </li>
