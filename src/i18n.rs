@@ -74,6 +74,7 @@ pub struct Strings {
     pub live_connecting: &'static str,
     pub live_connecting_short: &'static str,
     pub live_reconnecting: &'static str,
+    pub live_retry_now: &'static str,
     pub live_offline: &'static str,
     pub live_identity_refused_title: &'static str,
     pub live_identity_refused: &'static str,
@@ -269,6 +270,7 @@ static EN: Strings = Strings {
     live_connecting: "Connecting you to our team…",
     live_connecting_short: "Connecting…",
     live_reconnecting: "Connection lost. Reconnecting… Messages you send now will go as soon as we are back.",
+    live_retry_now: "Retry now",
     live_offline: "You are offline. Messages you send now will go when you are back online.",
     live_identity_refused_title: "We could not confirm who you are",
     live_identity_refused: "Your sign-in could not be verified, so live chat cannot start. Sign out and in again, then try once more, or reach us another way.",
@@ -423,6 +425,7 @@ static ZH_CN: Strings = Strings {
     live_connecting: "正在为您接通客服…",
     live_connecting_short: "正在连接…",
     live_reconnecting: "连接已断开，正在重新连接…现在发送的消息会在连接恢复后自动发出。",
+    live_retry_now: "立即重试",
     live_offline: "您已离线。现在发送的消息会在恢复联网后自动发出。",
     live_identity_refused_title: "无法确认您的身份",
     live_identity_refused:

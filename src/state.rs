@@ -11,6 +11,12 @@ use helpdock_core::locale::Locale;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::handover::LIVE_OPEN_KEY;
+use crate::storage;
+
+/// `sessionStorage`: the panel is open on Chat (see [`WidgetState::new`]).
+pub(crate) const ON_CHAT_KEY: &str = "on-chat";
+
 /// The three areas of the panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -105,9 +111,12 @@ impl WidgetState {
     /// Source signals for `config`; `browser_locale` is used when the config
     /// names no locale (or one Helpdock does not speak).
     pub fn new(config: &Config, browser_locale: Locale, events: EventSink) -> Self {
+        // A reload in this tab while the panel was open on a live
+        // conversation comes back to it (without taking focus from the page).
+        let back_to_chat = storage::in_session(ON_CHAT_KEY) && storage::get(LIVE_OPEN_KEY).is_some();
         WidgetState {
-            open: RwSignal::new(config.open),
-            tab: RwSignal::new(Tab::Help),
+            open: RwSignal::new(config.open || back_to_chat),
+            tab: RwSignal::new(if back_to_chat { Tab::Chat } else { Tab::Help }),
             locale: RwSignal::new(config.locale.unwrap_or(browser_locale)),
             identity: RwSignal::new(config.user.clone()),
             launcher: NodeRef::new(),

@@ -8,6 +8,23 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// This tab's storage (`sessionStorage`): survives a reload, not a new tab.
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Whether this tab holds `key` (`sessionStorage`).
+pub fn in_session(key: &str) -> bool {
+    session_storage().and_then(|s| s.get_item(&full(key)).ok().flatten()).is_some()
+}
+
+/// Keeps `key` in this tab's storage while `on`, and forgets it otherwise.
+pub fn set_in_session(key: &str, on: bool) {
+    if let Some(storage) = session_storage() {
+        _ = if on { storage.set_item(&full(key), "1") } else { storage.remove_item(&full(key)) };
+    }
+}
+
 /// `key` in the namespace (without `format!`: this runs in every load).
 fn full(key: &str) -> String {
     [PREFIX, key].concat()

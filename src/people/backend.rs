@@ -359,9 +359,23 @@ impl Backend {
             this.handle(LinkEvent::Online { wanted });
         });
         let offline = window_event_listener(leptos::ev::offline, move |_| this.handle(LinkEvent::Offline));
+        // In view, a dropped link retries every 1.6 s at most, and at once
+        // when the page comes back into view; out of view it backs off.
+        let page_hidden = || web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
+        let seen = move || {
+            if page_hidden() {
+                this.handle(LinkEvent::Hidden);
+            } else {
+                let wanted = this.wanted();
+                this.handle(LinkEvent::Shown { wanted });
+            }
+        };
+        seen();
+        let visibility = window_event_listener_untyped("visibilitychange", move |_| seen());
         on_cleanup(move || {
             online.remove();
             offline.remove();
+            visibility.remove();
             this.handle(LinkEvent::Release);
         });
     }

@@ -467,8 +467,9 @@ impl Subscriber for Tickets {
     }
 
     fn greeted(&self) {
-        // Back after a drop: catch up with what was missed.
-        if self.list.try_with_untracked(|l| l.loaded).unwrap_or(false) {
+        // Back after a drop: catch up with what was missed, or load the
+        // list the user is looking at if that had failed.
+        if self.list.try_with_untracked(|l| l.loaded).unwrap_or(false) || self.visible() {
             self.refresh();
         }
     }

@@ -4,10 +4,11 @@ use std::rc::Rc;
 
 use helpdock_core::config::Config;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::content::Content;
 use crate::handover::People;
-use crate::state::{WidgetEvent, WidgetState};
+use crate::state::{Tab, WidgetEvent, WidgetState};
 use crate::view::launcher::Launcher;
 use crate::view::panel::Panel;
 use crate::viewport::use_visual_viewport;
@@ -40,6 +41,24 @@ pub fn WidgetRoot(config: Config) -> impl IntoView {
             state.emit(WidgetEvent::UnreadCount(unread));
         }
         unread
+    });
+    // Chat coming into view shows its latest message (a hidden log cannot
+    // be scrolled while it grows); remembered for a reload in this tab.
+    Effect::new(move || {
+        let on_chat = state.open.get() && state.tab.get() == Tab::Chat;
+        crate::storage::set_in_session(crate::state::ON_CHAT_KEY, on_chat);
+        if on_chat {
+            request_animation_frame(move || {
+                let Some(logs) =
+                    state.panel.get_untracked().and_then(|p| p.query_selector_all(".hd-live-log, .hd-chat-log").ok())
+                else {
+                    return;
+                };
+                for log in (0..logs.length()).filter_map(|i| logs.item(i)?.dyn_into::<web_sys::Element>().ok()) {
+                    log.set_scroll_top(log.scroll_height());
+                }
+            });
+        }
     });
     // The page title carries the unread count: "(2) Account overview".
     let title_prefix = StoredValue::new(String::new());

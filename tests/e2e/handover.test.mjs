@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { launcher, panel, png, startAll, widgetReady } from "./harness.mjs";
+import { backOnChat, launcher, panel, png, startAll, widgetReady } from "./harness.mjs";
 
 let env;
 before(async () => {
@@ -174,7 +174,8 @@ describe("from the bot to a person and back, in two browsers", () => {
     const before = await w(user.page, ".hd-live-log .hd-live-msg").allInnerTexts();
     assert.ok(before.length >= 4, `messages before the reload: ${before.length}`);
     await user.page.reload();
-    await openChatTab(user.page);
+    await widgetReady(user.page);
+    await backOnChat(user.page); // left open on the conversation, so back open on it
     await agentRows(user.page).filter({ hasText: "Which coin and network" }).waitFor();
     await w(user.page, ".hd-link-banner[hidden]").waitFor({ state: "attached" }); // connected again
     await agentRows(user.page).locator(".hd-attachment-image img").waitFor();

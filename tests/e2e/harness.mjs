@@ -3,6 +3,7 @@
 // serving the demo build with the strict CSP, and Debian's Chromium driven
 // by playwright-core.
 
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -38,45 +39,59 @@ export const DEMO_PASSWORD = "test-demo-password-1";
 /**
  * Starts `helpdock-server serve --demo` on a free port with a fresh SQLite
  * file; resolves to { url, agent: {email, password}, secondAgent,
- * hostSecret, close() } once it prints its address.
+ * hostSecret, stop(), restart(), close() } once it prints its address.
+ * `stop()` and `restart()` take the server down and bring it back on the
+ * same port and database (an outage, as a browser sees it).
  */
 export async function startHelpdockServer({ dist = DIST, env = {} } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "helpdock-e2e-"));
-  const child = spawn(
-    SERVER_BIN,
-    ["serve", "--demo", "--static", dist, "--listen", "127.0.0.1:0", "--database", join(dir, "demo.sqlite")],
-    { env: { ...process.env, HELPDOCK_DEMO_PASSWORD: DEMO_PASSWORD, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-    if (process.env.HELPDOCK_SERVER_LOG) process.stderr.write(chunk);
-  });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const info = await new Promise((resolve, reject) => {
-    const found = {};
-    const lines = createInterface({ input: child.stdout });
-    const fail = (why) => reject(new Error(`${SERVER_BIN}: ${why}\n${stderr}`));
-    child.once("error", (err) => fail(err.message));
-    child.once("exit", (code) => fail(`exited with ${code} before it was ready`));
-    lines.on("line", (line) => {
-      let m;
-      if ((m = /^helpdock-server listening on (http:\/\/\S+)$/.exec(line))) found.url = m[1];
-      else if ((m = /^demo agent: (\S+) \/ (\S+)$/.exec(line))) found.agent = { email: m[1], password: m[2] };
-      else if ((m = /^second agent: (\S+) \/ (\S+)$/.exec(line))) found.secondAgent = { email: m[1], password: m[2] };
-      else if ((m = /^host secret: (\S+)$/.exec(line))) found.hostSecret = m[1];
-      else if ((m = /^accepting replies to ticket e-mails by SMTP on 127\.0\.0\.1:(\d+)$/.exec(line))) found.mailPort = Number(m[1]);
-      else if (/^console: /.test(line)) resolve(found);
+  const launch = async (listen) => {
+    const child = spawn(
+      SERVER_BIN,
+      ["serve", "--demo", "--static", dist, "--listen", listen, "--database", join(dir, "demo.sqlite")],
+      { env: { ...process.env, HELPDOCK_DEMO_PASSWORD: DEMO_PASSWORD, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      if (process.env.HELPDOCK_SERVER_LOG) process.stderr.write(chunk);
     });
-  });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const info = await new Promise((resolve, reject) => {
+      const found = {};
+      const lines = createInterface({ input: child.stdout });
+      const fail = (why) => reject(new Error(`${SERVER_BIN}: ${why}\n${stderr}`));
+      child.once("error", (err) => fail(err.message));
+      child.once("exit", (code) => fail(`exited with ${code} before it was ready`));
+      lines.on("line", (line) => {
+        let m;
+        if ((m = /^helpdock-server listening on (http:\/\/\S+)$/.exec(line))) found.url = m[1];
+        else if ((m = /^demo agent: (\S+) \/ (\S+)$/.exec(line))) found.agent = { email: m[1], password: m[2] };
+        else if ((m = /^second agent: (\S+) \/ (\S+)$/.exec(line))) found.secondAgent = { email: m[1], password: m[2] };
+        else if ((m = /^host secret: (\S+)$/.exec(line))) found.hostSecret = m[1];
+        else if ((m = /^accepting replies to ticket e-mails by SMTP on 127\.0\.0\.1:(\d+)$/.exec(line))) found.mailPort = Number(m[1]);
+        else if (/^console: /.test(line)) resolve(found);
+      });
+    });
+    return { child, exited, info };
+  };
+  let run = await launch("127.0.0.1:0");
+  const listen = new URL(run.info.url).host;
+  const stop = async () => {
+    const { child, exited } = run;
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
   return {
-    ...info,
-    process: child,
+    ...run.info,
+    stop,
+    async restart() {
+      run = await launch(listen);
+    },
     async close() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -119,6 +134,20 @@ export async function openDemo(
   if (prepare) await prepare(page);
   const response = await page.goto(`${env.server.url}/${query}`);
   return { context, page, problems, requests, response };
+}
+
+/**
+ * After a reload with the panel left open on a live conversation: the panel
+ * is back, open on Chat, its log scrolled to the latest message.
+ */
+export async function backOnChat(page) {
+  await page.locator("helpdock-widget .hd-panel:not(.hd-boot)").waitFor({ state: "visible" });
+  assert.equal(await page.locator("helpdock-widget #hd-tab-chat").getAttribute("aria-selected"), "true");
+  await page.locator("helpdock-widget .hd-live-log .hd-live-msg").first().waitFor();
+  await page.waitForFunction(() => {
+    const log = document.querySelector("helpdock-widget").shadowRoot.querySelector(".hd-live-log");
+    return log && log.scrollTop + log.clientHeight >= log.scrollHeight - 2;
+  });
 }
 
 /** Waits until the WebAssembly widget has replaced the placeholder launcher. */

@@ -16,7 +16,7 @@ import { after, before, describe, it } from "node:test";
 
 import WebSocket from "ws";
 
-import { axeViolations, launcher, openDemo, panel, startAll, widgetReady } from "./harness.mjs";
+import { axeViolations, backOnChat, launcher, openDemo, panel, startAll, startHelpdockServer, widgetReady } from "./harness.mjs";
 
 let env;
 before(async () => {
@@ -227,12 +227,17 @@ describe("live chat", () => {
       () => document.querySelector("helpdock-widget").shadowRoot.querySelector(".hd-attachment-image img")?.naturalWidth === 1,
     );
 
-    // Reload: the whole conversation is back, once.
+    // Long enough to scroll, then a reload: the whole conversation is back,
+    // once, at its latest message.
+    for (let i = 1; i <= 10; i++) await agent.say(id, `Checking step ${i} of 10.`);
+    await agentRows(page).filter({ hasText: "Checking step 10 of 10." }).waitFor();
     const before = await w(page, ".hd-live-log .hd-live-msg").count();
     await page.reload();
     await widgetReady(page);
-    await launcher(page).click();
-    await w(page, "#hd-tab-chat").click();
+    // The panel was open on the conversation: it comes back so, at its latest message.
+    await backOnChat(page);
+    const overflows = await w(page, ".hd-live-log").evaluate((log) => log.scrollHeight > log.clientHeight + 40);
+    assert.ok(overflows, "the conversation is longer than the log, so its scroll position means something");
     await agentRows(page).filter({ hasText: "Hello, I am looking at your deposit now." }).waitFor();
     await w(page, ".hd-link-banner[hidden]").waitFor({ state: "attached" }); // connected again
     assert.equal(await w(page, ".hd-live-log .hd-live-msg").count(), before);
@@ -375,6 +380,54 @@ describe("live chat", () => {
     assert.equal(agent.visitorMessages(id).length, 0, "nothing was sent");
     agent.close();
     await context.close();
+  });
+
+  it("after an outage: Reconnecting… with Retry now, back within 2 s of the server, My tickets in one error state", async () => {
+    // A server of its own, taken down and brought back on the same port and database.
+    const shared = env.server;
+    env.server = await startHelpdockServer();
+    try {
+      const { page, context } = await openChat();
+      await reachPerson(page);
+      const banner = w(page, ".hd-link-banner");
+      await env.server.stop();
+      await w(page, '.hd-link-banner[data-link="retrying"]').waitFor();
+      assert.match(await banner.innerText(), /Reconnecting/);
+      const retryNow = w(page, '[data-hd="retry-now"]');
+      await retryNow.waitFor();
+      await retryNow.click(); // the server is still down: it keeps trying
+      await w(page, '.hd-link-banner[data-link="retrying"]').waitFor();
+
+      // My tickets cannot load: it says so once, with a retry, and no
+      // "No tickets yet" beside it.
+      await w(page, "#hd-tab-tickets").click();
+      await w(page, ".hd-load-error").waitFor();
+      assert.equal(await w(page, ".hd-tickets .hd-empty").isVisible(), false, "no empty state beside the error");
+
+      // Long enough for a plain exponential backoff (0.5, 1, 2, 4, 8 s…) to
+      // be in an 8 s wait when the server comes back.
+      await page.waitForTimeout(9000);
+      await env.server.restart();
+      const back = Date.now();
+      await page.waitForFunction(
+        () => document.querySelector("helpdock-widget").shadowRoot.querySelector(".hd-link-banner")?.dataset.link === "open",
+        null,
+        { timeout: 10_000 },
+      );
+      const took = Date.now() - back;
+      assert.ok(took < 2000, `reconnected ${took} ms after the server was back`);
+      // My tickets catches up by itself: the error gives way to the list.
+      await w(page, ".hd-tickets .hd-empty").waitFor();
+      assert.equal(await w(page, ".hd-load-error").isVisible(), false);
+      // The conversation carries on.
+      await w(page, "#hd-tab-chat").click();
+      await say(page, "#hd-live-input", "still there?");
+      await visitorRows(page).locator('[data-delivery="sent"]').waitFor();
+      await context.close();
+    } finally {
+      await env.server.close();
+      env.server = shared;
+    }
   });
 
   for (const colorScheme of ["light", "dark"]) {

@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { DIST, launcher, openDemo, panel, startAll, widgetReady } from "./harness.mjs";
+import { DIST, backOnChat, launcher, openDemo, panel, startAll, widgetReady } from "./harness.mjs";
 
 let env;
 before(async () => {
@@ -163,8 +163,7 @@ describe("what loads when", () => {
     await widgetReady(page);
     await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/wasm/split_people")));
     assert.equal(requests.filter(isPeople).length, parts.people.length, "fetched at start-up, once");
-    await launcher(page).click();
-    await w(page, "#hd-tab-chat").click();
+    await backOnChat(page); // left open on the conversation, so back open on it
     await w(page, ".hd-live-header").waitFor();
     await w(page, ".hd-live-log .hd-from-visitor").filter({ hasText: "are you there?" }).waitFor();
     assert.deepEqual(problems, []);

@@ -79,7 +79,8 @@ fn Conversation() -> impl IntoView {
             chat.mark_seen();
         }
     });
-    // Follow the conversation as it grows.
+    // Follow the conversation as it grows (the shell scrolls it to the
+    // latest message whenever Chat comes into view).
     Effect::new(move || {
         chat.live.with(|l| (l.messages.len(), l.outbox.len(), l.notices.len(), l.agent_typing));
         request_animation_frame(move || {
@@ -126,9 +127,14 @@ fn Conversation() -> impl IntoView {
                 }}
             </p>
             <p class="hd-drop-hint" aria-hidden="true">{move || t().live_drop_here}</p>
-            <Show when=closed fallback=|| view! { <Composer /> }>
+            // Both stay mounted and swap by `hidden` (cheaper than a <Show>);
+            // the wrappers do not box their content (`display: contents`).
+            <div class="hd-swap" hidden=closed>
+                <Composer />
+            </div>
+            <div class="hd-swap" hidden=move || !closed()>
                 <AfterClose />
-            </Show>
+            </div>
         </div>
     }
 }
@@ -189,10 +195,14 @@ fn ConnectionBanner() -> impl IntoView {
         Link::Retrying => Some(t().live_reconnecting),
         Link::Offline => Some(t().live_offline),
     };
+    // "Retry now" shows only while retrying: the stylesheet reads `data-link`.
     view! {
-        <p class="hd-link-banner" role="status" data-link=move || chat.backend.link.get().as_str() hidden=move || text().is_none()>
-            {text}
-        </p>
+        <div class="hd-link-banner" role="status" data-link=move || chat.backend.link.get().as_str() hidden=move || text().is_none()>
+            <span>{text}</span>
+            <button class="hd-link-button" type="button" data-hd="retry-now" on:click=move |_| chat.backend.refresh()>
+                {move || t().live_retry_now}
+            </button>
+        </div>
     }
 }
 
@@ -473,11 +483,7 @@ fn AfterClose() -> impl IntoView {
     };
     view! {
         <div class="hd-after">
-            <Show
-                when=rated
-                fallback=move || {
-                    view! {
-                        <form class="hd-rating" on:submit=on_rate>
+            <form class="hd-rating" on:submit=on_rate hidden=rated>
                             <fieldset>
                                 <legend>{move || t().rate_title}</legend>
                                 <div class="hd-stars">
@@ -511,17 +517,9 @@ fn AfterClose() -> impl IntoView {
                                 </button>
                                 <p class="hd-field-error" role="alert">{move || failure(chat.rating.get())}</p>
                             </fieldset>
-                        </form>
-                    }
-                }
-            >
-                <p class="hd-thanks" role="status">{move || t().rate_thanks}</p>
-            </Show>
-            <Show
-                when=move || chat.transcript.get() == Request::Done
-                fallback=move || {
-                    view! {
-                        <form class="hd-transcript" on:submit=on_transcript>
+            </form>
+            <p class="hd-thanks" role="status" hidden=move || !rated()>{move || t().rate_thanks}</p>
+            <form class="hd-transcript" on:submit=on_transcript hidden=move || chat.transcript.get() == Request::Done>
                             <label for="hd-transcript-email">{move || t().transcript_title}</label>
                             <div class="hd-transcript-row">
                                 <input
@@ -543,12 +541,10 @@ fn AfterClose() -> impl IntoView {
                             <p class="hd-field-error" role="alert">
                                 {move || if email_error.get() { Some(t().email_invalid.to_owned()) } else { failure(chat.transcript.get()) }}
                             </p>
-                        </form>
-                    }
-                }
-            >
-                <p class="hd-thanks" role="status">{move || t().transcript_sent.replace("{email}", &email.get())}</p>
-            </Show>
+            </form>
+            <p class="hd-thanks" role="status" hidden=move || chat.transcript.get() != Request::Done>
+                {move || t().transcript_sent.replace("{email}", &email.get())}
+            </p>
             <button class="hd-link-button" type="button" on:click=move |_| chat.leave()>{move || t().live_back}</button>
         </div>
     }

@@ -58,21 +58,22 @@ fn TicketList() -> impl IntoView {
     let t = strings(state.locale.get_untracked());
     let empty = move || tickets.list.with(|l| l.tickets.is_empty());
     view! {
-        <div class="hd-tickets">
+        // One state at a time: the failure (with a retry) or the empty list,
+        // never both; the stylesheet reads `data-load`.
+        <div class="hd-tickets" data-load=move || if matches!(tickets.load.get(), Request::Failed(_)) { "failed" } else { "" }>
             <div class="hd-tickets-bar">
                 <button class="hd-person-button" type="button" data-hd="new-ticket" hidden=move || !tickets.available() on:click=move |_| tickets.new_ticket()>
                     {t.tk.new}
                 </button>
             </div>
-            <p class="hd-field-error" role="alert">
-                {move || failure(tickets.load.get(), state).map(|r| t.tk.load_failed.replace("{reason}", &r))}
-            </p>
-            <Show when=empty>
-                <div class="hd-empty">
-                    <p class="hd-empty-title">{t.tickets_empty_title}</p>
-                    <p class="hd-empty-body">{t.tickets_empty_body}</p>
-                </div>
-            </Show>
+            <div class="hd-field-error hd-load-error" role="alert">
+                <p>{move || failure(tickets.load.get(), state).map(|r| t.tk.load_failed.replace("{reason}", &r))}</p>
+                <button class="hd-link-button" type="button" data-hd="reload-tickets" on:click=move |_| tickets.refresh()>{t.tk.retry}</button>
+            </div>
+            <div class="hd-empty" hidden=move || !empty()>
+                <p class="hd-empty-title">{t.tickets_empty_title}</p>
+                <p class="hd-empty-body">{t.tickets_empty_body}</p>
+            </div>
             <ul class="hd-ticket-list" hidden=empty aria-label=t.tab_tickets>
                 {move || {
 
@@ -542,9 +543,9 @@ fn TicketView() -> impl IntoView {
             <p class="hd-field-error" role="alert" data-hd="reply-problem">
                 {move || tickets.problem.get().or_else(|| failure(tickets.reply_state.get(), state))}
             </p>
-            <Show when=move || matches!(status(), Some(TicketStatus::Resolved | TicketStatus::Closed))>
+            <div hidden=move || !matches!(status(), Some(TicketStatus::Resolved | TicketStatus::Closed))>
                 <TicketRating />
-            </Show>
+            </div>
         </div>
     }
 }

@@ -79,6 +79,16 @@ pub enum LinkEvent {
     /// Nobody needs the socket any more (the conversation was left): close
     /// it now, even while it is greeted.
     Release,
+    /// The page came into view (`visibilitychange`), or the user pressed
+    /// "Retry now": a dropped link tries again at once. `wanted` as for
+    /// [`LinkEvent::Want`].
+    Shown {
+        /// Whether any subscriber wants the socket.
+        wanted: bool,
+    },
+    /// The page went out of view: retries back off up to 30 s, since
+    /// nobody is watching.
+    Hidden,
 }
 
 /// What the caller must do, in order.
@@ -160,12 +170,19 @@ pub struct Link {
     /// A session request or a socket is under way or open.
     busy: bool,
     online: bool,
+    /// The page is out of view.
+    hidden: bool,
 }
+
+/// The longest wait between attempts while the page is in view: a user
+/// looking at "Reconnecting…" is back within 2 s of the server.
+pub const VISIBLE_RETRY_MAX_MS: u32 = 1_600;
 
 impl Link {
     /// A link with no socket yet; `online` is what the browser says now.
     pub fn new(online: bool) -> Link {
-        Link { state: if online { LinkState::Connecting } else { LinkState::Offline }, attempt: 0, busy: false, online }
+        let state = if online { LinkState::Connecting } else { LinkState::Offline };
+        Link { state, attempt: 0, busy: false, online, hidden: false }
     }
 
     /// The state to show.
@@ -216,6 +233,18 @@ impl Link {
                 self.attempt = 0;
                 Steps::of(&[CancelRetry, DropSocket])
             }
+            LinkEvent::Shown { wanted } => {
+                self.hidden = false;
+                if self.state == LinkState::Retrying {
+                    self.want(wanted)
+                } else {
+                    Steps::default()
+                }
+            }
+            LinkEvent::Hidden => {
+                self.hidden = true;
+                Steps::default()
+            }
         }
     }
 
@@ -239,7 +268,10 @@ impl Link {
             self.state = LinkState::Offline;
             return Steps::default();
         }
-        let delay = reconnect_delay_ms(self.attempt, random);
+        let mut delay = reconnect_delay_ms(self.attempt, random);
+        if !self.hidden {
+            delay = delay.min(VISIBLE_RETRY_MAX_MS);
+        }
         self.attempt = self.attempt.saturating_add(1);
         self.state = LinkState::Retrying;
         Steps::of(&[LinkStep::RetryIn(delay)])
@@ -271,9 +303,50 @@ mod tests {
         assert_eq!(link.handle(Want { wanted: true }, 0.5), [CancelRetry], "one attempt at a time");
     }
 
+    /// The retry delays of eight drops in a row.
+    fn delays(link: &mut Link) -> Vec<u32> {
+        let mut delays = Vec::new();
+        for _ in 0..8 {
+            let steps = link.handle(Closed, 0.5);
+            let Some(RetryIn(ms)) = steps.last() else { panic!("{steps:?}") };
+            delays.push(ms);
+            link.handle(Want { wanted: true }, 0.5);
+            link.handle(SessionReady, 0.5);
+        }
+        delays
+    }
+
+    #[test]
+    fn in_view_the_wait_stays_short_out_of_view_it_backs_off() {
+        let mut link = open();
+        assert_eq!(delays(&mut link), [500, 1000, 1600, 1600, 1600, 1600, 1600, 1600]);
+        let mut link = open();
+        assert_eq!(link.handle(Hidden, 0.5), []);
+        assert_eq!(delays(&mut link), [500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+    }
+
+    #[test]
+    fn coming_into_view_or_retry_now_tries_at_once() {
+        let mut link = open();
+        link.handle(Hidden, 0.5);
+        assert_eq!(link.handle(Closed, 0.5), [DropSocket, RetryIn(500)]);
+        assert_eq!(link.handle(Shown { wanted: true }, 0.5), [CancelRetry, OpenSession]);
+        assert_eq!(link.state(), LinkState::Connecting);
+        // While an attempt is under way, or the link is open, nothing more.
+        assert_eq!(link.handle(Shown { wanted: true }, 0.5), []);
+        link.handle(SessionReady, 0.5);
+        link.handle(Opened, 0.5);
+        link.handle(Welcomed, 0.5);
+        assert_eq!(link.handle(Shown { wanted: true }, 0.5), []);
+        // Nobody wants the socket: a drop is not reopened by a glance.
+        link.handle(Closed, 0.5);
+        assert_eq!(link.handle(Shown { wanted: false }, 0.5), [CancelRetry]);
+    }
+
     #[test]
     fn drops_back_off_and_a_welcome_resets_the_count() {
         let mut link = open();
+        link.handle(Hidden, 0.5);
         let mut delays = Vec::new();
         for _ in 0..8 {
             let steps = link.handle(Closed, 0.5);
