@@ -97,6 +97,31 @@ describe("search as you type", () => {
   });
 });
 
+describe("where Help runs out, a person", () => {
+  it("an empty result offers a person, and it starts the hand-over in Chat", async () => {
+    const { page, context } = await help({ query: "?lang=en" });
+    await typeQuery(page, "zzqx vvkw");
+    await page.getByText("No articles match").waitFor();
+    await page.locator('helpdock-widget .hd-empty [data-hd="help-person"]').click();
+    assert.equal(await page.locator("helpdock-widget #hd-tab-chat").getAttribute("aria-selected"), "true");
+    // The same hand-over as Chat's own button: the live chat's queue.
+    await page.locator("helpdock-widget .hd-queue").waitFor();
+    await context.close();
+  });
+
+  it("\"No\" on an article offers a person", async () => {
+    const { page, context } = await help({ query: "?lang=en" });
+    await page.getByRole("button", { name: /^Deposits and withdrawals/ }).click();
+    await page.getByRole("button", { name: "My deposit has not arrived" }).click();
+    await page.getByRole("button", { name: "No", exact: true }).click();
+    await page.getByText("Thanks for your feedback.").waitFor();
+    await page.locator('helpdock-widget .hd-feedback [data-hd="help-person"]').click();
+    assert.equal(await page.locator("helpdock-widget #hd-tab-chat").getAttribute("aria-selected"), "true");
+    await page.locator("helpdock-widget .hd-queue").waitFor();
+    await context.close();
+  });
+});
+
 describe("browsing", () => {
   it("categories list their articles; an article shows related ones and takes feedback", async () => {
     const { page, context, problems } = await help({ query: "?lang=en" });
@@ -112,6 +137,7 @@ describe("browsing", () => {
     assert.ok(await page.getByText("Related articles").isVisible());
     await page.getByRole("button", { name: "Yes" }).click();
     await page.getByText("Thanks for your feedback.").waitFor();
+    assert.equal(await page.locator('helpdock-widget .hd-feedback [data-hd="help-person"]').count(), 0, "helped: no person offered");
     assert.deepEqual(await page.evaluate(() => window.feedback), [{ articleId: "deposit-not-arrived", locale: "en", helpful: true }]);
     // Remembered across a reload.
     await page.reload();

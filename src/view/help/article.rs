@@ -69,6 +69,8 @@ pub fn ArticleView(id: String) -> impl IntoView {
                 </article>
                 <div class="hd-feedback" role="group" aria-label=t().helpful_question>
                     {move || match given.get() {
+                        // "No": the thanks, and a person to ask instead.
+                        Some(v) if v == "no" => view! { <p role="status">{t().helpful_thanks}</p> {super::person_button()} }.into_any(),
                         Some(_) => view! { <p role="status">{t().helpful_thanks}</p> }.into_any(),
                         None => {
                             let (yes, no) = (vote.clone(), vote_no.clone());

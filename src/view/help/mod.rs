@@ -14,6 +14,22 @@ use crate::state::WidgetState;
 use crate::view::icons::SearchIcon;
 
 use article::ArticleView;
+
+/// "Talk to a person" where Help runs out (no results, an article that did
+/// not help): Chat, with the hand-over started as its own button would.
+fn person_button() -> impl IntoView {
+    let state = expect_context::<WidgetState>();
+    let chat = expect_context::<crate::chat::ChatState>();
+    let to_person = move |_| {
+        state.tab.set(crate::state::Tab::Chat);
+        chat.send(helpdock_core::bot::Input::TalkToPerson);
+    };
+    view! {
+        <button class="hd-person-button" type="button" data-hd="help-person" on:click=to_person>
+            {move || strings(state.locale.get()).talk_to_person}
+        </button>
+    }
+}
 use home::{CategoryView, Home};
 use results::Results;
 

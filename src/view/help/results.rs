@@ -26,6 +26,7 @@ pub fn Results() -> impl IntoView {
                 <div class="hd-empty" role="status">
                     <p class="hd-empty-title">{t().no_results_title}</p>
                     <p class="hd-empty-body">{t().no_results_body}</p>
+                    {super::person_button()}
                 </div>
             }
             .into_any();
