@@ -69,21 +69,14 @@ pub fn trap_tab(panel: &Element, ev: &web_sys::KeyboardEvent) {
 pub fn focus_after_removal(list: Element) {
     leptos::prelude::request_animation_frame(move || {
         if let Ok(Some(around)) = list.closest("form, .hd-live") {
-            _ = focus_found(&around, "input[type=file]") || focus_found(&around, "textarea");
+            _ = focus(&around, "input[type=file]") || focus(&around, "textarea");
         }
     });
 }
 
-fn focus_found(scope: &Element, selector: &str) -> bool {
+/// Focuses the first element matching `selector` inside `scope`, if any;
+/// whether there was one.
+pub fn focus(scope: &Element, selector: &str) -> bool {
     let found = scope.query_selector(selector).ok().flatten();
     found.and_then(|el| el.dyn_into::<HtmlElement>().ok()).is_some_and(|el| el.focus().is_ok())
-}
-
-/// Focuses the first element matching `selector` inside `scope`, if any.
-pub fn focus(scope: &Element, selector: &str) {
-    if let Ok(Some(el)) = scope.query_selector(selector) {
-        if let Some(el) = el.dyn_ref::<HtmlElement>() {
-            _ = el.focus();
-        }
-    }
 }

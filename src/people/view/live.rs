@@ -484,63 +484,63 @@ fn AfterClose() -> impl IntoView {
     view! {
         <div class="hd-after">
             <form class="hd-rating" on:submit=on_rate hidden=rated>
-                            <fieldset>
-                                <legend>{move || t().rate_title}</legend>
-                                <div class="hd-stars">
-                                    {(1..=5u8)
-                                        .map(|n| {
-                                            view! {
-                                                <button
-                                                    class=move || { if score.get() >= n { "hd-star hd-on" } else { "hd-star" } }
-                                                    type="button"
-                                                    aria-pressed=move || (score.get() == n).to_string()
-                                                    aria-label=move || t().rate_star.replace("{n}", &n.to_string())
-                                                    on:click=move |_| score.set(n)
-                                                >
-                                                    "★"
-                                                </button>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </div>
-                                <label class="hd-visually-hidden" for="hd-rating-comment">{move || t().rate_comment}</label>
-                                <textarea
-                                    id="hd-rating-comment"
-                                    class="hd-composer-input"
-                                    rows="2"
-                                    placeholder=move || t().rate_comment
-                                    prop:value=move || comment.get()
-                                    on:input=move |ev| comment.set(event_target_value(&ev))
-                                ></textarea>
-                                <button class="hd-send" type="submit" disabled=move || score.get() == 0 || chat.rating.get() == Request::Busy>
-                                    {move || t().rate_send}
-                                </button>
-                                <p class="hd-field-error" role="alert">{move || failure(chat.rating.get())}</p>
-                            </fieldset>
+                <fieldset>
+                    <legend>{move || t().rate_title}</legend>
+                    <div class="hd-stars">
+                        {(1..=5u8)
+                            .map(|n| {
+                                view! {
+                                    <button
+                                        class=move || { if score.get() >= n { "hd-star hd-on" } else { "hd-star" } }
+                                        type="button"
+                                        aria-pressed=move || (score.get() == n).to_string()
+                                        aria-label=move || t().rate_star.replace("{n}", &n.to_string())
+                                        on:click=move |_| score.set(n)
+                                    >
+                                        "★"
+                                    </button>
+                                }
+                            })
+                            .collect_view()}
+                    </div>
+                    <label class="hd-visually-hidden" for="hd-rating-comment">{move || t().rate_comment}</label>
+                    <textarea
+                        id="hd-rating-comment"
+                        class="hd-composer-input"
+                        rows="2"
+                        placeholder=move || t().rate_comment
+                        prop:value=move || comment.get()
+                        on:input=move |ev| comment.set(event_target_value(&ev))
+                    ></textarea>
+                    <button class="hd-send" type="submit" disabled=move || score.get() == 0 || chat.rating.get() == Request::Busy>
+                        {move || t().rate_send}
+                    </button>
+                    <p class="hd-field-error" role="alert">{move || failure(chat.rating.get())}</p>
+                </fieldset>
             </form>
             <p class="hd-thanks" role="status" hidden=move || !rated()>{move || t().rate_thanks}</p>
             <form class="hd-transcript" on:submit=on_transcript hidden=move || chat.transcript.get() == Request::Done>
-                            <label for="hd-transcript-email">{move || t().transcript_title}</label>
-                            <div class="hd-transcript-row">
-                                <input
-                                    id="hd-transcript-email"
-                                    class="hd-composer-input"
-                                    type="email"
-                                    autocomplete="email"
-                                    aria-invalid=move || email_error.get().to_string()
-                                    prop:value=move || email.get()
-                                    on:input=move |ev| {
-                                        email.set(event_target_value(&ev));
-                                        email_error.set(false);
-                                    }
-                                />
-                                <button class="hd-send" type="submit" disabled=move || chat.transcript.get() == Request::Busy>
-                                    {move || t().transcript_send}
-                                </button>
-                            </div>
-                            <p class="hd-field-error" role="alert">
-                                {move || if email_error.get() { Some(t().email_invalid.to_owned()) } else { failure(chat.transcript.get()) }}
-                            </p>
+                <label for="hd-transcript-email">{move || t().transcript_title}</label>
+                <div class="hd-transcript-row">
+                    <input
+                        id="hd-transcript-email"
+                        class="hd-composer-input"
+                        type="email"
+                        autocomplete="email"
+                        aria-invalid=move || email_error.get().to_string()
+                        prop:value=move || email.get()
+                        on:input=move |ev| {
+                            email.set(event_target_value(&ev));
+                            email_error.set(false);
+                        }
+                    />
+                    <button class="hd-send" type="submit" disabled=move || chat.transcript.get() == Request::Busy>
+                        {move || t().transcript_send}
+                    </button>
+                </div>
+                <p class="hd-field-error" role="alert">
+                    {move || if email_error.get() { Some(t().email_invalid.to_owned()) } else { failure(chat.transcript.get()) }}
+                </p>
             </form>
             <p class="hd-thanks" role="status" hidden=move || chat.transcript.get() != Request::Done>
                 {move || t().transcript_sent.replace("{email}", &email.get())}

@@ -14,6 +14,8 @@ use crate::state::WidgetState;
 use crate::view::icons::SearchIcon;
 
 use article::ArticleView;
+use home::{CategoryView, Home};
+use results::Results;
 
 /// "Talk to a person" where Help runs out (no results, an article that did
 /// not help): Chat, with the hand-over started as its own button would.
@@ -30,8 +32,6 @@ fn person_button() -> impl IntoView {
         </button>
     }
 }
-use home::{CategoryView, Home};
-use results::Results;
 
 /// What the Help area shows besides search results.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +94,7 @@ impl HelpState {
         let panel = self.panel;
         request_animation_frame(move || {
             if let Some(panel) = panel.get_untracked() {
-                crate::dom::focus(&panel, selector);
+                _ = crate::dom::focus(&panel, selector);
             }
         });
     }
