@@ -7,13 +7,11 @@ how often the right article comes first (top-1) or in the first three
 (top-3), and how good the engine's own `confident` judgement is.
 
     python3 scripts/quality-banking77.py [--k 10] [--seed 77] [--unknown 7] [--data ../shared/data/banking77]
-    python3 scripts/quality-banking77.py --fit --seed 1     # refit the confidence model
 
 `--unknown N` leaves N intents (chosen by the seed) out of the pack
 entirely: their questions have no right answer, and a good engine is not
-confident about them. `--fit` fits the logistic model behind `confident`
-(coverage, margin, strength; see crates/helpdock-core/src/search.rs) on
-such a run and prints the coefficients to paste into CALIBRATION.
+confident about them. The model behind `confident` is fitted by
+scripts/quality-off-topic.py --fit.
 
 Needs `cargo build --release -p helpdock-cli` (the script runs it). The data
 set is read from ../shared at run time and never copied into the repo.
@@ -37,7 +35,6 @@ def main():
     ap.add_argument("--seed", type=int, default=77)
     ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "banking77"))
     ap.add_argument("--unknown", type=int, default=7, help="intents left out of the pack (out-of-scope questions)")
-    ap.add_argument("--fit", action="store_true", help="fit the confidence model and print its coefficients")
     ap.add_argument("--dump", help="write per-question results (JSON lines) here")
     args = ap.parse_args()
 
@@ -75,8 +72,6 @@ def main():
 
     assert len(out) == len(asked), (len(out), len(asked))
     results = [json.loads(line) for line in out]
-    if args.fit:
-        return fit(results, asked)
     oos = results[len(tests):]
     out = out[: len(tests)]
     top1 = top3 = confident = confident_right = 0
@@ -101,33 +96,6 @@ def main():
     if oos:
         false_alarms = sum(r["confident"] for r in oos)
         print(f"out of scope     {len(oos)} questions of {len(unknown)} intents without an article; confident on {false_alarms / len(oos):.4f}")
-
-
-def fit(results, asked):
-    """Logistic regression of "the first answer is right" on the features."""
-    import math
-
-    names = ["coverage", "margin", "strength"]
-    xs = [[r["why"][k] for k in names] for r in results]
-    ys = [1.0 if intent is not None and r["answers"] and r["answers"][0]["id"] == intent else 0.0
-          for r, (_, intent) in zip(results, asked)]
-    w = [0.0] * (len(names) + 1)
-    rate = 0.5
-    for _ in range(3000):
-        grad = [0.0] * len(w)
-        for x, y in zip(xs, ys):
-            z = w[0] + sum(wi * xi for wi, xi in zip(w[1:], x))
-            p = 1.0 / (1.0 + math.exp(-z))
-            grad[0] += p - y
-            for i, xi in enumerate(x):
-                grad[i + 1] += (p - y) * xi
-        w = [wi - rate * g / len(xs) for wi, g in zip(w, grad)]
-    loss = 0.0
-    for x, y in zip(xs, ys):
-        p = 1.0 / (1.0 + math.exp(-(w[0] + sum(wi * xi for wi, xi in zip(w[1:], x)))))
-        loss -= y * math.log(max(p, 1e-9)) + (1 - y) * math.log(max(1 - p, 1e-9))
-    print(f"fitted on {len(xs)} questions ({sum(ys):.0f} answered right first), log loss {loss / len(xs):.4f}")
-    print("const CALIBRATION: [f32; 4] = [" + ", ".join(f"{v:.3f}" for v in w) + "];  // intercept, " + ", ".join(names))
 
 
 if __name__ == "__main__":

@@ -23,9 +23,9 @@ const KB = 1000;
 // ever lowered.
 const LOADS = {
   initial: { target: 10 * KB, gate: 10 * KB },
-  helpBot: { target: 200 * KB, gate: 350 * KB },
+  helpBot: { target: 200 * KB, gate: 349 * KB },
   people: { target: 150 * KB, gate: 170 * KB },
-  whole: { target: 250 * KB, gate: 520 * KB }, // the target is a stretch figure
+  whole: { target: 250 * KB, gate: 519 * KB }, // the target is a stretch figure
   packPart: { target: 90 * KB, gate: 90 * KB },
 };
 

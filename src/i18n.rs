@@ -3,6 +3,7 @@
 //! A struct of `&'static str` rather than a key lookup: a missing
 //! translation is a compile error, and the catalogue costs no parsing.
 
+use helpdock_core::bot::SmallTalk;
 use helpdock_core::locale::Locale;
 
 /// Every string the widget's own interface shows.
@@ -56,6 +57,8 @@ pub struct Strings {
     pub open_article: &'static str,
     pub clarify: &'static str,
     pub dont_know: &'static str,
+    /// Replies to small talk: greeting, how are you, about the bot, thanks, goodbye.
+    pub small_talk: [&'static str; 5],
     pub checks_title: &'static str,
     pub urgent_title: &'static str,
     pub step_of: &'static str,
@@ -94,6 +97,7 @@ pub struct Strings {
     pub live_transferred: &'static str,
     pub live_closed_by_you: &'static str,
     pub live_closed_by_agent: &'static str,
+    pub live_away: &'static str,
     pub delivery_sending: &'static str,
     pub delivery_sent: &'static str,
     pub delivery_read: &'static str,
@@ -187,6 +191,17 @@ impl Strings {
         self.updated.replace("{date}", date)
     }
 
+    /// The reply to small talk.
+    pub fn small_talk(&self, kind: SmallTalk) -> &'static str {
+        self.small_talk[match kind {
+            SmallTalk::Greeting => 0,
+            SmallTalk::HowAreYou => 1,
+            SmallTalk::AboutBot => 2,
+            SmallTalk::Thanks => 3,
+            SmallTalk::Goodbye => 4,
+        }]
+    }
+
     /// "3 unread messages", for the launcher badge's accessible name.
     pub fn unread(&self, count: u32) -> String {
         let template = if count == 1 { self.unread_one } else { self.unread_many };
@@ -251,6 +266,13 @@ static EN: Strings = Strings {
     open_article: "Open article",
     clarify: "Which of these do you mean?",
     dont_know: "I couldn't find an answer to that in the help centre.",
+    small_talk: [
+        "Hello! What can I help you with? Ask a question, or type \u{201c}human\u{201d} to reach a person.",
+        "I'm fine, thank you! What can I help you with?",
+        "I'm the help bot: I answer from the help centre, right here in your browser. Type \u{201c}human\u{201d} whenever you want a person.",
+        "You're welcome! Anything else I can help with?",
+        "Goodbye! You can come back here any time.",
+    ],
     checks_title: "Before we go on, please check:",
     urgent_title: "Do this now to protect your account:",
     step_of: "Step {i} of {n}",
@@ -290,6 +312,7 @@ static EN: Strings = Strings {
     live_transferred: "Your conversation was passed to a colleague.",
     live_closed_by_you: "You ended the conversation.",
     live_closed_by_agent: "The conversation has ended.",
+    live_away: "Our team is away right now. You are in the queue and we will answer when we are back; you may close this window.",
     delivery_sending: "Sending…",
     delivery_sent: "Sent",
     delivery_read: "Read",
@@ -407,6 +430,13 @@ static ZH_CN: Strings = Strings {
     open_article: "查看文章",
     clarify: "您想问的是哪一个？",
     dont_know: "抱歉，帮助中心里没有找到这个问题的答案。",
+    small_talk: [
+        "你好！有什么可以帮你？直接提问即可，需要人工请输入“人工”。",
+        "我很好，谢谢！有什么可以帮你？",
+        "我是帮助机器人，在你的浏览器里根据帮助中心回答问题。需要人工时随时输入“人工”。",
+        "不客气！还有什么可以帮你？",
+        "再见！有需要随时回来。",
+    ],
     checks_title: "继续之前，请先检查：",
     urgent_title: "请立即采取以下措施保护账户：",
     step_of: "第 {i} 步，共 {n} 步",
@@ -446,6 +476,7 @@ static ZH_CN: Strings = Strings {
     live_transferred: "您的对话已转接给其他客服。",
     live_closed_by_you: "您结束了对话。",
     live_closed_by_agent: "对话已结束。",
+    live_away: "客服暂时不在线。您已在队列中，我们回来后会尽快回复；您可以先关闭此窗口。",
     delivery_sending: "发送中…",
     delivery_sent: "已发送",
     delivery_read: "已读",

@@ -22,6 +22,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
+use crate::dom;
 use crate::people::transport::web::WebTransport;
 use crate::people::transport::{Connection, ConnectionEvent, Reply, Transport, TransportError};
 use crate::state::WidgetState;
@@ -68,6 +69,8 @@ pub struct Backend {
     pub limits: RwSignal<Option<Limits>>,
     /// Whether people are at work now (from the session, when it says).
     pub availability: RwSignal<Option<Availability>>,
+    /// Whether the backend can send e-mail (from the session).
+    pub email: RwSignal<bool>,
     inner: StoredValue<Option<Rc<Inner>>, LocalStorage>,
 }
 
@@ -101,6 +104,7 @@ impl Backend {
             link: RwSignal::new(LinkState::Connecting),
             limits: RwSignal::new(None),
             availability: RwSignal::new(None),
+            email: RwSignal::new(false),
             inner: StoredValue::new_local(None),
         };
         let Some(transport) = transport else { return this };
@@ -227,6 +231,7 @@ impl Backend {
         }
         self.limits.set(Some(session.limits));
         self.availability.set(session.availability);
+        self.email.set(session.email);
         *inner.token.borrow_mut() = Some(session.visitor_token.clone());
         Ok(session.visitor_token)
     }
@@ -354,11 +359,14 @@ impl Backend {
     /// The browser's connectivity.
     fn listen(&self) {
         let this = *self;
-        let online = window_event_listener(leptos::ev::online, move |_| {
-            let wanted = this.wanted();
-            this.handle(LinkEvent::Online { wanted });
-        });
-        let offline = window_event_listener(leptos::ev::offline, move |_| this.handle(LinkEvent::Offline));
+        dom::on_window(
+            "online",
+            Box::new(move |_| {
+                let wanted = this.wanted();
+                this.handle(LinkEvent::Online { wanted });
+            }),
+        );
+        dom::on_window("offline", Box::new(move |_| this.handle(LinkEvent::Offline)));
         // In view, a dropped link retries every 1.6 s at most, and at once
         // when the page comes back into view; out of view it backs off.
         let page_hidden = || web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
@@ -371,11 +379,8 @@ impl Backend {
             }
         };
         seen();
-        let visibility = window_event_listener_untyped("visibilitychange", move |_| seen());
+        dom::on_window("visibilitychange", Box::new(move |_| seen()));
         on_cleanup(move || {
-            online.remove();
-            offline.remove();
-            visibility.remove();
             this.handle(LinkEvent::Release);
         });
     }

@@ -24,6 +24,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::clock::now_ms;
+use crate::dom;
 use crate::handover::LIVE_OPEN_KEY;
 use crate::people::backend::{Backend, Subscriber};
 use crate::people::transport::TransportError;
@@ -418,27 +419,31 @@ impl LiveChat {
     /// Another tab, and the page coming back into view.
     fn listen(&self) {
         let this = *self;
-        let storage = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
-            if !storage::is_key(ev.key(), LIVE_KEY) {
-                return;
-            }
-            let other: Live = ev.new_value().and_then(|s| from_json(&s).ok()).unwrap_or_default();
-            if this.live.try_update(|l| l.merge(other)).unwrap_or(false) {
-                if this.live.with_untracked(|l| l.conversation.is_some()) && this.phase.get_untracked() != Phase::On {
-                    this.phase.set(Phase::On);
+        dom::on_window(
+            "storage",
+            Box::new(move |ev| {
+                let Some(ev) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(&ev) else { return };
+                if !storage::is_key(ev.key(), LIVE_KEY) {
+                    return;
                 }
-                this.backend.refresh();
-            }
-        });
-        let visible = window_event_listener(leptos::ev::focus, move |_| {
-            if this.visible() {
-                this.mark_seen();
-            }
-        });
-        on_cleanup(move || {
-            storage.remove();
-            visible.remove();
-        });
+                let other: Live = ev.new_value().and_then(|s| from_json(&s).ok()).unwrap_or_default();
+                if this.live.try_update(|l| l.merge(other)).unwrap_or(false) {
+                    if this.live.with_untracked(|l| l.conversation.is_some()) && this.phase.get_untracked() != Phase::On
+                    {
+                        this.phase.set(Phase::On);
+                    }
+                    this.backend.refresh();
+                }
+            }),
+        );
+        dom::on_window(
+            "focus",
+            Box::new(move |_| {
+                if this.visible() {
+                    this.mark_seen();
+                }
+            }),
+        );
     }
 }
 

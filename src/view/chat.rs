@@ -415,6 +415,7 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
             }
             .into_any()
         }
+        Action::SmallTalk { small_talk } => view! { <p class="hd-bubble">{t.small_talk(small_talk)}</p> }.into_any(),
         Action::DontKnow { .. } => view! { <p class="hd-bubble">{t.dont_know}</p> }.into_any(),
         Action::Resolved => view! { <p class="hd-bubble">{t.resolved}</p> }.into_any(),
         Action::Warning { note, .. } => view! {

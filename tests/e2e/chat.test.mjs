@@ -130,6 +130,43 @@ describe("bot", () => {
     await context.close();
   });
 
+  it("replies to small talk, and says it does not know an off-topic question instead of answering with an article", async () => {
+    for (const [lang, turns] of [
+      [
+        "en",
+        [
+          ["Hi!", "Hello! What can I help you with?"],
+          ["tell me a joke", "I couldn't find an answer to that in the help centre."],
+          ["what's the weather like tomorrow", "I couldn't find an answer to that in the help centre."],
+          ["thanks", "You're welcome!"],
+        ],
+      ],
+      [
+        "zh-CN",
+        [
+          ["你好", "你好！有什么可以帮你？"],
+          ["讲个笑话", "抱歉，帮助中心里没有找到这个问题的答案。"],
+          ["你是机器人吗？", "我是帮助机器人"],
+          ["谢谢", "不客气！"],
+        ],
+      ],
+    ]) {
+      const { page, context, problems } = await chat({ query: `?lang=${lang}` });
+      const seen = new Map();
+      for (const [text, reply] of turns) {
+        await say(page, text);
+        seen.set(reply, (seen.get(reply) ?? 0) + 1);
+        await log(page).locator(".hd-turn-bot", { hasText: reply }).nth(seen.get(reply) - 1).waitFor();
+        // Never an article for these.
+        assert.equal(await log(page).locator(".hd-answer").count(), 0, `${lang}: ${text}`);
+      }
+      // Not knowing offers people; small talk does not.
+      assert.ok((await log(page).locator(".hd-channels").count()) >= 1, `${lang}: channels offered`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+  });
+
   it("offers the other candidates after an unhelpful answer, then escalates after a second", async () => {
     const { page, context } = await chat();
     await say(page, "how do I pay fees with CHB");
@@ -200,7 +237,7 @@ describe("bot", () => {
 
   it("keeps the conversation across a reload", async () => {
     const { page, context } = await chat();
-    await say(page, "how do I enable 2FA");
+    await say(page, "how do I turn on 2FA");
     await log(page).locator(".hd-answer").waitFor();
     // Feedback and a second question are kept as well: the log after the
     // reload reads exactly as before it.
@@ -218,7 +255,7 @@ describe("bot", () => {
     await widgetReady(page);
     await launcher(page).click();
     await page.locator("helpdock-widget #hd-tab-chat").click();
-    await log(page).locator(".hd-turn-user", { hasText: "how do I enable 2FA" }).waitFor();
+    await log(page).locator(".hd-turn-user", { hasText: "how do I turn on 2FA" }).waitFor();
     await log(page).locator(".hd-answer").first().waitFor();
     await log(page).locator(".hd-turn-user", { hasText: "my deposit has not arrived" }).waitFor();
     assert.equal(await log(page).innerText(), before);

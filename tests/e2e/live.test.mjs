@@ -16,7 +16,17 @@ import { after, before, describe, it } from "node:test";
 
 import WebSocket from "ws";
 
-import { axeViolations, backOnChat, launcher, openDemo, panel, startAll, startHelpdockServer, widgetReady } from "./harness.mjs";
+import {
+  axeViolations,
+  backOnChat,
+  launcher,
+  openDemo,
+  panel,
+  startAll,
+  startHelpdockServer,
+  startSmtpSink,
+  widgetReady,
+} from "./harness.mjs";
 
 let env;
 before(async () => {
@@ -439,6 +449,10 @@ describe("live chat", () => {
       await agent.accept(id);
       await agent.say(id, "您好，我来帮您查一下充值。");
       await agentRows(page).filter({ hasText: "您好，我来帮您查一下充值。" }).waitFor();
+      // The server's system line (stored before the agent's message) is
+      // worded in Chinese from its code, not shown in its English body.
+      assert.equal(await w(page, ".hd-live-system").filter({ hasText: /已加入对话/ }).count(), 1);
+      assert.equal(await w(page, ".hd-live-system").filter({ hasText: /joined|conversation/ }).count(), 0);
       await say(page, "#hd-live-input", "谢谢");
       await visitorRows(page).locator('[data-delivery="sent"]').filter({ hasText: "已发送" }).waitFor();
       // (axe-core itself applies inline styles, which the CSP reports: check first.)
@@ -446,6 +460,7 @@ describe("live chat", () => {
       assert.deepEqual(await axeViolations(page), [], "during the chat");
       await w(page, ".hd-end").click();
       await w(page, ".hd-rating legend").filter({ hasText: "请为本次服务评分" }).waitFor();
+      await w(page, ".hd-live-system").filter({ hasText: "您结束了对话。" }).waitFor();
       assert.deepEqual(await axeViolations(page), [], "at the end");
       agent.close();
       await context.close();
@@ -480,11 +495,44 @@ describe("live chat", () => {
     await w(page, ".hd-thanks").filter({ hasText: "Thank you for your rating." }).waitFor();
     const summary = (await agent.get(`/console/api/conversations/${id}`)).detail.summary;
     assert.deepEqual(summary.rating, { score: 5, comment: "quick and kind" });
-    assert.equal(await w(page, "#hd-transcript-email").inputValue(), "li@example.com");
-    await w(page, ".hd-transcript .hd-send").click();
-    // Sent, or a sentence saying why not (a demo server without SMTP).
-    await w(page, ".hd-after").filter({ hasText: /on its way to li@example.com|e-mail|SMTP|not set up/i }).waitFor();
+    // This server has no SMTP relay: the session says so, and the widget
+    // offers no e-mail it cannot send.
+    assert.equal(await w(page, ".hd-transcript").isVisible(), false, "no transcript e-mail without SMTP");
     agent.close();
     await context.close();
+  });
+
+  it("e-mails the transcript when the server can send mail, to the address the host vouched for", async () => {
+    const shared = env.server;
+    const smtp = await startSmtpSink();
+    env.server = await startHelpdockServer({
+      env: {
+        HELPDOCK_SMTP_HOST: "127.0.0.1",
+        HELPDOCK_SMTP_PORT: String(smtp.port),
+        HELPDOCK_SMTP_FROM: "Helpdock <support@example.com>",
+        HELPDOCK_SMTP_TLS: "none",
+      },
+    });
+    try {
+      const agent = await signInAgent();
+      const hash = createHmac("sha256", env.server.hostSecret).update("43").digest("hex");
+      const { page, context } = await openChat(`?lang=en&userId=43&userHash=${hash}&name=Ana&email=ana%40example.com`);
+      const id = await reachPerson(page);
+      await agent.accept(id);
+      agent.send({ type: "close", conversation: id });
+      const form = w(page, ".hd-transcript");
+      await form.waitFor();
+      assert.equal(await w(page, "#hd-transcript-email").inputValue(), "ana@example.com");
+      await form.locator(".hd-send").click();
+      await w(page, ".hd-after").filter({ hasText: "ana@example.com" }).waitFor();
+      const [mail] = await smtp.waitFor("Subject: Your support conversation");
+      assert.match(mail, /^To: .*ana@example\.com/m);
+      agent.close();
+      await context.close();
+    } finally {
+      await env.server.close();
+      await smtp.close();
+      env.server = shared;
+    }
   });
 });

@@ -304,7 +304,7 @@ describe("tickets in the widget", () => {
     await context.close();
   });
 
-  it("shows an agent's reply live, counts it unread, and lets the user reply, close and reopen", async () => {
+  it("shows an agent's reply live, counts it unread, and lets the user reply, close, rate and reopen", async () => {
     const agent = await signInAgent();
     const { page, context, problems } = await openTickets();
     await w(page, '[data-hd="new-ticket"]').click();
@@ -339,9 +339,17 @@ describe("tickets in the widget", () => {
     await w(page, ".hd-ticket-thread .hd-from-visitor").filter({ hasText: "TRC20, sorry." }).waitFor();
     assert.equal(await w(page, "#hd-tk-reply").inputValue(), "");
 
-    // Close, then reopen.
+    // Close, rate, then reopen.
     await w(page, '[data-hd="close-ticket"]').click();
     await w(page, '.hd-ticket[data-status="closed"]').waitFor();
+    const rating = w(page, "#hd-tabpanel-tickets .hd-rating");
+    await rating.getByRole("button", { name: "4 out of 5" }).click();
+    await rating.getByLabel("Anything to add? (optional)").fill("Quick and clear");
+    await rating.getByRole("button", { name: "Send rating" }).click();
+    await w(page, "#hd-tabpanel-tickets .hd-thanks").filter({ hasText: "Thank you for your rating." }).waitFor();
+    assert.equal(await rating.isVisible(), false, "the thanks takes the form's place");
+    const [rated] = (await visitorTickets(page)).filter((t) => t.id === id);
+    assert.deepEqual([rated.rating?.score, rated.rating?.comment], [4, "Quick and clear"]);
     await w(page, '[data-hd="reopen-ticket"]').click();
     await w(page, '.hd-ticket[data-status="open"]').waitFor();
     assert.deepEqual(await axeViolations(page, problems), []);

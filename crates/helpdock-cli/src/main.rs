@@ -295,6 +295,7 @@ fn ask(pack: &Path, top: usize, locale: Option<&str>, explain: bool) -> Result<(
             line["why"] = json!({
                 "confidence": answer.confidence,
                 "coverage": answer.why.coverage,
+                "evidence": answer.why.evidence,
                 "margin": answer.why.margin,
                 "strength": answer.why.strength,
                 "matched": answer.matched,

@@ -41,6 +41,10 @@ use crate::index::Index;
 use crate::locale::Locale;
 use crate::search::{Answer, SearchOptions};
 
+mod small_talk;
+use small_talk::small_talk;
+pub use small_talk::SmallTalk;
+
 /// Everything the bot remembers between turns. The widget keeps it (in
 /// `localStorage`), so a conversation survives a reload.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -315,6 +319,12 @@ pub enum Action {
         /// The collected fields.
         fields: Vec<Collected>,
     },
+    /// The message was small talk ("hi", "thanks", "are you a bot?"): a
+    /// short reply, worded by the interface, and no article.
+    SmallTalk {
+        /// Which kind.
+        small_talk: SmallTalk,
+    },
     /// Nothing in the help centre fits; a person is offered.
     DontKnow {
         /// Why the bot is not sure.
@@ -429,6 +439,12 @@ impl<'a> Bot<'a> {
                 return;
             }
             self.flow_answer(conversation, &flow, field, text, actions);
+            return;
+        }
+        if let Some(kind) = small_talk(&folded) {
+            conversation.state = State::Idle;
+            conversation.transcript.push(bot(&format!("(small talk: {})", kind.as_str())));
+            actions.push(Action::SmallTalk { small_talk: kind });
             return;
         }
         let phrased = Phrased::new(text);

@@ -266,6 +266,7 @@ impl Live {
                     body: p.body,
                     attachments: p.attachments,
                     at: *at,
+                    system: None,
                 });
             }
             ServerFrame::Queue { conversation, queue } if ours(conversation) => {

@@ -108,6 +108,11 @@ wire! {
         /// say, and the widget goes by the host's configured hours).
         #[serde(default)]
         pub availability: Option<Availability>,
+        /// Whether the backend can send e-mail (a conversation's transcript,
+        /// ticket confirmations). Absent or false: the widget offers no
+        /// "E-mail me the transcript".
+        #[serde(default)]
+        pub email: bool,
     }
 
     /// What the backend accepts.
@@ -226,6 +231,30 @@ wire! {
         pub attachments: Vec<Attachment>,
         /// When the server stored it.
         pub at: i64,
+        /// For a system message, what it says as a code and parameters, so
+        /// that each client words it in its user's language (`body` is the
+        /// English, for clients that do not know the code).
+        #[serde(default)]
+        pub system: Option<SystemNote>,
+    }
+
+    /// What a system message says. Codes: `agent_joined` (`agent`),
+    /// `transferred` (`agent` to `to`), `requeued` (`agent`, to `queue`),
+    /// `closed_by_visitor`, `closed_by_agent` (`agent`), `away` (the team is
+    /// outside its business hours). A client that does not know a code
+    /// shows the message's `body`.
+    pub struct SystemNote {
+        /// What happened.
+        pub code: String,
+        /// The agent who did it.
+        #[serde(default)]
+        pub agent: Option<String>,
+        /// The agent a conversation was transferred to.
+        #[serde(default)]
+        pub to: Option<String>,
+        /// The queue a conversation was moved to.
+        #[serde(default)]
+        pub queue: Option<String>,
     }
 
     /// Who wrote a message.

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 
 use helpdock_core::protocol::{
     AgentInfo, Attachment, AuthorKind, ConversationStatus, ConversationSummary, QueueInfo, Rating, ServerFrame,
-    StartConversation,
+    StartConversation, SystemNote,
 };
 
 use crate::db::{AgentRow, ConversationRow, MessageRow, NewConversation, NewMessage, Stored, VisitorRow};
 use crate::http::{AppError, AppState};
 use crate::hub::Channel;
+use crate::notes::Lang;
 use crate::secrets;
 use crate::token::{now_ms, random_id};
 
@@ -155,6 +156,22 @@ pub async fn start(
     if let Some(f) = request.fields.iter().find(|f| f.value.chars().count() > max || f.label.chars().count() > max) {
         return Err(AppError::too_large("fields", format!("Field {:?} is longer than {max} characters.", f.id)));
     }
+    let limits = &state.config.limits;
+    let carried: usize = request.transcript.iter().map(|l| l.text.chars().count()).sum::<usize>()
+        + request.fields.iter().map(|f| f.label.chars().count() + f.value.chars().count()).sum::<usize>();
+    if carried > limits.max_handover_chars as usize {
+        return Err(AppError::too_large(
+            "transcript",
+            format!("A hand-over can carry at most {} characters of transcript and fields.", limits.max_handover_chars),
+        ));
+    }
+    let open = state.db.open_conversations(&visitor.id).await?;
+    if open.len() >= limits.open_conversations_per_visitor as usize && !open.contains(&request.client_id) {
+        return Err(AppError::conflict(format!(
+            "You already have {} open conversations; end one before starting another.",
+            limits.open_conversations_per_visitor
+        )));
+    }
     for line in &request.transcript {
         secrets::refuse("transcript", &line.text)?;
     }
@@ -179,9 +196,7 @@ pub async fn start(
     if created {
         if let Some(hours) = &state.config.business_hours {
             if !hours.is_open(at) {
-                let body = "Our team is away right now. Your conversation is in the queue, and an agent will \
-                            answer when we are back; you can close this window, we will keep it.";
-                system_message(state, &row, body).await?;
+                system_message(state, &row, note("away", None, None, None)).await?;
             }
         }
         notify_queue(state).await?;
@@ -282,6 +297,7 @@ pub async fn send(
         body: body.to_string(),
         attachments,
         at: now_ms(),
+        system: None,
     };
     match state.db.store_message(new).await? {
         Stored::New(row) => {
@@ -315,17 +331,24 @@ fn publish_message(state: &AppState, conversation: &ConversationRow, row: &Messa
     }
 }
 
+/// A system line's code and parameters (protocol `SystemNote`).
+fn note(code: &str, agent: Option<&str>, to: Option<&str>, queue: Option<&str>) -> SystemNote {
+    let own = |s: Option<&str>| s.map(str::to_owned);
+    SystemNote { code: code.to_owned(), agent: own(agent), to: own(to), queue: own(queue) }
+}
+
 /// Stores and sends a system line (joins, transfers, closing).
-async fn system_message(state: &AppState, conversation: &ConversationRow, body: &str) -> Result<(), AppError> {
+async fn system_message(state: &AppState, conversation: &ConversationRow, note: SystemNote) -> Result<(), AppError> {
     let new = NewMessage {
         conversation: conversation.id.clone(),
         client_id: None,
         author: AuthorKind::System,
         agent_id: None,
         agent_name: None,
-        body: body.to_string(),
+        body: crate::notes::wording(&note, Lang::En),
         attachments: Vec::new(),
         at: now_ms(),
+        system: Some(note),
     };
     if let Stored::New(row) = state.db.store_message(new).await? {
         publish_message(state, conversation, &row);
@@ -388,10 +411,10 @@ pub async fn close(state: &AppState, actor: Actor<'_>, conversation: &str) -> Re
         return Err(AppError::closed());
     }
     let line = match actor {
-        Actor::Visitor(_) => "The visitor ended the conversation.".to_string(),
-        Actor::Agent(agent) => format!("{} ended the conversation.", agent.name),
+        Actor::Visitor(_) => note("closed_by_visitor", None, None, None),
+        Actor::Agent(agent) => note("closed_by_agent", Some(&agent.name), None, None),
     };
-    system_message(state, &conversation, &line).await?;
+    system_message(state, &conversation, line).await?;
     let at = now_ms();
     if !state.db.close_conversation(&conversation.id, at).await? {
         return Err(AppError::closed());
@@ -433,13 +456,13 @@ pub async fn accept(state: &AppState, agent: &AgentRow, conversation: &str) -> R
             _ => AppError::conflict("Another agent took this conversation first."),
         });
     }
-    joined(state, &conversation.id, agent, &format!("{} joined the conversation.", agent.name)).await?;
+    joined(state, &conversation.id, agent, note("agent_joined", Some(&agent.name), None, None)).await?;
     notify_queue(state).await
 }
 
 /// After an assignment: the system line, `agent_joined` to the visitor and
 /// `assigned` to the agent.
-async fn joined(state: &AppState, id: &str, agent: &AgentRow, line: &str) -> Result<(), AppError> {
+async fn joined(state: &AppState, id: &str, agent: &AgentRow, line: SystemNote) -> Result<(), AppError> {
     let row = state.db.conversation(id).await?.ok_or_else(|| AppError::not_found("conversation"))?;
     let visitor = Channel::Visitor(row.visitor_id.clone());
     state.hub.publish(&visitor, &ServerFrame::AgentJoined { conversation: row.id.clone(), agent: agent_info(agent) });
@@ -483,8 +506,8 @@ pub async fn transfer(
             if let Some(previous) = previous.as_ref().filter(|p| **p != target.id) {
                 state.hub.publish(&Channel::Agent(previous.clone()), &frame);
             }
-            let line = format!("{} transferred the conversation to {}.", agent.name, target.name);
-            joined(state, &conversation.id, &target, &line).await?;
+            let line = note("transferred", Some(&agent.name), Some(&target.name), None);
+            joined(state, &conversation.id, &target, line).await?;
             if conversation.status == ConversationStatus::Queued {
                 notify_queue(state).await?;
             }
@@ -495,8 +518,8 @@ pub async fn transfer(
                 return Err(AppError::invalid("toTopic", format!("toTopic must have 1 to {MAX_ID_CHARS} characters.")));
             }
             let queue = state.config.queue.route(Some(topic)).to_string();
-            let line = format!("{} moved the conversation to the {queue} queue.", agent.name);
-            system_message(state, &conversation, &line).await?;
+            let line = note("requeued", Some(&agent.name), None, Some(&queue));
+            system_message(state, &conversation, line).await?;
             if !state.db.requeue_conversation(&conversation.id, Some(topic), &queue, at).await? {
                 return Err(AppError::closed());
             }

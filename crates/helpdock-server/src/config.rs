@@ -74,6 +74,11 @@ pub struct LimitsConfig {
     pub requests_per_minute: u32,
     /// A socket silent this long is closed (clients ping every 25 s).
     pub idle_timeout_secs: u32,
+    /// What a hand-over may carry: the characters of the bot transcript
+    /// and the collected fields together.
+    pub max_handover_chars: u32,
+    /// Conversations one visitor may have open (queued or active) at once.
+    pub open_conversations_per_visitor: u32,
 }
 
 /// An SMTP relay.
@@ -210,6 +215,8 @@ impl Default for LimitsConfig {
             messages_per_minute: 30,
             requests_per_minute: 600,
             idle_timeout_secs: 60,
+            max_handover_chars: 20_000,
+            open_conversations_per_visitor: 3,
         }
     }
 }
@@ -242,6 +249,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("limits.messages_per_minute", "HELPDOCK_MESSAGES_PER_MINUTE"),
     ("limits.requests_per_minute", "HELPDOCK_REQUESTS_PER_MINUTE"),
     ("limits.idle_timeout_secs", "HELPDOCK_IDLE_TIMEOUT_SECS"),
+    ("limits.max_handover_chars", "HELPDOCK_MAX_HANDOVER_CHARS"),
+    ("limits.open_conversations_per_visitor", "HELPDOCK_OPEN_CONVERSATIONS_PER_VISITOR"),
     ("smtp.host", "HELPDOCK_SMTP_HOST"),
     ("smtp.port", "HELPDOCK_SMTP_PORT"),
     ("smtp.from", "HELPDOCK_SMTP_FROM"),
@@ -374,6 +383,8 @@ impl Config {
             ("limits.messages_per_minute", u64::from(limits.messages_per_minute)),
             ("limits.requests_per_minute", u64::from(limits.requests_per_minute)),
             ("limits.idle_timeout_secs", u64::from(limits.idle_timeout_secs)),
+            ("limits.max_handover_chars", u64::from(limits.max_handover_chars)),
+            ("limits.open_conversations_per_visitor", u64::from(limits.open_conversations_per_visitor)),
         ] {
             if value == 0 {
                 return Err((field.into(), "must be greater than 0".into()));

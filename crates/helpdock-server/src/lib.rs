@@ -18,6 +18,7 @@ pub mod http;
 pub mod hub;
 pub mod inbox;
 pub mod mail;
+pub mod notes;
 pub mod password;
 pub mod rate;
 pub mod secrets;

@@ -11,6 +11,7 @@ use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executo
 
 use crate::config::{SmtpConfig, SmtpTls};
 use crate::db::{ConversationRow, MessageRow, TicketRow};
+use crate::notes::{self, Lang};
 
 /// A configured relay.
 #[derive(Debug, Clone)]
@@ -119,7 +120,8 @@ pub fn transcript_text(conversation: &ConversationRow, messages: &[MessageRow]) 
             AuthorKind::Agent => m.author.name.clone().unwrap_or_else(|| say("Agent", "客服").into()),
             AuthorKind::System => "—".to_string(),
         };
-        text.push_str(&format!("[{}] {who}: {}\n", utc(m.at), m.body));
+        let body = m.system.as_ref().map_or_else(|| m.body.clone(), |note| notes::wording(note, lang));
+        text.push_str(&format!("[{}] {who}: {body}\n", utc(m.at)));
         for a in &m.attachments {
             text.push_str(&attachment_line(lang, a));
         }
@@ -127,25 +129,10 @@ pub fn transcript_text(conversation: &ConversationRow, messages: &[MessageRow]) 
     text
 }
 
-/// The language of an e-mail: the widget's locale when the ticket was
-/// written or the conversation held (`zh…` → Chinese), else English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lang {
-    En,
-    Zh,
-}
-
 impl Lang {
+    /// The language of a ticket's e-mails.
     fn of(ticket: &TicketRow) -> Lang {
         Lang::from_tag(ticket.locale.as_deref())
-    }
-
-    /// `zh…` → Chinese; anything else, or none, English.
-    fn from_tag(tag: Option<&str>) -> Lang {
-        match tag {
-            Some(l) if l.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
-            _ => Lang::En,
-        }
     }
 }
 
@@ -323,7 +310,7 @@ mod tests {
 
     #[test]
     fn the_transcript_mail_follows_the_conversations_language() {
-        use helpdock_core::protocol::{Author, ConversationStatus, Field, Message, TranscriptLine};
+        use helpdock_core::protocol::{Author, ConversationStatus, Field, Message, SystemNote, TranscriptLine};
 
         use crate::db::{ConversationRow, MessageRow};
         let conversation = |locale: Option<&str>| ConversationRow {
@@ -346,18 +333,35 @@ mod tests {
             agent_read_seq: 0,
             rating: None,
         };
-        let messages = [MessageRow {
-            message: Message {
-                conversation: "c_1".into(),
-                seq: 1,
-                client_id: None,
-                author: Author { kind: AuthorKind::Agent, name: None, avatar: None },
-                body: "已到账".into(),
-                attachments: Vec::new(),
-                at: 1_795_485_660_000,
+        let joined = SystemNote { code: "agent_joined".into(), agent: Some("Mei".into()), to: None, queue: None };
+        let messages = [
+            MessageRow {
+                message: Message {
+                    conversation: "c_1".into(),
+                    seq: 1,
+                    client_id: None,
+                    author: Author { kind: AuthorKind::System, name: None, avatar: None },
+                    body: "Mei joined the conversation.".into(),
+                    attachments: Vec::new(),
+                    at: 1_795_485_630_000,
+                    system: Some(joined),
+                },
+                agent_id: None,
             },
-            agent_id: None,
-        }];
+            MessageRow {
+                message: Message {
+                    conversation: "c_1".into(),
+                    seq: 2,
+                    client_id: None,
+                    author: Author { kind: AuthorKind::Agent, name: None, avatar: None },
+                    body: "已到账".into(),
+                    attachments: Vec::new(),
+                    at: 1_795_485_660_000,
+                    system: None,
+                },
+                agent_id: None,
+            },
+        ];
         let zh = conversation(Some("zh-CN"));
         assert_eq!(transcript_subject(&zh), "您的客服对话记录");
         let text = transcript_text(&zh, &messages);
@@ -370,9 +374,13 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("] 客服: 已到账"), "{text}");
+        // System lines in the conversation's language, from their code.
+        assert!(text.contains("] —: Mei 已加入对话。"), "{text}");
         let en = conversation(None);
         assert_eq!(transcript_subject(&en), "Your support conversation");
-        assert!(transcript_text(&en, &messages).contains("With the assistant:\n  You: 充值没到账"));
+        let text = transcript_text(&en, &messages);
+        assert!(text.contains("With the assistant:\n  You: 充值没到账"), "{text}");
+        assert!(text.contains("] —: Mei joined the conversation."), "{text}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! transcript by e-mail. The logic lives in `crate::people::live::LiveChat`.
 
 use helpdock_core::live::{Delivery, Entry, NoticeKind, PendingState};
-use helpdock_core::protocol::{Attachment, AuthorKind, Message};
+use helpdock_core::protocol::{Attachment, AuthorKind, Message, SystemNote};
 use leptos::ev::{DragEvent, KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -259,7 +259,8 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
         AuthorKind::Visitor => ("hd-from-visitor", None),
         AuthorKind::Agent => ("hd-from-agent", Some(m.author.name.clone().unwrap_or_else(|| t.live_agent.to_owned()))),
         AuthorKind::System => {
-            return view! { <li class="hd-live-system" data-seq=m.seq>{m.body.clone()}</li> }.into_any();
+            let text = m.system.as_ref().and_then(|note| system_text(note, t)).unwrap_or_else(|| m.body.clone());
+            return view! { <li class="hd-live-system" data-seq=m.seq>{text}</li> }.into_any();
         }
     };
     let (delivery_key, delivery_text) = match delivery {
@@ -281,6 +282,19 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
         </li>
     }
     .into_any()
+}
+
+/// A system message in the user's language, from its code; `None` for a
+/// code this widget does not know (its English `body` is shown instead).
+fn system_text(note: &SystemNote, t: &Strings) -> Option<String> {
+    Some(match note.code.as_str() {
+        "agent_joined" => t.live_joined.replace("{name}", note.agent.as_deref().unwrap_or(t.live_agent)),
+        "transferred" | "requeued" => t.live_transferred.to_owned(),
+        "closed_by_visitor" => t.live_closed_by_you.to_owned(),
+        "closed_by_agent" => t.live_closed_by_agent.to_owned(),
+        "away" => t.live_away.to_owned(),
+        _ => return None,
+    })
 }
 
 pub fn attachments_view(attachments: &[Attachment], backend: Backend) -> AnyView {
@@ -519,7 +533,9 @@ fn AfterClose() -> impl IntoView {
                 </fieldset>
             </form>
             <p class="hd-thanks" role="status" hidden=move || !rated()>{move || t().rate_thanks}</p>
-            <form class="hd-transcript" on:submit=on_transcript hidden=move || chat.transcript.get() == Request::Done>
+            // Offered only when the backend can send e-mail.
+            <form class="hd-transcript" on:submit=on_transcript
+                hidden=move || !chat.backend.email.get() || chat.transcript.get() == Request::Done>
                 <label for="hd-transcript-email">{move || t().transcript_title}</label>
                 <div class="hd-transcript-row">
                     <input

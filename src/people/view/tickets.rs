@@ -569,32 +569,30 @@ fn TicketRating() -> impl IntoView {
         }
     };
     view! {
-        <Show when=rated fallback=move || view! {
-            <form class="hd-rating" on:submit=on_rate>
-                <fieldset>
-                    <legend>{t.rate_title}</legend>
-                    <div class="hd-stars">
-                        {(1..=5u8).map(|n| view! {
-                            <button
-                                class=move || { if score.get() >= n { "hd-star hd-on" } else { "hd-star" } }
-                                type="button"
-                                aria-pressed=move || (score.get() == n).to_string()
-                                aria-label=move || t.rate_star.replace("{n}", &n.to_string())
-                                on:click=move |_| score.set(n)
-                            >"★"</button>
-                        }).collect_view()}
-                    </div>
-                    <label class="hd-visually-hidden" for="hd-tk-rating-comment">{t.rate_comment}</label>
-                    <textarea id="hd-tk-rating-comment" class="hd-composer-input" rows="2" placeholder=t.rate_comment
-                        prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
-                    <button class="hd-send" type="submit" disabled=move || score.get() == 0 || tickets.rating.get() == Request::Busy>
-                        {t.rate_send}
-                    </button>
-                    <p class="hd-field-error" role="alert">{move || failure(tickets.rating.get(), state)}</p>
-                </fieldset>
-            </form>
-        }>
-            <p class="hd-thanks" role="status">{t.rate_thanks}</p>
-        </Show>
+        // Both stay mounted and swap by `hidden` (cheaper than a <Show>).
+        <form class="hd-rating" on:submit=on_rate hidden=rated>
+            <fieldset>
+                <legend>{t.rate_title}</legend>
+                <div class="hd-stars">
+                    {(1..=5u8).map(|n| view! {
+                        <button
+                            class=move || { if score.get() >= n { "hd-star hd-on" } else { "hd-star" } }
+                            type="button"
+                            aria-pressed=move || (score.get() == n).to_string()
+                            aria-label=move || t.rate_star.replace("{n}", &n.to_string())
+                            on:click=move |_| score.set(n)
+                        >"★"</button>
+                    }).collect_view()}
+                </div>
+                <label class="hd-visually-hidden" for="hd-tk-rating-comment">{t.rate_comment}</label>
+                <textarea id="hd-tk-rating-comment" class="hd-composer-input" rows="2" placeholder=t.rate_comment
+                    prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                <button class="hd-send" type="submit" disabled=move || score.get() == 0 || tickets.rating.get() == Request::Busy>
+                    {t.rate_send}
+                </button>
+                <p class="hd-field-error" role="alert">{move || failure(tickets.rating.get(), state)}</p>
+            </fieldset>
+        </form>
+        <p class="hd-thanks" role="status" hidden=move || !rated()>{t.rate_thanks}</p>
     }
 }

@@ -254,6 +254,28 @@ fn nonsense_gets_i_dont_know_and_people() {
 }
 
 #[test]
+fn off_topic_questions_get_i_dont_know_not_an_article() {
+    // Each shares a word with an article ("much", "fee"), which
+    // is not enough to answer with it.
+    for question in ["tell me a joke about fees", "how much does a pizza cost", "what is the weather tomorrow"] {
+        assert_eq!(kinds(Locale::En, &[question]), ["dont_know,recommend_channel"], "{question:?}");
+    }
+    assert_eq!(kinds(Locale::ZhCn, &["讲个笑话"]), ["dont_know,recommend_channel"]);
+}
+
+#[test]
+fn small_talk_gets_a_reply_of_its_own_and_the_conversation_goes_on() {
+    assert_eq!(
+        kinds(Locale::En, &["hi!", "where is my deposit", "thanks", "bye"]),
+        ["small_talk", "answer", "small_talk", "small_talk"]
+    );
+    let (_, conversation, last) = run(Locale::ZhCn, &Channels::default(), NOW, &["你好", "你是机器人吗？"]);
+    assert_eq!(last, [Action::SmallTalk { small_talk: SmallTalk::AboutBot }]);
+    assert_eq!(conversation.state, State::Idle);
+    assert!(conversation.transcript.iter().any(|l| l.text == "(small talk: greeting)"));
+}
+
+#[test]
 fn every_answer_says_why() {
     let (_, _, last) = run(Locale::En, &Channels::default(), NOW, &["where is my deposit"]);
     let Action::Answer { article, why, .. } = &last[0] else { panic!() };

@@ -15,8 +15,12 @@ use sha2::{Digest, Sha256};
 use super::view::{Kind, View};
 use super::{Finding, SecretKind};
 
-/// The official BIP-39 lists, one word per line; English is sorted.
-const ENGLISH: &str = include_str!("bip39-english.txt");
+/// The official BIP-39 lists. English, which is sorted, is front-coded
+/// (each word is the number of letters it shares with the one before, then
+/// the rest: "0abandon2ility…"), a third smaller once compressed than one
+/// word per line; a test checks it against the official list,
+/// bip39-english.txt. Chinese is its 2048 characters in list order.
+const ENGLISH: &str = include_str!("bip39-english.front-coded.txt");
 const CHINESE: &str = include_str!("bip39-chinese-simplified.txt");
 
 /// Words that name a mnemonic close to a run of Chinese characters.
@@ -30,20 +34,32 @@ const LABEL_GAP: &str = " :=\"'“”‘’「」『』()-—>是为如下我的
 const MAX_LABEL_GAP: usize = 6;
 
 /// The English list, built once from the included text.
-pub(super) fn english() -> &'static [&'static str] {
-    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-    WORDS.get_or_init(|| ENGLISH.lines().collect())
+pub(super) fn english() -> &'static [Box<str>] {
+    static WORDS: OnceLock<Vec<Box<str>>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words: Vec<Box<str>> = Vec::with_capacity(2048);
+        let mut word = String::new();
+        for c in ENGLISH.trim_end().chars() {
+            if let Some(shared) = c.to_digit(10) {
+                if !word.is_empty() {
+                    words.push(word.as_str().into());
+                }
+                word.truncate(shared as usize);
+            } else {
+                word.push(c);
+            }
+        }
+        words.push(word.into());
+        words
+    })
 }
 
 /// The Chinese list as `(character << 11) | index`, sorted by character.
 fn chinese() -> &'static [u32] {
     static CHARS: OnceLock<Vec<u32>> = OnceLock::new();
     CHARS.get_or_init(|| {
-        let mut v: Vec<u32> = CHINESE
-            .lines()
-            .enumerate()
-            .filter_map(|(i, l)| Some((l.chars().next()? as u32) << 11 | i as u32))
-            .collect();
+        let mut v: Vec<u32> =
+            CHINESE.trim_end().chars().enumerate().map(|(i, c)| (c as u32) << 11 | i as u32).collect();
         crate::sort::heap_sort_by(&mut v, |a, b| a.cmp(b));
         v
     })
@@ -77,9 +93,9 @@ fn english_word(chars: &[char]) -> Word {
     }
     let Ok(word) = std::str::from_utf8(&buf[..chars.len()]) else { return Word::No };
     let list = english();
-    let i = list.partition_point(|w| *w < word);
+    let i = list.partition_point(|w| &**w < word);
     match list.get(i) {
-        Some(w) if *w == word => Word::Exact(i as u16),
+        Some(w) if &**w == word => Word::Exact(i as u16),
         Some(w) if word.len() == 4 && w.starts_with(word) => Word::Abbreviated(i as u16),
         _ => Word::No,
     }

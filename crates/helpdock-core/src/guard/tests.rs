@@ -449,10 +449,18 @@ fn every_kind_names_and_explains_itself() {
 }
 
 #[test]
+fn the_compact_lists_are_the_official_ones() {
+    let official: Vec<&str> = include_str!("bip39-english.txt").lines().collect();
+    let decoded: Vec<&str> = super::seed::english().iter().map(|w| &**w).collect();
+    assert_eq!(decoded, official);
+    assert_eq!(include_str!("bip39-chinese-simplified.txt").trim_end().chars().count(), 2048);
+}
+
+#[test]
 fn checksums() {
     let idx = |words: &str| -> Vec<u16> {
-        let list: Vec<&str> = super::seed::english().to_vec();
-        words.split(' ').map(|w| list.iter().position(|l| *l == w).unwrap() as u16).collect()
+        let list = super::seed::english();
+        words.split(' ').map(|w| list.iter().position(|l| &**l == w).unwrap() as u16).collect()
     };
     assert!(super::seed::checksum_ok(&idx(
         "legal winner thank year wave sausage worth useful legal winner thank yellow"

@@ -33,6 +33,7 @@ fn message(seq: u64, kind: AuthorKind, client_id: Option<&str>, body: &str) -> M
         body: body.to_owned(),
         attachments: vec![],
         at: 1_000 + seq as i64,
+        system: None,
     }
 }
 

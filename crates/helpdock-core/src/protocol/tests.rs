@@ -37,6 +37,7 @@ fn every_frame_round_trips() {
             url: "/api/v1/attachments/a1/k".into(),
         }],
         at: 1_700_000_000_000,
+        system: None,
     };
     let frames = vec![
         ServerFrame::Welcome { v: VERSION, id: "v1".into() },

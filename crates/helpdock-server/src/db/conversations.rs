@@ -127,6 +127,12 @@ impl ConversationRow {
 const COLUMNS: &str = "id, visitor_id, client_id, topic, queue, locale, reason, transcript, fields, status, agent_id, \
      queued_at, created_at, updated_at, last_seq, visitor_read_seq, agent_read_seq, rating_score, rating_comment";
 
+/// [`COLUMNS`] without the transcript and fields, read as empty: what the
+/// queue needs, which every queue event reads whole.
+const QUEUE_COLUMNS: &str = "id, visitor_id, client_id, topic, queue, locale, reason, '[]' AS transcript, \
+     '[]' AS fields, status, agent_id, queued_at, created_at, updated_at, last_seq, visitor_read_seq, agent_read_seq, \
+     rating_score, rating_comment";
+
 impl Db {
     /// Starts a conversation; if this visitor already started one with this
     /// `client_id`, returns that one instead (`false`: nothing new).
@@ -182,6 +188,14 @@ impl Db {
         row.as_ref().map(ConversationRow::from_row).transpose()
     }
 
+    /// The client ids of a visitor's open (queued or active) conversations.
+    pub async fn open_conversations(&self, visitor_id: &str) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT client_id FROM conversations WHERE visitor_id = $1 AND status <> 'closed'")
+            .bind(visitor_id)
+            .fetch_all(&self.pool)
+            .await
+    }
+
     /// A visitor's conversations, newest first.
     pub async fn visitor_conversations(&self, visitor_id: &str) -> Result<Vec<ConversationRow>, sqlx::Error> {
         let sql = format!("SELECT {COLUMNS} FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC, id");
@@ -189,9 +203,10 @@ impl Db {
         rows.iter().map(ConversationRow::from_row).collect()
     }
 
-    /// Every queued conversation, oldest first (queue order).
+    /// Every queued conversation, oldest first (queue order), without its
+    /// transcript and fields (empty here; [`Db::conversation`] has them).
     pub async fn queued(&self) -> Result<Vec<ConversationRow>, sqlx::Error> {
-        let sql = format!("SELECT {COLUMNS} FROM conversations WHERE status = 'queued' ORDER BY queued_at, id");
+        let sql = format!("SELECT {QUEUE_COLUMNS} FROM conversations WHERE status = 'queued' ORDER BY queued_at, id");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(ConversationRow::from_row).collect()
     }

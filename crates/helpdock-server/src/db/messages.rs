@@ -12,7 +12,7 @@
 //! with its own outcome. PostgreSQL commits concurrent transactions
 //! together by itself, so there every message has its own transaction.
 
-use helpdock_core::protocol::{Attachment, Author, AuthorKind, Message};
+use helpdock_core::protocol::{Attachment, Author, AuthorKind, Message, SystemNote};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
@@ -47,6 +47,8 @@ pub struct NewMessage {
     pub attachments: Vec<Attachment>,
     /// Now.
     pub at: i64,
+    /// What a system message says, for clients to word it.
+    pub system: Option<SystemNote>,
 }
 
 /// The outcome of [`Db::store_message`].
@@ -108,8 +110,8 @@ async fn insert(tx: &mut Transaction<'_, Any>, new: &NewMessage) -> Result<Optio
     .await?;
     let Some(seq) = seq else { return Ok(None) };
     sqlx::query(
-        "INSERT INTO messages (conversation_id, seq, client_id, author_kind, agent_id, body, attachments, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO messages (conversation_id, seq, client_id, author_kind, agent_id, body, attachments, at, \
+         system_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&new.conversation)
     .bind(seq)
@@ -119,6 +121,7 @@ async fn insert(tx: &mut Transaction<'_, Any>, new: &NewMessage) -> Result<Optio
     .bind(&new.body)
     .bind(serde_json::to_string(&new.attachments).expect("attachments serialise"))
     .bind(new.at)
+    .bind(new.system.as_ref().map(|n| serde_json::to_string(n).expect("notes serialise")))
     .execute(&mut **tx)
     .await?;
     Ok(Some(seq))
@@ -136,6 +139,7 @@ fn stored(new: &NewMessage, seq: i64) -> Stored {
             body: new.body.clone(),
             attachments: new.attachments.clone(),
             at: new.at,
+            system: new.system.clone(),
         },
         agent_id: new.agent_id.clone(),
     })
@@ -213,6 +217,11 @@ impl MessageRow {
         let attachments: String = row.try_get("attachments")?;
         let attachments = serde_json::from_str(&attachments)
             .map_err(|e| sqlx::Error::ColumnDecode { index: "attachments".into(), source: Box::new(e) })?;
+        let system: Option<String> = row.try_get("system_note")?;
+        let system = system
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| sqlx::Error::ColumnDecode { index: "system_note".into(), source: Box::new(e) })?;
         let seq: i64 = row.try_get("seq")?;
         Ok(MessageRow {
             message: Message {
@@ -223,6 +232,7 @@ impl MessageRow {
                 body: row.try_get("body")?,
                 attachments,
                 at: row.try_get("at")?,
+                system,
             },
             agent_id: row.try_get("agent_id")?,
         })
@@ -230,7 +240,7 @@ impl MessageRow {
 }
 
 const SELECT: &str = "SELECT m.conversation_id, m.seq, m.client_id, m.author_kind, m.agent_id, m.body, m.attachments, \
-     m.at, a.name AS agent_name FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
+     m.at, m.system_note, a.name AS agent_name FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
 impl Db {
     /// Stores a message: one transaction bumps the conversation's
@@ -294,6 +304,7 @@ mod tests {
             body: format!("message {client_id}"),
             attachments: Vec::new(),
             at: now_ms(),
+            system: None,
         }
     }
 

@@ -112,6 +112,7 @@ async fn start(
             attachment_types: ACCEPTED.iter().map(|t| t.to_string()).collect(),
         },
         availability: state.config.business_hours.as_ref().map(|hours| hours.availability(crate::token::now_ms())),
+        email: state.mailer.is_some(),
     }))
 }
 

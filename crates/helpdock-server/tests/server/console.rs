@@ -246,16 +246,18 @@ async fn accept_conflict_transfer_close_and_rating() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!((body["status"].as_str(), body["rating"]["score"].as_u64()), (Some("closed"), Some(5)));
-    // The history holds the system lines of every step.
-    let lines: Vec<String> = server
+    // The history holds the system lines of every step, in English and as
+    // codes with their parameters, for the widget to word them.
+    let system: Vec<_> = server
         .db()
         .messages_after(&c.id, 0)
         .await
         .unwrap()
         .into_iter()
         .filter(|m| m.message.author.kind == AuthorKind::System)
-        .map(|m| m.message.body)
+        .map(|m| m.message)
         .collect();
+    let lines: Vec<&str> = system.iter().map(|m| m.body.as_str()).collect();
     assert_eq!(
         lines,
         [
@@ -264,6 +266,23 @@ async fn accept_conflict_transfer_close_and_rating() {
             "Tom moved the conversation to the identity queue.",
             "Mei joined the conversation.",
             "Mei ended the conversation."
+        ]
+    );
+    let notes: Vec<_> = system
+        .iter()
+        .map(|m| {
+            let n = m.system.as_ref().expect("a system message has its note");
+            (n.code.as_str(), n.agent.as_deref(), n.to.as_deref(), n.queue.as_deref())
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("agent_joined", Some("Mei"), None, None),
+            ("transferred", Some("Mei"), Some("Tom"), None),
+            ("requeued", Some("Tom"), None, Some("identity")),
+            ("agent_joined", Some("Mei"), None, None),
+            ("closed_by_agent", Some("Mei"), None, None)
         ]
     );
 }

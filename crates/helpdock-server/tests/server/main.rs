@@ -2,6 +2,7 @@
 //! SQLite, or on PostgreSQL when `HELPDOCK_TEST_POSTGRES_URL` is set (the
 //! same tests; `scripts/test.sh` runs both).
 
+mod abuse;
 mod cli;
 mod console;
 mod files;

@@ -1,0 +1,81 @@
+//! One anonymous visitor cannot make the queue expensive for everyone:
+//! what a hand-over carries is bounded, a visitor holds only a few open
+//! conversations, and queue events read no transcripts. (Issue 13; the rest
+//! of its abuse suite is still to come.)
+
+use helpdock_core::protocol::{ClientFrame, ServerFrame};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::support::TestServer;
+
+fn start(client_id: &str, lines: usize, chars: usize) -> Value {
+    let transcript: Vec<Value> = (0..lines).map(|_| json!({"from": "user", "text": "a".repeat(chars)})).collect();
+    json!({"clientId": client_id, "topic": "deposit-not-arrived", "locale": "en", "transcript": transcript, "fields": []})
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hand_over_carries_a_bounded_transcript() {
+    let server = TestServer::start().await;
+    let visitor = server.visitor().await;
+    let token = Some(visitor.visitor_token.as_str());
+    // Each line within the message limit (4 000), together over 20 000.
+    let (status, body) = server.call(Method::POST, "/api/v1/conversations", token, Some(start("big", 10, 3_000))).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(
+        (body["error"]["code"].as_str(), body["error"]["field"].as_str()),
+        (Some("too_large"), Some("transcript"))
+    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("20000 characters"), "{body}");
+    assert!(server.db().open_conversations(&visitor.visitor_id).await.unwrap().is_empty(), "nothing stored");
+    // Fields count too.
+    let mut request = start("fields", 1, 100);
+    let field = json!({"id": "note", "label": "Note", "value": "b".repeat(3_900)});
+    request["fields"] = Value::Array(vec![field; 6]);
+    let (status, _) = server.call(Method::POST, "/api/v1/conversations", token, Some(request)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Within the bound, it starts.
+    let (status, body) = server.call(Method::POST, "/api/v1/conversations", token, Some(start("ok", 5, 3_000))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_holds_only_a_few_open_conversations() {
+    let server = TestServer::start().await;
+    let visitor = server.visitor().await;
+    let token = visitor.visitor_token.as_str();
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(server.start_conversation(token, &format!("c{i}"), "deposit-not-arrived").await.id);
+    }
+    let (status, body) =
+        server.call(Method::POST, "/api/v1/conversations", Some(token), Some(start("c3", 1, 10))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "conflict");
+    assert_eq!(body["error"]["message"], "You already have 3 open conversations; end one before starting another.");
+    // Asking again for one it has is still answered (a retried request).
+    assert_eq!(server.start_conversation(token, "c1", "deposit-not-arrived").await.id, ids[1]);
+    // Once one is over, another may start.
+    let mut ws = server.visitor_socket(token, Vec::new()).await;
+    ws.send(&ClientFrame::Close { conversation: ids[0].clone() }).await;
+    ws.recv_until(|f| matches!(f, ServerFrame::Closed { .. })).await;
+    server.start_conversation(token, "c4", "deposit-not-arrived").await;
+    // Another visitor is not affected.
+    let other = server.visitor().await;
+    server.start_conversation(&other.visitor_token, "c0", "deposit-not-arrived").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn queue_events_read_no_transcripts() {
+    let server = TestServer::start().await;
+    let visitor = server.visitor().await;
+    let token = Some(visitor.visitor_token.as_str());
+    let (status, body) = server.call(Method::POST, "/api/v1/conversations", token, Some(start("q", 5, 3_000))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let queued = server.db().queued().await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert!(queued[0].transcript.is_empty() && queued[0].fields.is_empty(), "the queue is read without them");
+    // The conversation itself keeps them.
+    let whole = server.db().conversation(&queued[0].id).await.unwrap().unwrap();
+    assert_eq!(whole.transcript.len(), 5);
+}
