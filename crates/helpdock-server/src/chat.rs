@@ -581,6 +581,31 @@ pub async fn notify_queue(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Closes the queued conversations nobody waits for any more: unchanged
+/// for `limits.queued_expiry_secs` and with no socket of their visitor
+/// open. Answers how many it closed.
+pub async fn expire_abandoned(state: &AppState) -> Result<usize, AppError> {
+    let now = now_ms();
+    let oldest = now - i64::from(state.config.limits.queued_expiry_secs) * 1000;
+    let mut closed = 0;
+    for c in state.db.queued().await? {
+        let visitor = Channel::Visitor(c.visitor_id.clone());
+        if c.updated_at > oldest || state.hub.subscribers(&visitor) > 0 {
+            continue;
+        }
+        if state.db.close_conversation(&c.id, now).await? {
+            let frame = ServerFrame::Closed { conversation: c.id.clone(), by: AuthorKind::System, at: now };
+            state.hub.publish(&visitor, &frame);
+            closed += 1;
+        }
+    }
+    if closed > 0 {
+        tracing::info!(closed, "closed abandoned queued conversations");
+        notify_queue(state).await?;
+    }
+    Ok(closed)
+}
+
 /// What waits for one agent, oldest first.
 pub async fn waiting(state: &AppState, agent: &AgentRow) -> Result<Vec<ConversationSummary>, AppError> {
     let queued = state.db.queued().await?;

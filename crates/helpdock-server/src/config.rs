@@ -18,6 +18,10 @@ use serde::{Deserialize, Serialize};
 pub struct Config {
     /// Address to listen on (`127.0.0.1:8080`; port 0 picks a free one).
     pub listen: SocketAddr,
+    /// Whether the console's session cookie is `Secure`. Unset: yes,
+    /// unless the server listens on loopback (plain http, a local demo).
+    /// Set `true` behind a TLS proxy that reaches the server on loopback.
+    pub cookie_secure: Option<bool>,
     /// `sqlite://path` (or a plain file path) or `postgres://…`.
     pub database: String,
     /// The built widget folder served at `/`.
@@ -79,6 +83,18 @@ pub struct LimitsConfig {
     pub max_handover_chars: u32,
     /// Conversations one visitor may have open (queued or active) at once.
     pub open_conversations_per_visitor: u32,
+    /// Sockets one visitor may hold open at once (tabs, devices).
+    pub sockets_per_visitor: u32,
+    /// A socket that has not said `hello` this long after opening is
+    /// closed, whatever else it sends (pings included).
+    pub hello_timeout_secs: u32,
+    /// A socket whose client does not take a frame within this long is
+    /// closed (it resumes from its last seq when it reconnects).
+    pub write_timeout_secs: u32,
+    /// A queued conversation unchanged this long, whose visitor has no
+    /// socket open, is closed as abandoned. Longer than the team's longest
+    /// absence (a weekend): the away message lets visitors leave.
+    pub queued_expiry_secs: u32,
 }
 
 /// An SMTP relay.
@@ -187,6 +203,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            cookie_secure: None,
             database: "helpdock.sqlite".into(),
             static_dir: PathBuf::from("dist"),
             host_secret: None,
@@ -217,6 +234,10 @@ impl Default for LimitsConfig {
             idle_timeout_secs: 60,
             max_handover_chars: 20_000,
             open_conversations_per_visitor: 3,
+            sockets_per_visitor: 10,
+            hello_timeout_secs: 10,
+            write_timeout_secs: 10,
+            queued_expiry_secs: 7 * 24 * 3600,
         }
     }
 }
@@ -234,6 +255,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("listen", "HELPDOCK_LISTEN"),
     ("database", "HELPDOCK_DATABASE_URL"),
     ("static_dir", "HELPDOCK_STATIC_DIR"),
+    ("cookie_secure", "HELPDOCK_COOKIE_SECURE"),
     ("host_secret", "HELPDOCK_HOST_SECRET"),
     ("allowed_origins", "HELPDOCK_ALLOWED_ORIGINS"),
     ("official_domains", "HELPDOCK_OFFICIAL_DOMAINS"),
@@ -251,6 +273,10 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("limits.idle_timeout_secs", "HELPDOCK_IDLE_TIMEOUT_SECS"),
     ("limits.max_handover_chars", "HELPDOCK_MAX_HANDOVER_CHARS"),
     ("limits.open_conversations_per_visitor", "HELPDOCK_OPEN_CONVERSATIONS_PER_VISITOR"),
+    ("limits.sockets_per_visitor", "HELPDOCK_SOCKETS_PER_VISITOR"),
+    ("limits.hello_timeout_secs", "HELPDOCK_HELLO_TIMEOUT_SECS"),
+    ("limits.write_timeout_secs", "HELPDOCK_WRITE_TIMEOUT_SECS"),
+    ("limits.queued_expiry_secs", "HELPDOCK_QUEUED_EXPIRY_SECS"),
     ("smtp.host", "HELPDOCK_SMTP_HOST"),
     ("smtp.port", "HELPDOCK_SMTP_PORT"),
     ("smtp.from", "HELPDOCK_SMTP_FROM"),
@@ -385,6 +411,10 @@ impl Config {
             ("limits.idle_timeout_secs", u64::from(limits.idle_timeout_secs)),
             ("limits.max_handover_chars", u64::from(limits.max_handover_chars)),
             ("limits.open_conversations_per_visitor", u64::from(limits.open_conversations_per_visitor)),
+            ("limits.sockets_per_visitor", u64::from(limits.sockets_per_visitor)),
+            ("limits.hello_timeout_secs", u64::from(limits.hello_timeout_secs)),
+            ("limits.write_timeout_secs", u64::from(limits.write_timeout_secs)),
+            ("limits.queued_expiry_secs", u64::from(limits.queued_expiry_secs)),
         ] {
             if value == 0 {
                 return Err((field.into(), "must be greater than 0".into()));

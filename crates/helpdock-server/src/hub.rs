@@ -67,6 +67,11 @@ impl Hub {
         }
     }
 
+    /// How many sockets are subscribed to `channel` on this node.
+    pub fn subscribers(&self, channel: &Channel) -> usize {
+        self.lock().get(channel).map_or(0, Vec::len)
+    }
+
     /// Whether a channel has a subscriber (an agent is online).
     pub fn is_online(&self, channel: &Channel) -> bool {
         self.lock().get(channel).is_some_and(|list| !list.is_empty())

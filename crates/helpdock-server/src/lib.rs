@@ -70,6 +70,7 @@ pub struct Running {
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), std::io::Error>>,
     inbox: Option<JoinHandle<()>>,
+    sweeper: JoinHandle<()>,
 }
 
 impl Running {
@@ -84,6 +85,7 @@ impl Running {
         if let Some(inbox) = self.inbox.take() {
             inbox.abort();
         }
+        self.sweeper.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -124,6 +126,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let state = AppState::new(config, db)?;
     let mail_addr = mail_listener.as_ref().map(|(_, bound)| *bound);
     let inbox = mail_listener.map(|(listener, _)| inbox::spawn(listener, state.clone()));
+    let sweeper = tokio::spawn(sweep(state.clone()));
     let app = http::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -133,7 +136,20 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             })
             .await
     });
-    Ok(Running { addr, mail_addr, state, shutdown: Some(tx), task, inbox })
+    Ok(Running { addr, mail_addr, state, shutdown: Some(tx), task, inbox, sweeper })
+}
+
+/// Closes abandoned queued conversations now and then (a quarter of the
+/// expiry, between 1 s and a minute).
+async fn sweep(state: AppState) {
+    let expiry = u64::from(state.config.limits.queued_expiry_secs);
+    let every = std::time::Duration::from_millis((expiry * 250).clamp(1_000, 60_000));
+    loop {
+        tokio::time::sleep(every).await;
+        if let Err(e) = chat::expire_abandoned(&state).await {
+            tracing::warn!(error = ?e, "expiring abandoned conversations failed");
+        }
+    }
 }
 
 /// Adds an agent, or updates the one with this e-mail (password included).

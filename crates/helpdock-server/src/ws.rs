@@ -97,7 +97,10 @@ where
     S::Error: Display,
     R: Stream<Item = Inbound> + Unpin,
 {
-    let idle = Duration::from_secs(u64::from(state.config.limits.idle_timeout_secs));
+    let limits = &state.config.limits;
+    let idle = Duration::from_secs(u64::from(limits.idle_timeout_secs));
+    let hello_within = Duration::from_secs(u64::from(limits.hello_timeout_secs));
+    let write_within = Duration::from_secs(u64::from(limits.write_timeout_secs));
     let mut conn = Connection {
         state,
         peer,
@@ -108,6 +111,8 @@ where
     };
     let deadline = tokio::time::sleep(idle);
     tokio::pin!(deadline);
+    let hello_deadline = tokio::time::sleep(hello_within);
+    tokio::pin!(hello_deadline);
     loop {
         let mut out = Vec::new();
         let next = tokio::select! {
@@ -135,11 +140,26 @@ where
                 None => Next::Close,
             },
             () = &mut deadline => Next::Close,
+            // Pings keep a socket alive, but not one that never says who it is.
+            () = &mut hello_deadline, if conn.who.is_none() => {
+                let message = format!("Send hello within {} s of opening the socket.", hello_within.as_secs());
+                out.push(ServerFrame::error(ErrorCode::Unauthorized, message));
+                Next::Close
+            }
         };
         for frame in out {
-            if let Err(e) = sink.send(frame.to_json()).await {
-                tracing::debug!(error = %e, "socket write failed");
-                return;
+            // A client that stops reading cannot pin this task: the write
+            // gives up, and the client resumes from its last seq.
+            match tokio::time::timeout(write_within, sink.send(frame.to_json())).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::debug!(error = %e, "socket write failed");
+                    return;
+                }
+                Err(_) => {
+                    tracing::debug!("socket write timed out");
+                    return;
+                }
             }
         }
         if let Next::Close = next {
@@ -275,6 +295,14 @@ impl Connection {
             Who::Visitor(v) => (v.id.clone(), Channel::Visitor(v.id.clone())),
             Who::Agent(a) => (a.id.clone(), Channel::Agent(a.id.clone())),
         };
+        let most = self.state.config.limits.sockets_per_visitor as usize;
+        if matches!(who, Who::Visitor(_)) && self.state.hub.subscribers(&channel) >= most {
+            out.push(ServerFrame::error(
+                ErrorCode::RateLimited,
+                format!("A visitor may have at most {most} sockets open; close another tab first."),
+            ));
+            return Next::Close;
+        }
         // Subscribe before reading the replay, so nothing stored in between
         // is missed (a message both replayed and published is sent once).
         self.subscription = Some(self.state.hub.subscribe(channel));
@@ -377,7 +405,7 @@ mod tests {
     use tokio::sync::mpsc;
 
     use super::{run, Inbound, Peer};
-    use crate::config::Config;
+    use crate::config::{Config, LimitsConfig};
     use crate::db::{Db, VisitorRow};
     use crate::http::AppState;
     use crate::token::{random_id, random_secret, sha256_hex};
@@ -401,12 +429,106 @@ mod tests {
     }
 
     async fn state(idle_timeout_secs: u32) -> (AppState, std::path::PathBuf) {
+        state_with(|limits| limits.idle_timeout_secs = idle_timeout_secs).await
+    }
+
+    async fn state_with(tweak: impl FnOnce(&mut LimitsConfig)) -> (AppState, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(random_id("helpdock-ws-"));
         std::fs::create_dir_all(&dir).unwrap();
         let mut config = Config { database: dir.join("t.sqlite").display().to_string(), ..Config::default() };
-        config.limits.idle_timeout_secs = idle_timeout_secs;
+        tweak(&mut config.limits);
         let db = Db::open(&config.database).await.unwrap();
         (AppState::new(config, db).unwrap(), dir)
+    }
+
+    /// A visitor and a token for it.
+    async fn visitor(state: &AppState) -> (VisitorRow, String) {
+        let visitor = VisitorRow { id: random_id("v_"), user_id: None, name: None, email: None, locale: None };
+        state.db.create_visitor(&visitor).await.unwrap();
+        let token = random_secret("vt_");
+        state.db.add_visitor_token(&sha256_hex(&token), &visitor.id).await.unwrap();
+        (visitor, token)
+    }
+
+    fn is_error(frame: Option<ServerFrame>, code: ErrorCode) -> bool {
+        matches!(frame, Some(ServerFrame::Error { error, .. }) if error.code == code)
+    }
+
+    #[tokio::test]
+    async fn a_socket_that_never_says_hello_is_closed_even_if_it_pings() {
+        let (state, dir) = state_with(|l| l.hello_timeout_secs = 1).await;
+        let (mut pipe, task) = open(&state, Peer::Visitor);
+        let started = std::time::Instant::now();
+        let pinging = {
+            let to_server = pipe.to_server.clone();
+            tokio::spawn(async move {
+                while to_server.send(Inbound::Alive).is_ok() {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            })
+        };
+        let Some(ServerFrame::Error { error, .. }) = pipe.recv().await else { panic!("expected an error") };
+        assert_eq!(
+            (error.code, error.message.as_str()),
+            (ErrorCode::Unauthorized, "Send hello within 1 s of opening the socket.")
+        );
+        tokio::time::timeout(Duration::from_secs(5), task).await.expect("closed").unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(900));
+        pinging.abort();
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn a_client_that_stops_reading_is_let_go_after_the_write_timeout() {
+        let (state, dir) = state_with(|l| l.write_timeout_secs = 1).await;
+        let (visitor, token) = visitor(&state).await;
+        let (to_server, inbound) = mpsc::unbounded_channel::<Inbound>();
+        let stream = Box::pin(stream::unfold(inbound, |mut rx| async move { rx.recv().await.map(|i| (i, rx)) }));
+        // Takes the welcome, then never another frame.
+        let sink = Box::pin(sink::unfold(0u32, |written, _text: String| async move {
+            if written >= 1 {
+                std::future::pending::<()>().await;
+            }
+            Ok::<_, &str>(written + 1)
+        }));
+        let task = tokio::spawn(run(state.clone(), Peer::Visitor, sink, stream));
+        to_server.send(Inbound::Text(ClientFrame::Hello { v: 1, token, resume: vec![] }.to_json())).unwrap();
+        while !state.hub.is_online(&crate::hub::Channel::Visitor(visitor.id.clone())) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let started = std::time::Instant::now();
+        state.hub.publish(&crate::hub::Channel::Visitor(visitor.id.clone()), &ServerFrame::Pong);
+        tokio::time::timeout(Duration::from_secs(5), task).await.expect("the task ends").unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(900));
+        assert!(!state.hub.is_online(&crate::hub::Channel::Visitor(visitor.id)), "and unsubscribes");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn a_visitor_holds_a_bounded_number_of_sockets() {
+        let (state, dir) = state_with(|l| l.sockets_per_visitor = 2).await;
+        let (visitor, token) = visitor(&state).await;
+        let hello = ClientFrame::Hello { v: 1, token: token.clone(), resume: vec![] }.to_json();
+        let (mut first, _a) = open(&state, Peer::Visitor);
+        let (mut second, _b) = open(&state, Peer::Visitor);
+        for pipe in [&mut first, &mut second] {
+            pipe.send(&hello);
+            assert_eq!(pipe.recv().await, Some(ServerFrame::Welcome { v: 1, id: visitor.id.clone() }));
+        }
+        let (mut third, task) = open(&state, Peer::Visitor);
+        third.send(&hello);
+        assert!(is_error(third.recv().await, ErrorCode::RateLimited));
+        task.await.unwrap();
+        assert_eq!(state.hub.subscribers(&crate::hub::Channel::Visitor(visitor.id.clone())), 2);
+        // Once one closes, another may open.
+        first.to_server.send(Inbound::Close).unwrap();
+        while state.hub.subscribers(&crate::hub::Channel::Visitor(visitor.id.clone())) > 1 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let (mut fourth, _d) = open(&state, Peer::Visitor);
+        fourth.send(&hello);
+        assert_eq!(fourth.recv().await, Some(ServerFrame::Welcome { v: 1, id: visitor.id }));
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     fn open(state: &AppState, peer: Peer) -> (Pipe, tokio::task::JoinHandle<()>) {

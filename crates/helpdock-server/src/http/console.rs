@@ -48,9 +48,10 @@ fn agent_view(state: &AppState, agent: &AgentRow) -> Agent {
 }
 
 fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
-    // Secure unless this is plain http on loopback, where browsers would
-    // otherwise drop the cookie.
-    let secure = if state.config.is_loopback() { "" } else { "; Secure" };
+    // Secure unless configured otherwise or, by default, on plain http on
+    // loopback, where browsers would drop it (behind a TLS proxy on
+    // loopback, `cookie_secure = true`).
+    let secure = if state.config.cookie_secure.unwrap_or(!state.config.is_loopback()) { "; Secure" } else { "" };
     let text = format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}");
     HeaderValue::from_str(&text).expect("cookie values are URL-safe")
 }

@@ -1,9 +1,12 @@
 //! One anonymous visitor cannot make the queue expensive for everyone:
 //! what a hand-over carries is bounded, a visitor holds only a few open
-//! conversations, and queue events read no transcripts. (Issue 13; the rest
-//! of its abuse suite is still to come.)
+//! conversations, queue events read no transcripts, and abandoned queued
+//! conversations are closed. (Issue 13; the socket bounds are tested in
+//! `ws.rs`; the rest of its abuse suite is still to come.)
 
-use helpdock_core::protocol::{ClientFrame, ServerFrame};
+use std::time::Duration;
+
+use helpdock_core::protocol::{AgentRole, ClientFrame, ConversationStatus, ServerFrame};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -78,4 +81,43 @@ async fn queue_events_read_no_transcripts() {
     // The conversation itself keeps them.
     let whole = server.db().conversation(&queued[0].id).await.unwrap().unwrap();
     assert_eq!(whole.transcript.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_abandoned_queued_conversation_is_closed_and_a_waiting_one_kept() {
+    let server = TestServer::with(|c| c.limits.queued_expiry_secs = 1).await;
+    let gone = server.visitor().await;
+    let abandoned = server.start_conversation(&gone.visitor_token, "a", "deposit-not-arrived").await;
+    let here = server.visitor().await;
+    let waiting = server.start_conversation(&here.visitor_token, "w", "deposit-not-arrived").await;
+    let _socket = server.visitor_socket(&here.visitor_token, Vec::new()).await;
+    let started = std::time::Instant::now();
+    loop {
+        let c = server.db().conversation(&abandoned.id).await.unwrap().unwrap();
+        if c.status == ConversationStatus::Closed {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "still {:?} after 10 s", c.status);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let kept = server.db().conversation(&waiting.id).await.unwrap().unwrap();
+    assert_eq!(kept.status, ConversationStatus::Queued, "its visitor is still there");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_a_tls_proxy_on_loopback_the_console_cookie_is_secure() {
+    for (setting, secure) in [(None, false), (Some(true), true)] {
+        let server = TestServer::with(|c| c.cookie_secure = setting).await;
+        let password = server.add_agent("mei@example.com", "Mei", AgentRole::Agent, &[]).await;
+        let response = server
+            .http
+            .post(format!("{}/console/api/login", server.url))
+            .json(&json!({"email": "mei@example.com", "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        assert_eq!(cookie.ends_with("; Secure"), secure, "cookie_secure = {setting:?}: {cookie}");
+    }
 }
