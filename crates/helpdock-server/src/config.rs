@@ -32,6 +32,10 @@ pub struct Config {
     /// Origins (besides the server's own) whose pages may call the visitor
     /// API from the browser (CORS), e.g. `https://www.example.com`.
     pub allowed_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client
+    /// (`"10.0.0.0/8"`, `"127.0.0.1"`). Empty: the TCP peer is the client,
+    /// and behind a proxy every user shares its rate limits.
+    pub trusted_proxies: Vec<String>,
     /// The host's own domains (`example.com` covers its subdomains): the
     /// console warns an agent whose message links anywhere else, as the
     /// widget warns visitors. Empty: the server's own host.
@@ -208,6 +212,7 @@ impl Default for Config {
             static_dir: PathBuf::from("dist"),
             host_secret: None,
             allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
             official_domains: Vec::new(),
             business_hours: None,
             queue: QueueConfig::default(),
@@ -258,6 +263,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("cookie_secure", "HELPDOCK_COOKIE_SECURE"),
     ("host_secret", "HELPDOCK_HOST_SECRET"),
     ("allowed_origins", "HELPDOCK_ALLOWED_ORIGINS"),
+    ("trusted_proxies", "HELPDOCK_TRUSTED_PROXIES"),
     ("official_domains", "HELPDOCK_OFFICIAL_DOMAINS"),
     ("business_hours.utc_offset", "HELPDOCK_BUSINESS_HOURS_UTC_OFFSET"),
     ("business_hours.days", "HELPDOCK_BUSINESS_HOURS_DAYS"),
@@ -386,6 +392,9 @@ impl Config {
         if self.database.trim().is_empty() {
             return Err(("database".into(), "must not be empty".into()));
         }
+        if let Err(message) = self.proxies() {
+            return Err(("trusted_proxies".into(), message));
+        }
         if let Some(secret) = &self.host_secret {
             if secret.len() < 8 {
                 return Err(("host_secret".into(), "must have at least 8 characters".into()));
@@ -437,6 +446,11 @@ impl Config {
             inbound.validate().map_err(|message| ("inbound_mail.address".to_string(), message))?;
         }
         Ok(())
+    }
+
+    /// `trusted_proxies`, read.
+    pub fn proxies(&self) -> Result<Vec<crate::client_ip::Block>, String> {
+        self.trusted_proxies.iter().map(|p| crate::client_ip::Block::parse(p)).collect()
     }
 
     /// Whether the listener is on loopback (cookies then drop `Secure`, as
@@ -600,6 +614,14 @@ impl BusinessHours {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trusted_proxies_are_read_and_a_wrong_one_named() {
+        let config = Config::from_toml("trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n", "c.toml").unwrap();
+        assert_eq!(config.proxies().unwrap().len(), 2);
+        let err = Config::from_toml("trusted_proxies = [\"10.0.0.0/33\"]\n", "c.toml").unwrap_err().to_string();
+        assert!(err.contains("trusted_proxies") && err.contains("prefix length must be 0 to 32"), "{err}");
+    }
 
     #[test]
     fn out_of_hours_the_next_opening_is_named() {

@@ -12,6 +12,7 @@
 //! answered from the stored row.
 
 pub mod chat;
+pub mod client_ip;
 pub mod config;
 pub mod db;
 pub mod http;

@@ -354,13 +354,9 @@ fn adapt(socket: WebSocket) -> (impl Sink<String, Error = axum::Error> + Unpin, 
 }
 
 /// `GET /api/v1/ws`.
-pub async fn visitor_socket(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    if let Some(ip) = ip {
-        if let Err(wait) = state.ip_rate.check(&ip.to_string()) {
+pub async fn visitor_socket(State(state): State<AppState>, client: ClientIp, upgrade: WebSocketUpgrade) -> Response {
+    if let Some(key) = client.key() {
+        if let Err(wait) = state.ip_rate.check(&key) {
             return AppError::rate_limited(wait).into_response();
         }
     }

@@ -58,12 +58,12 @@ fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
 
 async fn login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientIp,
     JsonBody(login): JsonBody<Login>,
 ) -> Result<Response, AppError> {
     let started = Instant::now();
-    if let Some(ip) = ip {
-        state.login_rate.check(&ip.to_string()).map_err(AppError::rate_limited)?;
+    if let Some(key) = client.key() {
+        state.login_rate.check(&key).map_err(AppError::rate_limited)?;
     }
     let agent = if login.email.len() <= 254 { state.db.agent_by_email(login.email.trim()).await? } else { None };
     let stored = agent.as_ref().map(|a| a.password_hash.clone());

@@ -58,6 +58,8 @@ pub struct Shared {
     pub login_rate: RateLimiter,
     /// The SMTP relay, when configured.
     pub mailer: Option<Mailer>,
+    /// `trusted_proxies`, read (validated with the configuration).
+    pub proxies: Vec<crate::client_ip::Block>,
 }
 
 impl Deref for AppState {
@@ -77,6 +79,7 @@ impl AppState {
             login_rate: RateLimiter::new(10),
             hub: Arc::new(Hub::default()),
             mailer,
+            proxies: config.proxies().unwrap_or_default(),
             db,
             config,
         })))
@@ -123,7 +126,8 @@ async fn api_not_found(method: Method, OriginalUri(uri): OriginalUri) -> AppErro
 async fn api_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if let Some(ConnectInfo(addr)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
         if request.method() != Method::OPTIONS {
-            if let Err(wait) = state.ip_rate.check(&addr.ip().to_string()) {
+            let client = crate::client_ip::resolve(addr.ip(), request.headers(), &state.proxies);
+            if let Err(wait) = state.ip_rate.check(&crate::client_ip::rate_key(client)) {
                 return AppError::rate_limited(wait).into_response();
             }
         }
@@ -248,11 +252,19 @@ impl FromRequestParts<AppState> for AgentAuth {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl ClientIp {
+    /// The key its rate limits count under (see [`crate::client_ip::rate_key`]).
+    pub fn key(&self) -> Option<String> {
+        self.0.map(crate::client_ip::rate_key)
+    }
+}
+
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ClientIp, Self::Rejection> {
-        Ok(ClientIp(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ClientIp, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientIp(peer.map(|peer| crate::client_ip::resolve(peer, &parts.headers, &state.proxies))))
     }
 }
 

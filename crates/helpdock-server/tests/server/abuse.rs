@@ -121,3 +121,39 @@ async fn behind_a_tls_proxy_on_loopback_the_console_cookie_is_secure() {
         assert_eq!(cookie.ends_with("; Secure"), secure, "cookie_secure = {setting:?}: {cookie}");
     }
 }
+
+/// Status of `GET /api/v1/conversations` (no token: 401 unless limited)
+/// sent as if forwarded for `client`.
+async fn forwarded(server: &TestServer, client: &str) -> StatusCode {
+    let url = format!("{}/api/v1/conversations", server.url);
+    server.http.get(url).header("X-Forwarded-For", client).send().await.unwrap().status()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_a_trusted_proxy_each_client_has_its_own_budget_and_nobody_else_can_claim_one() {
+    // The tests reach the server from 127.0.0.1: here, the proxy.
+    let server = TestServer::with(|c| {
+        c.trusted_proxies = vec!["127.0.0.1".into()];
+        c.limits.requests_per_minute = 3;
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(forwarded(&server, "203.0.113.7").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(forwarded(&server, "203.0.113.7").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(forwarded(&server, "198.51.100.2").await, StatusCode::UNAUTHORIZED, "another client, its own budget");
+    // What the client wrote itself, at the far end of the header, is not believed.
+    assert_eq!(forwarded(&server, "198.51.100.99, 203.0.113.7").await, StatusCode::TOO_MANY_REQUESTS);
+    // One IPv6 host changing addresses inside its /64 shares one budget.
+    for i in 0..3 {
+        assert_eq!(forwarded(&server, &format!("2001:db8:1:2::{i}")).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(forwarded(&server, "2001:db8:1:2:ffff::9").await, StatusCode::TOO_MANY_REQUESTS);
+
+    // Without trusting the proxy, the header means nothing: one budget.
+    let server = TestServer::with(|c| c.limits.requests_per_minute = 3).await;
+    for client in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+        assert_eq!(forwarded(&server, client).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(forwarded(&server, "203.0.113.4").await, StatusCode::TOO_MANY_REQUESTS);
+}
