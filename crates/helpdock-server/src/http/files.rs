@@ -125,15 +125,25 @@ fn body_for(method: &Method, bytes: Vec<u8>) -> Vec<u8> {
     }
 }
 
+/// The longest request path served, and the longest name in it, in bytes
+/// once decoded (what file systems allow; longer is a probe).
+const MAX_PATH_BYTES: usize = 1024;
+const MAX_NAME_BYTES: usize = 255;
+
 /// A request path as a relative file path, or `None` when it would leave
-/// the folder (`..`, a drive, a root). `ServeDir` refuses the same paths;
-/// this check keeps the guarantee in this file.
+/// the folder (`..`, a drive, a root), holds a NUL or another control
+/// character, or is longer than a file system allows: such a path is
+/// answered 404 before anything touches the disk. `ServeDir` refuses the
+/// paths that leave the folder too; this check keeps the guarantee here.
 fn relative(path: &str) -> Option<PathBuf> {
     let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.len() > MAX_PATH_BYTES || decoded.chars().any(char::is_control) {
+        return None;
+    }
     let mut out = PathBuf::new();
     for component in Path::new(decoded.trim_start_matches('/')).components() {
         match component {
-            Component::Normal(part) => out.push(part),
+            Component::Normal(part) if part.len() <= MAX_NAME_BYTES => out.push(part),
             Component::CurDir => {}
             _ => return None,
         }
@@ -200,7 +210,8 @@ async fn static_file(State(state): State<AppState>, mut request: Request) -> Res
     let mut response = match served {
         Ok(response) => response.map(Body::new),
         Err(e) => {
-            tracing::error!(error = %e, file = %file.display(), "static file");
+            // Debug formatting escapes whatever the path holds.
+            tracing::error!(error = %e, file = ?file, "static file");
             return plain(StatusCode::INTERNAL_SERVER_ERROR, headers, "Server error\n");
         }
     };
@@ -263,7 +274,22 @@ async fn console_file(method: Method, uri: Uri, request_headers: HeaderMap) -> R
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::{is_content_hashed, relative};
+
+    #[test]
+    fn nul_control_characters_and_overlong_paths_are_refused_before_the_disk() {
+        for path in ["/a%00b.js", "/%0a%1b[31m.js", "/index.html%00", "/x%7f"] {
+            assert_eq!(relative(path), None, "{path}");
+        }
+        assert_eq!(relative(&format!("/{}.js", "a".repeat(256))), None);
+        assert_eq!(relative(&format!("/{}", "a/".repeat(600))), None);
+        assert_eq!(
+            relative(&format!("/{}.js", "a".repeat(200))),
+            Some(PathBuf::from(format!("{}.js", "a".repeat(200))))
+        );
+    }
 
     #[test]
     fn paths_cannot_leave_the_folder() {

@@ -198,6 +198,14 @@ async fn every_answer_carries_the_security_headers_and_no_path_leaves_the_folder
         assert!(!String::from_utf8_lossy(&body).contains("[package]"), "{path}");
         assert_eq!(value(&headers, header::CONTENT_SECURITY_POLICY), Some(CSP), "{path}");
     }
+    // A NUL, a control character or an over-long name is a probe: 404, not
+    // a server error, and nothing reaches the disk.
+    let long = format!("/{}.js", "a".repeat(300));
+    for path in ["/%00", "/helpdock.js%00.png", "/%1b%5b31m.js", long.as_str()] {
+        let (status, headers, body) = get(&router, path, &[]).await;
+        assert_eq!((status, body.as_slice()), (StatusCode::NOT_FOUND, &b"Not found\n"[..]), "{path}");
+        assert_eq!(value(&headers, header::CONTENT_SECURITY_POLICY), Some(CSP), "{path}");
+    }
     // HEAD: the headers of a GET, no body.
     let (status, headers, body) = send(&router, Method::HEAD, "/helpdock.js", &[("accept-encoding", "br")]).await;
     assert_eq!((status, body.len()), (StatusCode::OK, 0));
