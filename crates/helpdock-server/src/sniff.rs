@@ -15,12 +15,51 @@ const ACCEPTED_PROSE: &str = "only PNG, JPEG, GIF and WebP images, PDF documents
 /// empty or hidden (`file` instead).
 pub fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(200).collect();
+    let cleaned: String =
+        base.chars().filter(|c| !c.is_control() && !is_format(*c) && !matches!(c, '"' | '<' | '>')).take(200).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() {
         "file".into()
     } else {
         cleaned
+    }
+}
+
+/// Invisible characters that reorder or hide text: bidirectional
+/// overrides and isolates (`invoice\u{202E}fdp.exe` shows as
+/// "invoiceexe.pdf"), zero-width characters, the byte-order mark.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// A cleaned name given the extension of the type its bytes are (kept when
+/// it already has one of that type's), so that a name never promises what
+/// the file is not: `evil.hta` holding text is stored as `evil.txt`,
+/// `scan.pdf.exe` holding a PDF as `scan.pdf`.
+pub fn stored_name(name: &str, content_type: &str) -> String {
+    let extensions: &[&str] = match content_type {
+        "image/png" => &["png"],
+        "image/jpeg" => &["jpg", "jpeg"],
+        "image/gif" => &["gif"],
+        "image/webp" => &["webp"],
+        "application/pdf" => &["pdf"],
+        _ => &["txt", "text", "log"],
+    };
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty() && (1..=8).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            (stem, Some(ext))
+        }
+        _ => (name, None),
+    };
+    let has = |e: &str| extensions.iter().any(|x| x.eq_ignore_ascii_case(e));
+    if ext.is_some_and(has) {
+        return name.to_owned();
+    }
+    match stem.rsplit_once('.') {
+        Some((_, inner)) if has(inner) => stem.to_owned(),
+        _ => format!("{stem}.{}", extensions[0]),
     }
 }
 
@@ -121,6 +160,21 @@ fn prose(content_type: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_names_say_what_the_bytes_are_and_hide_nothing() {
+        assert_eq!(clean_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(clean_name("a\u{200B}b\u{FEFF}.png"), "ab.png");
+        assert_eq!(stored_name("evil.hta", "text/plain"), "evil.txt");
+        assert_eq!(stored_name("run.ps1", "text/plain"), "run.txt");
+        assert_eq!(stored_name("page.html", "text/plain"), "page.txt");
+        assert_eq!(stored_name("scan.pdf.exe", "application/pdf"), "scan.pdf");
+        assert_eq!(stored_name("notes", "text/plain"), "notes.txt");
+        assert_eq!(stored_name("Photo.JPEG", "image/jpeg"), "Photo.JPEG");
+        assert_eq!(stored_name("deposit proof.png", "image/png"), "deposit proof.png");
+        assert_eq!(stored_name("version 1.2 final", "application/pdf"), "version 1.2 final.pdf");
+        assert_eq!(stored_name("file", "image/webp"), "file.webp");
+    }
 
     #[test]
     fn accepted_types_by_their_bytes() {

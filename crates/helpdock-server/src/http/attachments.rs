@@ -13,7 +13,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC
 
 use super::{AgentAuth, AppError, AppState, VisitorAuth};
 use crate::db::{attachment_url, NewAttachment};
-use crate::sniff::{clean_name, sniff};
+use crate::sniff::{clean_name, sniff, stored_name};
 use crate::token::{constant_time_eq, random_id, random_secret};
 
 pub(super) fn visitor_router() -> Router<AppState> {
@@ -91,6 +91,7 @@ async fn upload(
         data.extend_from_slice(&chunk);
     }
     let content_type = sniff(&name, &data).map_err(|refused| AppError::unsupported_type(refused.0))?;
+    let name = stored_name(&name, content_type);
     Ok(Json(store(state, owner_kind, owner_id, name, content_type, &data).await?))
 }
 

@@ -157,3 +157,23 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_budget_and_nobody_else_c
     }
     assert_eq!(forwarded(&server, "203.0.113.4").await, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_attachment_is_named_for_what_its_bytes_are_without_hidden_characters() {
+    let server = TestServer::start().await;
+    let visitor = server.visitor().await;
+    // "invoice", a right-to-left override, "txt.hta": shown as "invoiceath.txt".
+    let response = server
+        .http
+        .post(format!("{}/api/v1/attachments", server.url))
+        .bearer_auth(&visitor.visitor_token)
+        .header("content-type", "text/plain")
+        .header("x-filename", "invoice%E2%80%AEtxt.hta")
+        .body("order 123456, paid on Tuesday")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let attachment: helpdock_core::protocol::Attachment = response.json().await.unwrap();
+    assert_eq!((attachment.name.as_str(), attachment.content_type.as_str()), ("invoicetxt.txt", "text/plain"));
+}
