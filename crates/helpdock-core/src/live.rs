@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use crate::locale::Locale;
 use crate::protocol::{
     AgentInfo, Attachment, Author, AuthorKind, ClientFrame, ConversationStatus, ConversationSummary, ErrorInfo, Limits,
-    Message, QueueInfo, Resume, ServerFrame, VERSION,
+    Message, QueueInfo, Resume, ServerFrame, SystemNote, VERSION,
 };
 
 /// One live conversation as the widget knows it.
@@ -151,6 +151,24 @@ pub enum NoticeKind {
         /// Who ended it.
         by: AuthorKind,
     },
+    /// The team is away (only ever said by a backend's system message).
+    Away,
+}
+
+impl NoticeKind {
+    /// What a backend's system message says, as the notice the widget
+    /// words in its user's language; `None` for a code it does not know
+    /// (its English `body` is shown instead).
+    pub fn of(note: &SystemNote) -> Option<NoticeKind> {
+        Some(match note.code.as_str() {
+            "agent_joined" => NoticeKind::AgentJoined { name: note.agent.clone()?, avatar: None },
+            "transferred" | "requeued" => NoticeKind::Transferred,
+            "closed_by_visitor" => NoticeKind::Closed { by: AuthorKind::Visitor },
+            "closed_by_agent" => NoticeKind::Closed { by: AuthorKind::Agent },
+            "away" => NoticeKind::Away,
+            _ => return None,
+        })
+    }
 }
 
 /// One entry of the timeline the view renders, in order.

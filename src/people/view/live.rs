@@ -5,7 +5,7 @@
 //! transcript by e-mail. The logic lives in `crate::people::live::LiveChat`.
 
 use helpdock_core::live::{Delivery, Entry, NoticeKind, PendingState};
-use helpdock_core::protocol::{Attachment, AuthorKind, Message, SystemNote};
+use helpdock_core::protocol::{Attachment, AuthorKind, Message};
 use leptos::ev::{DragEvent, KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -209,15 +209,7 @@ fn ConnectionBanner() -> impl IntoView {
 fn entry_view(entry: Entry<'_>, t: &'static Strings) -> AnyView {
     match entry {
         Entry::Message(m, delivery) => message_view(m, delivery, t),
-        Entry::Notice(n) => {
-            let text = match &n.kind {
-                NoticeKind::AgentJoined { name, .. } => t.live_joined.replace("{name}", name),
-                NoticeKind::Transferred => t.live_transferred.to_owned(),
-                NoticeKind::Closed { by: AuthorKind::Visitor } => t.live_closed_by_you.to_owned(),
-                NoticeKind::Closed { .. } => t.live_closed_by_agent.to_owned(),
-            };
-            view! { <li class="hd-live-system">{text}</li> }.into_any()
-        }
+        Entry::Notice(n) => view! { <li class="hd-live-system">{notice_text(&n.kind, t)}</li> }.into_any(),
         Entry::Pending(p) => {
             let chat = expect_context::<LiveChat>();
             let failed = match &p.state {
@@ -259,7 +251,9 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
         AuthorKind::Visitor => ("hd-from-visitor", None),
         AuthorKind::Agent => ("hd-from-agent", Some(m.author.name.clone().unwrap_or_else(|| t.live_agent.to_owned()))),
         AuthorKind::System => {
-            let text = m.system.as_ref().and_then(|note| system_text(note, t)).unwrap_or_else(|| m.body.clone());
+            // A code this widget knows is worded in the user's language.
+            let notice = m.system.as_ref().and_then(NoticeKind::of);
+            let text = notice.map_or_else(|| m.body.clone(), |kind| notice_text(&kind, t));
             return view! { <li class="hd-live-system" data-seq=m.seq>{text}</li> }.into_any();
         }
     };
@@ -284,17 +278,16 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
     .into_any()
 }
 
-/// A system message in the user's language, from its code; `None` for a
-/// code this widget does not know (its English `body` is shown instead).
-fn system_text(note: &SystemNote, t: &Strings) -> Option<String> {
-    Some(match note.code.as_str() {
-        "agent_joined" => t.live_joined.replace("{name}", note.agent.as_deref().unwrap_or(t.live_agent)),
-        "transferred" | "requeued" => t.live_transferred.to_owned(),
-        "closed_by_visitor" => t.live_closed_by_you.to_owned(),
-        "closed_by_agent" => t.live_closed_by_agent.to_owned(),
-        "away" => t.live_away.to_owned(),
-        _ => return None,
-    })
+/// A notice (the widget's own, or a backend's system message) in the
+/// user's language.
+fn notice_text(kind: &NoticeKind, t: &Strings) -> String {
+    match kind {
+        NoticeKind::AgentJoined { name, .. } => t.live_joined.replace("{name}", name),
+        NoticeKind::Transferred => t.live_transferred.to_owned(),
+        NoticeKind::Closed { by: AuthorKind::Visitor } => t.live_closed_by_you.to_owned(),
+        NoticeKind::Closed { .. } => t.live_closed_by_agent.to_owned(),
+        NoticeKind::Away => t.live_away.to_owned(),
+    }
 }
 
 pub fn attachments_view(attachments: &[Attachment], backend: Backend) -> AnyView {

@@ -363,3 +363,25 @@ fn sizes_read_naturally() {
         assert_eq!(format_size(bytes), text, "{bytes}");
     }
 }
+
+#[test]
+fn a_backends_system_message_reads_as_the_notice_it_means() {
+    let note = |code: &str, agent: Option<&str>| SystemNote {
+        code: code.to_owned(),
+        agent: agent.map(str::to_owned),
+        to: Some("Tom".to_owned()),
+        queue: Some("identity".to_owned()),
+    };
+    let joined = NoticeKind::AgentJoined { name: "Mei".to_owned(), avatar: None };
+    assert_eq!(NoticeKind::of(&note("agent_joined", Some("Mei"))), Some(joined));
+    assert_eq!(NoticeKind::of(&note("transferred", Some("Mei"))), Some(NoticeKind::Transferred));
+    assert_eq!(NoticeKind::of(&note("requeued", Some("Tom"))), Some(NoticeKind::Transferred));
+    let by_visitor = NoticeKind::Closed { by: AuthorKind::Visitor };
+    assert_eq!(NoticeKind::of(&note("closed_by_visitor", None)), Some(by_visitor));
+    let by_agent = NoticeKind::Closed { by: AuthorKind::Agent };
+    assert_eq!(NoticeKind::of(&note("closed_by_agent", Some("Mei"))), Some(by_agent));
+    assert_eq!(NoticeKind::of(&note("away", None)), Some(NoticeKind::Away));
+    // Unknown, or without what it needs: the English body is shown.
+    assert_eq!(NoticeKind::of(&note("something_new", None)), None);
+    assert_eq!(NoticeKind::of(&note("agent_joined", None)), None);
+}
