@@ -44,7 +44,9 @@ let locale = params.get("lang") === "en" ? "en" : "zh-CN";
 applyPageLocale(locale);
 
 const hd = await mount(document.body, {
-  locale,
+  // ?browserLocale: no locale from the host, so the widget follows the
+  // browser's languages (how a host that has no language setting embeds it).
+  locale: params.has("browserLocale") ? undefined : locale,
   title: locale === "en" ? "CoinHarbor Support" : "CoinHarbor 客服",
   theme: { brandColor: "#0b5cd5", radius: 14 },
   preload: params.get("preload") ?? "idle",

@@ -44,19 +44,64 @@ const CHAT_ICON =
 // The build (scripts/widget-assets.mjs) rewrites this line with the
 // content-hashed names of its files, which are cached for a year; this
 // loader is the one file a host revalidates.
-const ASSETS = { glue: "wasm/helpdock.js", wasm: "wasm/helpdock_bg.wasm", css: "helpdock.css" };
+// `strings` maps each locale but English (compiled in) to its catalogue.
+const ASSETS = { glue: "wasm/helpdock.js", wasm: "wasm/helpdock_bg.wasm", css: "helpdock.css", strings: {} };
 const moduleBase = new URL(".", import.meta.url);
 let wasmModule = null;
+let glueModule = null;
+const installed = new Set();
 
 function loadWasm() {
   wasmModule ??= import(new URL(ASSETS.glue, moduleBase).href).then(async (glue) => {
     await glue.default({ module_or_path: new URL(ASSETS.wasm, moduleBase) });
+    glueModule = glue;
     return glue;
   });
   wasmModule.catch(() => {
     wasmModule = null; // let the next attempt retry
   });
   return wasmModule;
+}
+
+// Each locale's strings but English's (compiled in) are fetched once, when
+// first needed, and installed before the widget shows that locale. A failed
+// fetch leaves the interface in English (and is said on the console).
+const fetched = new Map();
+const fetchStrings = (tag) => {
+  if (!fetched.has(tag)) {
+    const url = new URL(ASSETS.strings[tag], moduleBase);
+    fetched.set(
+      tag,
+      fetch(url)
+        .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+        .catch((err) => {
+          fetched.delete(tag); // the next need tries again
+          console.error(`Helpdock: could not load the ${tag} strings from ${url}; using English`, err);
+          return null;
+        }),
+    );
+  }
+  return fetched.get(tag);
+};
+// Before the widget's code has arrived: starts fetching the strings the
+// first of `tags` probably needs (same language subtag), so they come in
+// beside the wasm. Only a head start: `installStrings` decides.
+function prefetchStrings(tags) {
+  const language = (t) => t.toLowerCase().replace(/_/g, "-").split("-")[0];
+  for (const t of tags) {
+    if (typeof t !== "string" || !t) continue;
+    if (language(t) === "en") return;
+    const tag = Object.keys(ASSETS.strings).find((k) => language(k) === language(t));
+    if (tag) return void fetchStrings(tag);
+  }
+}
+// Installs the strings of the first of `tags` the widget speaks (the
+// widget's own rule: `resolveLocale`), fetching them if need be.
+async function installStrings(glue, tags) {
+  const tag = tags.map((t) => (typeof t === "string" && t ? glue.resolveLocale(t) : null)).find(Boolean);
+  if (!tag || installed.has(tag) || !ASSETS.strings[tag]) return;
+  const text = await fetchStrings(tag);
+  if (text !== null && glue.installStrings(tag, text)) installed.add(tag);
 }
 
 /**
@@ -124,15 +169,21 @@ export async function mount(target, config = {}) {
     else if (hadFocus) placeholder.button.focus();
   };
 
+  // The interface's strings in its locale, unless English (compiled in):
+  // fetched beside the wasm, installed before the widget first renders.
+  const languages = () => [config.locale, ...(navigator.languages ?? [navigator.language])];
   const load = () => {
+    if (!loading) prefetchStrings(languages());
     loading ??= loadWasm().then(
+      (glue) => installStrings(glue, languages()).then(() => glue),
+    ).then(
       (glue) => {
         if (destroyed) return null;
         const booting = boot && !boot.panel.hidden;
         widget = glue.mountWidget(shadow, config, emit);
         // The widget's panel takes the loader's place without a second entrance.
         if (booting) shadow.querySelector(".hd-mount")?.classList.add("hd-booted");
-        for (const [method, args] of queue.splice(0)) widget[method](...args);
+        for (const [method, args] of queue.splice(0)) call(method, args);
         return widget;
       },
       (err) => {
@@ -147,6 +198,15 @@ export async function mount(target, config = {}) {
 
   const call = (method, args) => {
     if (destroyed) return;
+    if (widget && method === "setLocale") {
+      // A locale not shown yet has its strings fetched first, so the switch
+      // happens once, in the new language.
+      const [tag] = args;
+      installStrings(glueModule, [tag]).then(() => {
+        if (!destroyed) widget.setLocale(tag);
+      });
+      return typeof tag === "string" && Boolean(glueModule.resolveLocale(tag));
+    }
     if (widget) return widget[method](...args);
     queue.push([method, args]);
     if (method === "open" || method === "close" || method === "toggle") {

@@ -11,11 +11,13 @@
 #      glue of wasm-streams' classes, which nothing uses (their wasm exports
 #      go in step 4);
 #   4. wasm-opt -Oz shrinks every module;
-#   5. scripts/widget-assets.mjs gives every file a content-hashed name,
+#   5. `helpdock strings` writes each locale's catalogue (but English, which
+#      is compiled in) in the form the widget fetches;
+#   6. scripts/widget-assets.mjs gives every file a content-hashed name,
 #      points the stable loader (helpdock.js) at them, and writes
 #      wasm/parts.json (which file belongs to which load, for
 #      scripts/size-budget.mjs);
-#   6. scripts/precompress.mjs writes the .br and .gz siblings a server sends.
+#   7. scripts/precompress.mjs writes the .br and .gz siblings a server sends.
 #
 # Nothing is downloaded: scripts/setup.sh installed the pinned tools.
 set -euo pipefail
@@ -26,7 +28,13 @@ out=${1:-dist}
 # HELPDOCK_PROFILE=dev: an unoptimised build, for a quicker edit-and-reload.
 if [ "${HELPDOCK_PROFILE:-release}" = dev ]; then profile=dev; dir=debug; else profile=wasm-release; dir=wasm-release; fi
 
-cargo build --offline --quiet --target wasm32-unknown-unknown --profile "$profile" -p helpdock --lib
+# A panic's location names its source file: shortened here to the crate's
+# path (`/cargo/…`, `/helpdock/…`), which saves bytes and makes the build the
+# same whichever folder or home it is made in. Added to .cargo/config.toml's
+# rustflags (configuration arrays are joined).
+registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+remap="target.wasm32-unknown-unknown.rustflags=[\"--remap-path-prefix=$PWD=/helpdock\", \"--remap-path-prefix=$registry=/cargo\"]"
+cargo build --offline --quiet --config "$remap" --target wasm32-unknown-unknown --profile "$profile" -p helpdock --lib
 input=target/wasm32-unknown-unknown/$dir/helpdock.wasm
 
 work=target/widget
@@ -39,6 +47,8 @@ for chunk in "$work/split"/*.wasm; do
   [ "$(basename "$chunk")" = helpdock.wasm ] || cp "$chunk" "$work/out/"
 done
 cp "$work/split/__wasm_split.js" "$work/out/"
+# Every locale's catalogue but English's, in the form the widget fetches.
+cargo run --offline --quiet --release -p helpdock-cli -- strings -o "$work/out/strings"
 
 if [ "$profile" = wasm-release ]; then
   # The features every browser Helpdock supports has shipped since 2021.

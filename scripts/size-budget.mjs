@@ -9,6 +9,9 @@
 //   initial  what mount() fetches at once: the loader and the stylesheet;
 //   help+bot everything a user who never reaches a person downloads;
 //   people   live chat and tickets, fetched on the first hand-over;
+//   strings  one catalogue per locale but English, fetched when the widget
+//            shows that locale: Help + bot and the whole count the largest,
+//            so every locale's user is within the gate;
 // and the content pack, one part per locale (only the active one is fetched).
 
 import { readdirSync, readFileSync } from "node:fs";
@@ -23,9 +26,9 @@ const KB = 1000;
 // ever lowered.
 const LOADS = {
   initial: { target: 10 * KB, gate: 10 * KB },
-  helpBot: { target: 200 * KB, gate: 349 * KB },
+  helpBot: { target: 200 * KB, gate: 340 * KB },
   people: { target: 150 * KB, gate: 170 * KB },
-  whole: { target: 250 * KB, gate: 519 * KB }, // the target is a stretch figure
+  whole: { target: 250 * KB, gate: 510 * KB }, // the target is a stretch figure
   packPart: { target: 90 * KB, gate: 90 * KB },
 };
 
@@ -50,13 +53,16 @@ const line = (label, r, load) => console.log(`${label.padEnd(52)}${kb(r.raw)}${k
 const initial = parts.initial.map(measure);
 const shell = parts.shell.map(measure);
 const people = parts.people.map(measure);
+const catalogues = Object.entries(parts.strings ?? {}).map(([tag, file]) => ({ tag, ...measure(file) }));
+const largest = catalogues.reduce((a, b) => (b.gzip > (a?.gzip ?? -1) ? b : a), null);
+const inLocale = largest ? [largest] : [];
 if (people.length === 0) {
   console.error("size budget: the build has no people chunk; live chat and tickets would load with Help");
   process.exit(1);
 }
 
 console.log(`${"file".padEnd(52)}${"raw".padStart(12)}${"gzip".padStart(12)}${"brotli".padStart(12)}${"gate".padStart(11)}${"target".padStart(11)}`);
-for (const r of [...initial, ...shell, ...people]) line(r.name, r);
+for (const r of [...initial, ...shell, ...people, ...catalogues]) line(r.name, r);
 console.log();
 
 const checks = [];
@@ -67,9 +73,10 @@ const row = (label, rows, load) => {
   return t;
 };
 row("before the launcher is used (loader + CSS)", initial, LOADS.initial);
-row("Help + bot (never reaches a person)", [...initial, ...shell], LOADS.helpBot);
+line("Help + bot in English (strings compiled in)", total([...initial, ...shell]));
+row(`Help + bot (never reaches a person; in ${largest?.tag ?? "en"})`, [...initial, ...shell, ...inLocale], LOADS.helpBot);
 row("live chat + tickets on top", people, LOADS.people);
-row("whole widget", [...initial, ...shell, ...people], LOADS.whole);
+row(`whole widget (in ${largest?.tag ?? "en"})`, [...initial, ...shell, ...people, ...inLocale], LOADS.whole);
 
 // The starter pack: the manifest, then each locale's part.
 const packParts = readdirSync(dist).filter((f) => /^starter\.[A-Za-z-]+\.[0-9a-f]{16}\.hdpk$/.test(f)).sort();

@@ -11,6 +11,9 @@
 //                                   for Leptos hosts that link it themselves);
 //   helpdock.js                     the stable loader hosts import, with the
 //                                   hashed names written into its ASSETS line;
+//   wasm/strings.<tag>.<16 hex>.txt each locale's catalogue but English's
+//                                   (widget and core, from WORK/strings),
+//                                   fetched when the widget shows it;
 //   wasm/parts.json                 which file belongs to which load.
 //
 // The chunks are `split_people.wasm` (live chat and tickets) and
@@ -94,8 +97,22 @@ for (const f of readdirSync(out)) if (/^helpdock\.[0-9a-f]{16}\.css/.test(f)) rm
 writeFileSync(join(out, cssName), css);
 writeFileSync(join(out, "helpdock.css"), css);
 
+// Each locale's catalogue but English (compiled in), as `helpdock strings`
+// wrote it into WORK/strings: fetched when the widget first shows that
+// locale.
+const strings = {};
+for (const file of readdirSync(join(work, "strings")).filter((f) => /^strings\.[A-Za-z-]+\.txt$/.test(f)).sort()) {
+  const text = readFileSync(join(work, "strings", file));
+  const tag = file.slice("strings.".length, -".txt".length);
+  const name = `strings.${tag}.${hash(text)}.txt`;
+  writeFileSync(join(wasmDir, name), text);
+  // Unhashed too, for a widget mounted without this loader (a Leptos host).
+  writeFileSync(join(wasmDir, file), text);
+  strings[tag] = `wasm/${name}`;
+}
+
 // The loader: its ASSETS line names this build's files.
-const assets = { glue: `wasm/${glueName}`, wasm: `wasm/${mainName}`, css: cssName };
+const assets = { glue: `wasm/${glueName}`, wasm: `wasm/${mainName}`, css: cssName, strings };
 const loaderSource = readFileSync(join(root, "js/helpdock.js"), "utf8");
 const assetsLine = /^const ASSETS = \{[^\n]*\};$/m;
 if (!assetsLine.test(loaderSource)) fail("js/helpdock.js has no `const ASSETS = {…};` line to rewrite");
@@ -135,6 +152,8 @@ const parts = {
   people: chunksOf("people"),
   // Only the benchmark page (bench/) fetches these.
   bench: chunksOf("bench"),
+  // One of these, for a user whose interface is not in English.
+  strings,
 };
 writeFileSync(join(wasmDir, "parts.json"), JSON.stringify(parts, null, 2) + "\n");
-console.log(`widget-assets: ${[...new Set(Object.values(parts).flat())].join(", ")}`);
+console.log(`widget-assets: ${[...new Set([...Object.values(parts).filter(Array.isArray).flat(), ...Object.values(strings)])].join(", ")}`);

@@ -293,20 +293,14 @@ fn browser_normalize(text: &str) -> String {
 
 /// The locale's label for a channel.
 pub fn channel_label(kind: ChannelKind, locale: Locale) -> &'static str {
-    use ChannelKind::*;
-    match (kind, locale) {
-        (LiveChat, Locale::ZhCn) => "在线客服",
-        (LiveChat, _) => "Live chat",
-        (Ticket, Locale::ZhCn) => "提交工单",
-        (Ticket, _) => "Submit a ticket",
-        (Email, Locale::ZhCn) => "发送邮件",
-        (Email, _) => "E-mail us",
-        (Phone, Locale::ZhCn) => "电话",
-        (Phone, _) => "Call us",
-        (Community, Locale::ZhCn) => "社区",
-        (Community, _) => "Community",
-        (HelpCentre, Locale::ZhCn) => "浏览帮助中心",
-        (HelpCentre, _) => "Browse the help centre",
+    let t = strings(locale);
+    match kind {
+        ChannelKind::LiveChat => t.channel_live_chat(),
+        ChannelKind::Ticket => t.channel_ticket(),
+        ChannelKind::Email => t.channel_email(),
+        ChannelKind::Phone => t.channel_phone(),
+        ChannelKind::Community => t.channel_community(),
+        ChannelKind::HelpCentre => t.channel_help_centre(),
     }
 }
 
@@ -319,5 +313,5 @@ pub fn chat_opens(availability: Option<Availability>, channels: &Channels, local
         None => channels.live_chat.as_ref()?.next_open(crate::content::now())? * 1000,
     };
     let when = crate::clock::long(at_ms, locale);
-    Some(strings(locale).tk.chat_opens.replace("{when}", &when))
+    Some(strings(locale).tk_chat_opens().replace("{when}", &when))
 }

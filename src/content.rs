@@ -29,7 +29,7 @@ pub enum PackState {
 /// The pack service, provided once by context.
 #[derive(Clone, Copy)]
 pub struct Content {
-    resource: LocalResource<PackState>,
+    state: RwSignal<Option<PackState>>,
 }
 
 impl std::fmt::Debug for Content {
@@ -39,19 +39,21 @@ impl std::fmt::Debug for Content {
 }
 
 impl Content {
-    /// Starts fetching `url` (if any), in the locale of the widget's state.
+    /// Starts fetching `url` (if any), in the locale of the widget's state,
+    /// and again whenever the locale changes. A plain signal set by a task,
+    /// not a `LocalResource`: the widget needs no suspense, and Leptos's
+    /// async machinery cost the shell about 8 KB.
     pub fn new(url: Option<String>) -> Self {
-        // Read in the resource, so a locale change fetches that locale's part.
+        let state = RwSignal::new(None);
         let locale = use_context::<crate::state::WidgetState>().map(|state| state.locale);
         let cache = Cache::default();
-        let resource = LocalResource::new(move || {
-            let url = url.clone();
-            let locale = locale.map_or(Locale::En, |l| l.get());
-            let cache = cache.clone();
-            async move {
-                match url {
+        Effect::new(move |_| {
+            let wanted = locale.map_or(Locale::En, |l| l.get());
+            let (url, cache) = (url.clone(), cache.clone());
+            leptos::task::spawn_local(async move {
+                let opened = match url {
                     None => PackState::None,
-                    Some(url) => match open(&url, locale, &cache).await {
+                    Some(url) => match open(&url, wanted, &cache).await {
                         Ok(index) => PackState::Ready(index),
                         Err(message) => {
                             web_sys::console::error_1(
@@ -60,15 +62,20 @@ impl Content {
                             PackState::Failed
                         }
                     },
+                };
+                // A part that arrives after the user switched again is kept
+                // in the cache, not shown.
+                if locale.is_none_or(|l| l.try_get_untracked() == Some(wanted)) {
+                    state.try_set(Some(opened));
                 }
-            }
+            });
         });
-        Content { resource }
+        Content { state }
     }
 
     /// The pack's state; `None` while it is loading.
     pub fn state(&self) -> Option<PackState> {
-        self.resource.get()
+        self.state.get()
     }
 
     /// The opened pack, once ready.

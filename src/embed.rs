@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use helpdock_core::config::{parse_locale_tag, Config, Identity};
+use helpdock_core::locale::Locale;
 use leptos::prelude::Set;
 use wasm_bindgen::prelude::*;
 use web_sys::ShadowRoot;
@@ -41,6 +42,30 @@ pub fn mount_widget(shadow_root: ShadowRoot, config: JsValue, emit: js_sys::Func
         }
     });
     WidgetHandle { mounted: Some(mount_in_shadow(&shadow_root, config, events)) }
+}
+
+/// The tag of the locale Helpdock speaks that `tag` maps onto (`ja-JP` is
+/// `ja`), if any: the loader asks, to fetch that locale's strings.
+#[wasm_bindgen(js_name = resolveLocale)]
+pub fn resolve_locale(tag: &str) -> Option<String> {
+    Locale::from_tag(tag).map(|l| l.tag().to_owned())
+}
+
+/// Installs a locale's strings from its served catalogue (fetched by the
+/// loader before the widget shows that locale); `false`, with the reason on
+/// the console, when the text cannot be read, and the locale stays English.
+#[wasm_bindgen(js_name = installStrings)]
+pub fn install_strings(tag: &str, text: &str) -> bool {
+    let Some(locale) = Locale::from_tag(tag) else { return false };
+    match crate::i18n::install(locale, text) {
+        Ok(()) => true,
+        Err(e) => {
+            web_sys::console::error_1(
+                &format!("Helpdock: the {tag} strings could not be read ({e}); using English").into(),
+            );
+            false
+        }
+    }
 }
 
 /// A mounted widget, as seen from JavaScript.

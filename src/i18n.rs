@@ -1,199 +1,46 @@
 //! The interface's words, per locale.
 //!
-//! A struct of `&'static str` rather than a key lookup: a missing
-//! translation is a compile error, and the catalogue costs no parsing.
+//! One catalogue: a file per locale in `locales/` (format and checks in
+//! `helpdock_core::catalogue`), turned by `build.rs` into [`Strings`], a
+//! struct of `&'static str` rather than a key lookup. A locale missing a
+//! string fails the build; English is compiled in, every other locale is
+//! fetched when the widget first shows it, together with core's messages
+//! in that locale: the loader (`js/helpdock.js`) fetches it alongside the
+//! wasm, or before `setLocale` applies, and hands it to [`install`] (a
+//! Leptos host that mounts the component itself installs it the same way).
+
+use std::sync::OnceLock;
 
 use helpdock_core::bot::SmallTalk;
+use helpdock_core::catalogue;
 use helpdock_core::locale::Locale;
 
-/// Every string the widget's own interface shows.
-#[derive(Debug)]
-pub struct Strings {
-    pub launcher_open: &'static str,
-    pub launcher_close: &'static str,
-    pub panel_title: &'static str,
-    pub panel_subtitle: &'static str,
-    pub close: &'static str,
-    pub sections: &'static str,
-    pub tab_help: &'static str,
-    pub tab_chat: &'static str,
-    pub tab_tickets: &'static str,
-    pub search_label: &'static str,
-    pub search_placeholder: &'static str,
-    pub categories: &'static str,
-    pub help_empty_title: &'static str,
-    pub help_empty_body: &'static str,
-    pub chat_empty_title: &'static str,
-    pub chat_empty_body: &'static str,
-    pub tickets_empty_title: &'static str,
-    pub tickets_empty_body: &'static str,
-    pub loading: &'static str,
-    pub help_failed_title: &'static str,
-    pub help_failed_body: &'static str,
-    pub announcements: &'static str,
-    pub back: &'static str,
-    pub articles_one: &'static str,
-    pub articles_many: &'static str,
-    pub results_one: &'static str,
-    pub results_many: &'static str,
-    pub no_results_title: &'static str,
-    pub no_results_body: &'static str,
-    pub related: &'static str,
-    pub helpful_question: &'static str,
-    pub helpful_yes: &'static str,
-    pub helpful_no: &'static str,
-    pub helpful_thanks: &'static str,
-    pub updated: &'static str,
-    pub not_in_locale: &'static str,
-    pub unread_one: &'static str,
-    pub unread_many: &'static str,
-    pub chat_placeholder: &'static str,
-    pub chat_label: &'static str,
-    pub send: &'static str,
-    pub talk_to_person: &'static str,
-    pub solved_question: &'static str,
-    pub solved_yes: &'static str,
-    pub solved_no: &'static str,
-    pub open_article: &'static str,
-    pub clarify: &'static str,
-    pub dont_know: &'static str,
-    /// Replies to small talk: greeting, how are you, about the bot, thanks, goodbye.
-    pub small_talk: [&'static str; 5],
-    pub checks_title: &'static str,
-    pub urgent_title: &'static str,
-    pub step_of: &'static str,
-    pub skip: &'static str,
-    pub leave_form: &'static str,
-    pub channels_title: &'static str,
-    pub chat_closed: &'static str,
-    pub summary_title: &'static str,
-    pub handed_over: &'static str,
-    pub resolved: &'static str,
-    pub blocked_title: &'static str,
-    pub edit_and_resend: &'static str,
-    pub restart: &'static str,
-    pub link_warning: &'static str,
-    pub attach_file: &'static str,
-    pub live_connecting: &'static str,
-    pub live_connecting_short: &'static str,
-    pub live_reconnecting: &'static str,
-    pub live_retry_now: &'static str,
-    pub live_offline: &'static str,
-    pub live_identity_refused_title: &'static str,
-    pub live_identity_refused: &'static str,
-    pub live_start_failed: &'static str,
-    pub live_try_again: &'static str,
-    pub people_load_failed: &'static str,
-    pub live_back: &'static str,
-    pub live_log_label: &'static str,
-    pub live_handover_note: &'static str,
-    pub live_agent: &'static str,
-    pub live_typing: &'static str,
-    pub live_drop_here: &'static str,
-    pub live_queue: &'static str,
-    pub live_waiting: &'static str,
-    pub live_end: &'static str,
-    pub live_joined: &'static str,
-    pub live_transferred: &'static str,
-    pub live_closed_by_you: &'static str,
-    pub live_closed_by_agent: &'static str,
-    pub live_away: &'static str,
-    pub delivery_sending: &'static str,
-    pub delivery_sent: &'static str,
-    pub delivery_read: &'static str,
-    pub delivery_failed: &'static str,
-    pub live_retry: &'static str,
-    pub live_edit: &'static str,
-    pub live_remove_file: &'static str,
-    pub live_uploading: &'static str,
-    pub live_upload_failed: &'static str,
-    pub live_file_name_blocked: &'static str,
-    pub live_wait_uploads: &'static str,
-    pub live_placeholder: &'static str,
-    pub live_attach: &'static str,
-    pub rate_title: &'static str,
-    pub rate_star: &'static str,
-    pub rate_comment: &'static str,
-    pub rate_send: &'static str,
-    pub rate_thanks: &'static str,
-    pub transcript_title: &'static str,
-    pub transcript_send: &'static str,
-    pub transcript_sent: &'static str,
-    pub email_invalid: &'static str,
-    /// The tickets' strings.
-    pub tk: &'static TicketStrings,
-}
-
-/// The strings of the ticket form, list and view.
-#[allow(missing_docs)]
-#[derive(Debug)]
-pub struct TicketStrings {
-    pub new: &'static str,
-    pub back: &'static str,
-    pub form_title: &'static str,
-    pub category: &'static str,
-    pub other: &'static str,
-    pub urgency: &'static str,
-    pub urgencies: [&'static str; 4],
-    pub title: &'static str,
-    pub description: &'static str,
-    pub checklist: &'static str,
-    pub email: &'static str,
-    pub attachments: &'static str,
-    pub required: &'static str,
-    pub submit: &'static str,
-    pub submitting: &'static str,
-    pub fix: &'static str,
-    pub failed: &'static str,
-    pub retry: &'static str,
-    pub draft_note: &'static str,
-    pub discard: &'static str,
-    pub created: &'static str,
-    pub created_body: &'static str,
-    pub view: &'static str,
-    pub statuses: [&'static str; 5],
-    pub updated: &'static str,
-    pub unread: &'static str,
-    pub loading: &'static str,
-    pub load_failed: &'static str,
-    pub fields: &'static str,
-    pub thread: &'static str,
-    pub you: &'static str,
-    pub team: &'static str,
-    pub status_line: &'static str,
-    pub by_email: &'static str,
-    pub reply_label: &'static str,
-    pub reply_send: &'static str,
-    pub close: &'static str,
-    pub reopen: &'static str,
-    pub closed_note: &'static str,
-    pub chat_opens: &'static str,
-}
+include!(concat!(env!("OUT_DIR"), "/strings.rs"));
 
 impl Strings {
     /// "12 articles".
     pub fn article_count(&self, n: usize) -> String {
-        (if n == 1 { self.articles_one } else { self.articles_many }).replace("{n}", &n.to_string())
+        (if n == 1 { self.articles_one() } else { self.articles_many() }).replace("{n}", &n.to_string())
     }
 
     /// "Step 2 of 6".
     pub fn step(&self, i: usize, n: usize) -> String {
-        self.step_of.replace("{i}", &i.to_string()).replace("{n}", &n.to_string())
+        self.step_of().replace("{i}", &i.to_string()).replace("{n}", &n.to_string())
     }
 
     /// "3 results", announced to screen readers.
     pub fn result_count(&self, n: usize) -> String {
-        (if n == 1 { self.results_one } else { self.results_many }).replace("{n}", &n.to_string())
+        (if n == 1 { self.results_one() } else { self.results_many() }).replace("{n}", &n.to_string())
     }
 
     /// "Updated 2026-11-01".
-    pub fn updated(&self, date: &str) -> String {
-        self.updated.replace("{date}", date)
+    pub fn updated_on(&self, date: &str) -> String {
+        self.updated().replace("{date}", date)
     }
 
     /// The reply to small talk.
-    pub fn small_talk(&self, kind: SmallTalk) -> &'static str {
-        self.small_talk[match kind {
+    pub fn small_talk_reply(&self, kind: SmallTalk) -> &'static str {
+        self.small_talk()[match kind {
             SmallTalk::Greeting => 0,
             SmallTalk::HowAreYou => 1,
             SmallTalk::AboutBot => 2,
@@ -204,343 +51,48 @@ impl Strings {
 
     /// "3 unread messages", for the launcher badge's accessible name.
     pub fn unread(&self, count: u32) -> String {
-        let template = if count == 1 { self.unread_one } else { self.unread_many };
+        let template = if count == 1 { self.unread_one() } else { self.unread_many() };
         template.replace("{n}", &count.to_string())
     }
 }
 
-/// The catalogue for `locale`.
+static INSTALLED: [OnceLock<Strings>; Locale::ALL.len()] = [const { OnceLock::new() }; Locale::ALL.len()];
+
+/// The catalogue for `locale`: installed ([`install`]; natively every
+/// catalogue is), else English.
 pub fn strings(locale: Locale) -> &'static Strings {
-    match locale {
-        Locale::En => &EN,
-        Locale::ZhCn => &ZH_CN,
+    let slot = &INSTALLED[locale as usize];
+    #[cfg(not(target_arch = "wasm32"))]
+    if locale != Locale::En && slot.get().is_none() {
+        let read = |l: Locale| catalogue::Catalogue::parse(catalogue_text(l.tag()));
+        let served = read(Locale::En).and_then(|en| catalogue::served(&en, &read(locale)?));
+        if let Err(e) = served.and_then(|text| install(locale, &format!("{text}{CORE_SECTION}\n"))) {
+            unreachable!("the build script checked {locale}'s catalogue: {e}");
+        }
     }
+    slot.get().unwrap_or(&EN)
 }
 
-static EN: Strings = Strings {
-    launcher_open: "Open support",
-    launcher_close: "Close support",
-    panel_title: "Support",
-    panel_subtitle: "Answers any time, people 24/7",
-    close: "Close",
-    sections: "Support sections",
-    tab_help: "Help",
-    tab_chat: "Chat",
-    tab_tickets: "My tickets",
-    search_label: "Search the help centre",
-    search_placeholder: "Search: deposit, 2FA, fees…",
-    categories: "Categories",
-    help_empty_title: "The help centre is empty",
-    help_empty_body: "Articles and categories appear here once a content pack is loaded.",
-    chat_empty_title: "Ask us anything",
-    chat_empty_body: "Our assistant answers from the help centre, and a person can take over at any time.",
-    tickets_empty_title: "No tickets yet",
-    tickets_empty_body: "Requests you send to our team appear here, with their status and replies.",
-    loading: "Loading the help centre…",
-    help_failed_title: "The help centre could not be loaded",
-    help_failed_body: "Check your connection and reopen this panel, or ask us in Chat.",
-    announcements: "Announcements",
-    back: "← Back",
-    articles_one: "{n} article",
-    articles_many: "{n} articles",
-    results_one: "{n} result",
-    results_many: "{n} results",
-    no_results_title: "No articles match",
-    no_results_body: "Try other words, or ask in Chat: our assistant and our team can help.",
-    related: "Related articles",
-    helpful_question: "Was this helpful?",
-    helpful_yes: "Yes",
-    helpful_no: "No",
-    helpful_thanks: "Thanks for your feedback.",
-    updated: "Updated {date}",
-    not_in_locale: "This article is not available in this language.",
-    unread_one: "{n} unread message",
-    unread_many: "{n} unread messages",
-    chat_placeholder: "Ask a question…",
-    chat_label: "Message",
-    send: "Send",
-    talk_to_person: "Talk to a person",
-    solved_question: "Did this solve it?",
-    solved_yes: "Yes, thanks",
-    solved_no: "No",
-    open_article: "Open article",
-    clarify: "Which of these do you mean?",
-    dont_know: "I couldn't find an answer to that in the help centre.",
-    small_talk: [
-        "Hello! What can I help you with? Ask a question, or type \u{201c}human\u{201d} to reach a person.",
-        "I'm fine, thank you! What can I help you with?",
-        "I'm the help bot: I answer from the help centre, right here in your browser. Type \u{201c}human\u{201d} whenever you want a person.",
-        "You're welcome! Anything else I can help with?",
-        "Goodbye! You can come back here any time.",
-    ],
-    checks_title: "Before we go on, please check:",
-    urgent_title: "Do this now to protect your account:",
-    step_of: "Step {i} of {n}",
-    skip: "Skip",
-    leave_form: "Leave the form",
-    channels_title: "How would you like to reach us?",
-    chat_closed: "Live chat is closed right now; a ticket reaches the same team.",
-    summary_title: "What we will pass on:",
-    handed_over:
-        "Your conversation and the details you gave have been passed to our team, so you won't need to repeat yourself.",
-    resolved: "Glad that helped.",
-    blocked_title: "Not sent: this looks like something secret",
-    edit_and_resend: "Remove it and send again.",
-    restart: "Start over",
-    link_warning: "This message links outside our official sites.",
-    attach_file: "Choose a file",
-    live_connecting: "Connecting you to our team…",
-    live_connecting_short: "Connecting…",
-    live_reconnecting: "Connection lost. Reconnecting… Messages you send now will go as soon as we are back.",
-    live_retry_now: "Retry now",
-    live_offline: "You are offline. Messages you send now will go when you are back online.",
-    live_identity_refused_title: "We could not confirm who you are",
-    live_identity_refused: "Your sign-in could not be verified, so live chat cannot start. Sign out and in again, then try once more, or reach us another way.",
-    live_start_failed: "We could not connect you to our team: {reason}",
-    live_try_again: "Try again",
-    people_load_failed: "We couldn't load the chat with our team. Check your connection and try again; what you wrote is kept.",
-    live_back: "Back to the assistant",
-    live_log_label: "Conversation with our team",
-    live_handover_note: "Our team has your conversation with the assistant and the details you gave, so you won't need to repeat yourself.",
-    live_agent: "Agent",
-    live_typing: "{name} is typing…",
-    live_drop_here: "Drop files here to attach them",
-    live_queue: "You are number {n} in the queue · about {m} min",
-    live_waiting: "Waiting for an agent…",
-    live_end: "End chat",
-    live_joined: "{name} joined the conversation",
-    live_transferred: "Your conversation was passed to a colleague.",
-    live_closed_by_you: "You ended the conversation.",
-    live_closed_by_agent: "The conversation has ended.",
-    live_away: "Our team is away right now. You are in the queue and we will answer when we are back; you may close this window.",
-    delivery_sending: "Sending…",
-    delivery_sent: "Sent",
-    delivery_read: "Read",
-    delivery_failed: "Not sent",
-    live_retry: "Retry",
-    live_edit: "Edit",
-    live_remove_file: "Remove {name}",
-    live_uploading: "Uploading {name}",
-    live_upload_failed: "“{name}” could not be uploaded: {reason}",
-    live_file_name_blocked: "This file's name looks like it contains a secret, so it was not uploaded: {reasons} Rename the file and attach it again.",
-    live_wait_uploads: "Wait for the files to finish uploading, then send.",
-    live_placeholder: "Write a message…",
-    live_attach: "Attach a file",
-    rate_title: "How did we do?",
-    rate_star: "{n} out of 5",
-    rate_comment: "Anything to add? (optional)",
-    rate_send: "Send rating",
-    rate_thanks: "Thank you for your rating.",
-    transcript_title: "E-mail me the transcript",
-    transcript_send: "Send",
-    transcript_sent: "The transcript is on its way to {email}.",
-    email_invalid: "Enter an e-mail address like name@example.com.",
-    tk: &TK_EN,
-};
+/// The line that separates the widget's strings from core's messages in a
+/// served catalogue (`wasm/strings.<tag>.<hash>.txt`, written by
+/// `helpdock strings` at build time): one request brings both.
+pub const CORE_SECTION: &str = "%% core";
 
-static TK_EN: TicketStrings = TicketStrings {
-    new: "Create a ticket",
-    back: "Back to my tickets",
-    form_title: "New ticket",
-    category: "Category",
-    other: "Other",
-    urgency: "Urgency",
-    urgencies: ["Low", "Normal", "High", "Urgent"],
-    title: "Title",
-    description: "What happened?",
-    checklist: "What our team needs",
-    email: "E-mail for replies",
-    attachments: "Attachments",
-    required: "required",
-    submit: "Submit ticket",
-    submitting: "Sending…",
-    fix: "Please check the fields marked below.",
-    failed: "Your ticket was not sent: {reason} Everything you wrote is kept.",
-    retry: "Try again",
-    draft_note: "Your draft is kept on this device until the ticket is sent.",
-    discard: "Discard draft",
-    created: "Ticket {number} created",
-    created_body: "We'll reply by e-mail to {email} and here.",
-    view: "View ticket",
-    statuses: ["Open", "Waiting for you", "In progress", "Resolved", "Closed"],
-    updated: "Updated {when}",
-    unread: "{n} new",
-    loading: "Loading…",
-    load_failed: "Could not load your tickets: {reason}",
-    fields: "Details",
-    thread: "Conversation",
-    you: "You",
-    team: "Support team",
-    status_line: "Status changed to {status}",
-    by_email: "by e-mail",
-    reply_label: "Your reply",
-    reply_send: "Send reply",
-    close: "Close ticket",
-    reopen: "Reopen ticket",
-    closed_note: "This ticket is closed. Reopen it to reply.",
-    chat_opens: "Live chat opens {when}.",
-};
-
-static ZH_CN: Strings = Strings {
-    launcher_open: "打开客服",
-    launcher_close: "关闭客服",
-    panel_title: "客服中心",
-    panel_subtitle: "随时解答，人工 7×24 小时在线",
-    close: "关闭",
-    sections: "客服功能",
-    tab_help: "帮助",
-    tab_chat: "咨询",
-    tab_tickets: "我的工单",
-    search_label: "搜索帮助中心",
-    search_placeholder: "搜索：充币、谷歌验证、手续费…",
-    categories: "分类",
-    help_empty_title: "帮助中心暂无内容",
-    help_empty_body: "加载内容包后，文章和分类会显示在这里。",
-    chat_empty_title: "有什么可以帮您？",
-    chat_empty_body: "智能助手根据帮助中心为您解答，随时可以转人工客服。",
-    tickets_empty_title: "暂无工单",
-    tickets_empty_body: "您提交给客服团队的工单会显示在这里，包括处理状态和回复。",
-    loading: "正在加载帮助中心…",
-    help_failed_title: "帮助中心加载失败",
-    help_failed_body: "请检查网络后重新打开，或在“咨询”中向我们提问。",
-    announcements: "公告",
-    back: "← 返回",
-    articles_one: "{n} 篇文章",
-    articles_many: "{n} 篇文章",
-    results_one: "{n} 条结果",
-    results_many: "{n} 条结果",
-    no_results_title: "没有找到相关文章",
-    no_results_body: "换个说法试试，或在“咨询”中提问：智能助手和客服团队都可以帮您。",
-    related: "相关文章",
-    helpful_question: "这篇文章对您有帮助吗？",
-    helpful_yes: "有帮助",
-    helpful_no: "没帮助",
-    helpful_thanks: "感谢您的反馈。",
-    updated: "更新于 {date}",
-    not_in_locale: "这篇文章暂无当前语言版本。",
-    unread_one: "{n} 条未读消息",
-    unread_many: "{n} 条未读消息",
-    chat_placeholder: "请输入您的问题…",
-    chat_label: "消息",
-    send: "发送",
-    talk_to_person: "联系人工客服",
-    solved_question: "这解决您的问题了吗？",
-    solved_yes: "解决了",
-    solved_no: "没有",
-    open_article: "查看文章",
-    clarify: "您想问的是哪一个？",
-    dont_know: "抱歉，帮助中心里没有找到这个问题的答案。",
-    small_talk: [
-        "你好！有什么可以帮你？直接提问即可，需要人工请输入“人工”。",
-        "我很好，谢谢！有什么可以帮你？",
-        "我是帮助机器人，在你的浏览器里根据帮助中心回答问题。需要人工时随时输入“人工”。",
-        "不客气！还有什么可以帮你？",
-        "再见！有需要随时回来。",
-    ],
-    checks_title: "继续之前，请先检查：",
-    urgent_title: "请立即采取以下措施保护账户：",
-    step_of: "第 {i} 步，共 {n} 步",
-    skip: "跳过",
-    leave_form: "退出表单",
-    channels_title: "您希望通过哪种方式联系我们？",
-    chat_closed: "在线客服当前不在服务时间，工单同样由客服团队处理。",
-    summary_title: "我们会转交以下信息：",
-    handed_over: "对话记录和您提供的信息已转交客服团队，无需重复描述。",
-    resolved: "很高兴能帮到您。",
-    blocked_title: "未发送：内容疑似包含敏感信息",
-    edit_and_resend: "请删除后重新发送。",
-    restart: "重新开始",
-    link_warning: "该消息包含非官方网站的链接。",
-    attach_file: "选择文件",
-    live_connecting: "正在为您接通客服…",
-    live_connecting_short: "正在连接…",
-    live_reconnecting: "连接已断开，正在重新连接…现在发送的消息会在连接恢复后自动发出。",
-    live_retry_now: "立即重试",
-    live_offline: "您已离线。现在发送的消息会在恢复联网后自动发出。",
-    live_identity_refused_title: "无法确认您的身份",
-    live_identity_refused:
-        "无法验证您的登录信息，因此无法开始在线客服对话。请退出并重新登录后再试，或通过其他方式联系我们。",
-    live_start_failed: "暂时无法为您接通客服：{reason}",
-    live_try_again: "重试",
-    people_load_failed: "无法加载人工客服。请检查网络后重试；您输入的内容已保留。",
-    live_back: "返回智能助手",
-    live_log_label: "与客服的对话",
-    live_handover_note: "客服已收到您与智能助手的对话和您提供的信息，无需重复描述。",
-    live_agent: "客服",
-    live_typing: "{name} 正在输入…",
-    live_drop_here: "松开即可添加附件",
-    live_queue: "您在队列中排第 {n} 位 · 预计等待约 {m} 分钟",
-    live_waiting: "正在等待客服接入…",
-    live_end: "结束对话",
-    live_joined: "{name} 已加入对话",
-    live_transferred: "您的对话已转接给其他客服。",
-    live_closed_by_you: "您结束了对话。",
-    live_closed_by_agent: "对话已结束。",
-    live_away: "客服暂时不在线。您已在队列中，我们回来后会尽快回复；您可以先关闭此窗口。",
-    delivery_sending: "发送中…",
-    delivery_sent: "已发送",
-    delivery_read: "已读",
-    delivery_failed: "未发送",
-    live_retry: "重试",
-    live_edit: "编辑",
-    live_remove_file: "移除 {name}",
-    live_uploading: "正在上传 {name}",
-    live_upload_failed: "“{name}”上传失败：{reason}",
-    live_file_name_blocked: "文件名疑似包含敏感信息，未上传：{reasons}请重命名文件后重新添加。",
-    live_wait_uploads: "请等待附件上传完成后再发送。",
-    live_placeholder: "输入消息…",
-    live_attach: "添加附件",
-    rate_title: "请为本次服务评分",
-    rate_star: "{n} 分（满分 5 分）",
-    rate_comment: "还有什么想告诉我们的？（选填）",
-    rate_send: "提交评价",
-    rate_thanks: "感谢您的评价。",
-    transcript_title: "把聊天记录发到我的邮箱",
-    transcript_send: "发送",
-    transcript_sent: "聊天记录已发送至 {email}。",
-    email_invalid: "请输入有效的邮箱地址，例如 name@example.com。",
-    tk: &TK_ZH_CN,
-};
-
-static TK_ZH_CN: TicketStrings = TicketStrings {
-    new: "提交工单",
-    back: "返回我的工单",
-    form_title: "新建工单",
-    category: "问题类型",
-    other: "其他",
-    urgency: "紧急程度",
-    urgencies: ["低", "一般", "高", "紧急"],
-    title: "标题",
-    description: "发生了什么？",
-    checklist: "客服处理需要的信息",
-    email: "接收回复的邮箱",
-    attachments: "附件",
-    required: "必填",
-    submit: "提交工单",
-    submitting: "正在提交…",
-    fix: "请检查下方标出的内容。",
-    failed: "工单未能提交：{reason}您填写的内容都已保留。",
-    retry: "重试",
-    draft_note: "草稿保存在本设备上，提交成功后才会清除。",
-    discard: "丢弃草稿",
-    created: "工单 {number} 已创建",
-    created_body: "我们会通过邮件（{email}）和这里回复您。",
-    view: "查看工单",
-    statuses: ["待处理", "等待您回复", "处理中", "已解决", "已关闭"],
-    updated: "更新于 {when}",
-    unread: "{n} 条新回复",
-    loading: "加载中…",
-    load_failed: "无法加载工单：{reason}",
-    fields: "详细信息",
-    thread: "处理记录",
-    you: "您",
-    team: "客服团队",
-    status_line: "状态已变更为：{status}",
-    by_email: "通过邮件",
-    reply_label: "您的回复",
-    reply_send: "发送回复",
-    close: "关闭工单",
-    reopen: "重新打开工单",
-    closed_note: "该工单已关闭，重新打开后才能回复。",
-    chat_opens: "在线客服将于 {when} 开放。",
-};
+/// Installs `locale` from a served catalogue: the widget's texts, a
+/// [`CORE_SECTION`] line, core's texts, each in its reference's key order
+/// (`helpdock_core::catalogue::served`). `Err` says what is wrong; the
+/// locale then stays in English.
+pub fn install(locale: Locale, text: &str) -> Result<(), String> {
+    let (widget, core) = text
+        .split_once(&format!("{CORE_SECTION}\n"))
+        .ok_or_else(|| format!("no `{CORE_SECTION}` line between the widget's strings and core's"))?;
+    // Natively core has its own catalogues compiled in, and none is given.
+    if !core.is_empty() {
+        helpdock_core::locale::install(locale, core).map_err(|e| format!("core's part: {e}"))?;
+    }
+    let values = catalogue::read_served(widget);
+    let strings = Strings::from_values(&values)
+        .ok_or_else(|| format!("it has {} texts, not the {} of this build", values.len(), Strings::KEYS))?;
+    _ = INSTALLED[locale as usize].set(strings);
+    Ok(())
+}

@@ -230,7 +230,7 @@ impl LiveChat {
             }
         }
         if self.staged.with_untracked(|s| uploads::uploading(s)) {
-            self.problem.set(Some(crate::i18n::strings(locale).live_wait_uploads.to_owned()));
+            self.problem.set(Some(crate::i18n::strings(locale).live_wait_uploads().to_owned()));
             return false;
         }
         let attachments = self.staged.with_untracked(|s| uploads::done(s));

@@ -282,7 +282,7 @@ impl Tickets {
         let t = strings(locale);
         let staged = self.staged.get_untracked();
         if uploads::uploading(&staged) {
-            self.problem.set(Some(t.live_wait_uploads.to_owned()));
+            self.problem.set(Some(t.live_wait_uploads().to_owned()));
             return;
         }
         self.problem.set(None);
@@ -293,7 +293,7 @@ impl Tickets {
             Ok(request) => request,
             Err(problems) => {
                 self.errors.set(problems);
-                self.problem.set(Some(t.tk.fix.to_owned()));
+                self.problem.set(Some(t.tk_fix().to_owned()));
                 return;
             }
         };
@@ -380,7 +380,7 @@ impl Tickets {
         let Some(id) = self.open_id() else { return };
         let staged = self.reply_staged.get_untracked();
         if uploads::uploading(&staged) {
-            self.problem.set(Some(strings(self.locale()).live_wait_uploads.to_owned()));
+            self.problem.set(Some(strings(self.locale()).live_wait_uploads().to_owned()));
             return;
         }
         self.problem.set(None);

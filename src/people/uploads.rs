@@ -109,7 +109,7 @@ impl Uploads {
             };
             if let Some(stopped) = Stopped::of(&guard.scan(&name), locale) {
                 let reasons = stopped.reasons.join(" ");
-                staged.update(|s| s.push(refuse(t.live_file_name_blocked.replace("{reasons}", &reasons))));
+                staged.update(|s| s.push(refuse(t.live_file_name_blocked().replace("{reasons}", &reasons))));
                 continue;
             }
             let limits = self.backend.limits.get_untracked();
@@ -136,7 +136,7 @@ impl Uploads {
                 let state = match result {
                     Ok(attachment) => StagedState::Done(attachment),
                     Err(err) => StagedState::Failed(
-                        t.live_upload_failed.replace("{name}", &name).replace("{reason}", &err.user_message(locale)),
+                        t.live_upload_failed().replace("{name}", &name).replace("{reason}", &err.user_message(locale)),
                     ),
                 };
                 staged.update(|s| {

@@ -41,15 +41,15 @@ pub fn PeopleLoading() -> impl IntoView {
         match people.load.get() {
         Load::Failed => view! {
             <div class="hd-live-status hd-live-problem" role="alert" data-hd="people-failed">
-                <p>{move || t().people_load_failed}</p>
-                <button class="hd-chip" type="button" on:click=move |_| people.retry()>{move || t().live_try_again}</button>
+                <p>{move || t().people_load_failed()}</p>
+                <button class="hd-chip" type="button" on:click=move |_| people.retry()>{move || t().live_try_again()}</button>
             </div>
         }
         .into_any(),
         _ => view! {
             <div class="hd-live-status" role="status" data-hd="people-loading">
                 <span class="hd-spinner" aria-hidden="true"></span>
-                {move || t().live_connecting}
+                {move || t().live_connecting()}
             </div>
         }
         .into_any(),
@@ -119,7 +119,7 @@ fn BotArea() -> impl IntoView {
     };
     let placeholder = move || match asking() {
         Some((_, _, label, _)) => label,
-        None => t().chat_placeholder.to_owned(),
+        None => t().chat_placeholder().to_owned(),
     };
     let empty = move || chat.items.with(Vec::is_empty);
 
@@ -129,16 +129,16 @@ fn BotArea() -> impl IntoView {
                 <button class="hd-person-button" type="button"
                     on:pointerenter=move |_| people.prefetch() on:focus=move |_| people.prefetch()
                     on:click=move |_| _ = send(Input::TalkToPerson)>
-                    {move || t().talk_to_person}
+                    {move || t().talk_to_person()}
                 </button>
                 <button class="hd-link-button" type="button" hidden=empty on:click=move |_| chat.restart()>
-                    {move || t().restart}
+                    {move || t().restart()}
                 </button>
             </div>
             <Show when=empty>
                 <div class="hd-empty">
-                    <p class="hd-empty-title">{move || t().chat_empty_title}</p>
-                    <p class="hd-empty-body">{move || t().chat_empty_body}</p>
+                    <p class="hd-empty-title">{move || t().chat_empty_title()}</p>
+                    <p class="hd-empty-body">{move || t().chat_empty_body()}</p>
                 </div>
             </Show>
             <ol class="hd-chat-log" node_ref=log aria-live="polite" hidden=empty>
@@ -159,10 +159,10 @@ fn BotArea() -> impl IntoView {
                         Action::BlockedSecret { reasons, note, .. } => {
                             view! {
                                 <div class="hd-blocked" role="alert">
-                                    <p class="hd-blocked-title">{t().blocked_title}</p>
+                                    <p class="hd-blocked-title">{t().blocked_title()}</p>
                                     <ul>{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
                                     <p>{note}</p>
-                                    <p>{t().edit_and_resend}</p>
+                                    <p>{t().edit_and_resend()}</p>
                                 </div>
                             }
                                 .into_any()
@@ -193,7 +193,7 @@ fn BotArea() -> impl IntoView {
                                     .then(|| {
                                         view! {
                                             <label class="hd-chip hd-file">
-                                                {t().attach_file}
+                                                {t().attach_file()}
                                                 <input
                                                     type="file"
                                                     class="hd-visually-hidden"
@@ -212,19 +212,19 @@ fn BotArea() -> impl IntoView {
                                     .then(|| {
                                         view! {
                                             <button class="hd-chip" type="button" on:click=move |_| _ = send(Input::SkipField)>
-                                                {t().skip}
+                                                {t().skip()}
                                             </button>
                                         }
                                     })}
                                 <button class="hd-link-button" type="button" on:click=move |_| _ = send(Input::CancelFlow)>
-                                    {t().leave_form}
+                                    {t().leave_form()}
                                 </button>
                             </div>
                         }
                     })
             }}
             <form class="hd-composer" on:submit=on_submit>
-                <label class="hd-visually-hidden" for="hd-chat-input">{move || t().chat_label}</label>
+                <label class="hd-visually-hidden" for="hd-chat-input">{move || t().chat_label()}</label>
                 <input
                     id="hd-chat-input"
                     class="hd-composer-input"
@@ -237,7 +237,7 @@ fn BotArea() -> impl IntoView {
                     prop:value=move || draft.get()
                     on:input=move |ev| draft.set(event_target_value(&ev))
                 />
-                <button class="hd-send" type="submit">{move || t().send}</button>
+                <button class="hd-send" type="submit">{move || t().send()}</button>
             </form>
             <p id="hd-chat-input-error" class="hd-field-error" role="status">{typing_error}</p>
         </div>
@@ -261,7 +261,7 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
             let content = expect_context::<Content>();
             let help_view = expect_context::<HelpViewSignal>().0;
             let body = content.index().and_then(|index| {
-                index.article(&article, locale.tag()).map(|(_, a)| a.body.clone())
+                index.article(&article, index.content_locale(locale).tag()).map(|(_, a)| a.body.clone())
             });
             let open = {
                 let article = article.clone();
@@ -274,17 +274,17 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
                 <div class="hd-bubble hd-answer" data-article=article>
                     <p class="hd-answer-title">{title}</p>
                     <div class="hd-answer-body">{body.map(|b| view! { <Markdown source=b /> })}</div>
-                    <button class="hd-link-button" type="button" on:click=open>{t.open_article}</button>
+                    <button class="hd-link-button" type="button" on:click=open>{t.open_article()}</button>
                     {latest
                         .then(|| {
                             view! {
                                 <div class="hd-feedback-row">
-                                    <span>{t.solved_question}</span>
+                                    <span>{t.solved_question()}</span>
                                     <button class="hd-chip" type="button" on:click=move |_| _ = send(Input::Feedback { helpful: true })>
-                                        {t.solved_yes}
+                                        {t.solved_yes()}
                                     </button>
                                     <button class="hd-chip" type="button" on:click=move |_| _ = send(Input::Feedback { helpful: false })>
-                                        {t.solved_no}
+                                        {t.solved_no()}
                                     </button>
                                 </div>
                             }
@@ -295,7 +295,7 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
         }
         Action::Clarify { candidates, .. } => view! {
             <div class="hd-bubble">
-                <p>{t.clarify}</p>
+                <p>{t.clarify()}</p>
                 <div class="hd-chips">
                     {candidates
                         .into_iter()
@@ -322,7 +322,7 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
         Action::SelfHelp { title, checks, urgent, .. } => view! {
             <div class="hd-bubble hd-self-help" class:hd-urgent=urgent role=urgent.then_some("alert")>
                 <p class="hd-answer-title">{title}</p>
-                <p>{if urgent { t.urgent_title } else { t.checks_title }}</p>
+                <p>{if urgent { t.urgent_title() } else { t.checks_title() }}</p>
                 <ol>{checks.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ol>
             </div>
         }
@@ -342,7 +342,7 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
                     {(!summary.is_empty())
                         .then(|| {
                             view! {
-                                <p>{t.summary_title}</p>
+                                <p>{t.summary_title()}</p>
                                 <dl class="hd-summary">
                                     {summary
                                         .into_iter()
@@ -351,13 +351,13 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
                                 </dl>
                             }
                         })}
-                    <p>{t.channels_title}</p>
+                    <p>{t.channels_title()}</p>
                     {closed
                         .then(|| {
                             let availability = expect_context::<People>().availability();
                             let opens = expect_context::<StoredValue<Channels>>()
                                 .with_value(|c| chat_opens(availability, c, locale));
-                            view! { <p class="hd-muted" data-hd="chat-closed">{t.chat_closed} " " {opens}</p> }
+                            view! { <p class="hd-muted" data-hd="chat-closed">{t.chat_closed()} " " {opens}</p> }
                         })}
                     <div class="hd-chips">
                         {recommendation
@@ -400,13 +400,13 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
                 view! {
                     <button class="hd-chip" type="button" data-hd="offer-ticket"
                         on:click=move |_| people.prefill_ticket(chat.conversation.get_untracked())>
-                        {t.tk.new}
+                        {t.tk_new()}
                     </button>
                 }
             });
             view! {
                 <div class="hd-bubble hd-handover" data-channel=channel.map(|c| c.as_str())>
-                    <p>{t.handed_over}</p>
+                    <p>{t.handed_over()}</p>
                     {ticket}
                     <Show when=move || latest && matches!(people.load.get(), Load::Loading | Load::Failed)>
                         <PeopleLoading />
@@ -415,12 +415,12 @@ fn ChatItem(item: Item, latest: bool, send: impl Fn(Input) -> bool + Copy + Send
             }
             .into_any()
         }
-        Action::SmallTalk { small_talk } => view! { <p class="hd-bubble">{t.small_talk(small_talk)}</p> }.into_any(),
-        Action::DontKnow { .. } => view! { <p class="hd-bubble">{t.dont_know}</p> }.into_any(),
-        Action::Resolved => view! { <p class="hd-bubble">{t.resolved}</p> }.into_any(),
+        Action::SmallTalk { small_talk } => view! { <p class="hd-bubble">{t.small_talk_reply(small_talk)}</p> }.into_any(),
+        Action::DontKnow { .. } => view! { <p class="hd-bubble">{t.dont_know()}</p> }.into_any(),
+        Action::Resolved => view! { <p class="hd-bubble">{t.resolved()}</p> }.into_any(),
         Action::Warning { note, .. } => view! {
             <div class="hd-bubble hd-warning" role="alert">
-                <p>{t.link_warning}</p>
+                <p>{t.link_warning()}</p>
                 <p>{note}</p>
             </div>
         }

@@ -15,7 +15,7 @@ pub fn Launcher() -> impl IntoView {
     let t = move || strings(state.locale.get());
     let label = move || {
         let t = t();
-        let action = if state.open.get() { t.launcher_close } else { t.launcher_open };
+        let action = if state.open.get() { t.launcher_close() } else { t.launcher_open() };
         match people.unread() {
             0 => action.to_owned(),
             n => format!("{action} ({})", t.unread(n)),

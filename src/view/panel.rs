@@ -21,7 +21,7 @@ pub fn Panel(
     let state = expect_context::<WidgetState>();
     provide_context(HelpViewSignal(RwSignal::new(HelpView::Home)));
     let t = move || strings(state.locale.get());
-    let title = move || title.clone().unwrap_or_else(|| t().panel_title.to_owned());
+    let title = move || title.clone().unwrap_or_else(|| t().panel_title().to_owned());
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Tab" {
             if let Some(panel) = state.panel.get_untracked() {
@@ -49,9 +49,9 @@ pub fn Panel(
             <div class="hd-header">
                 <div class="hd-heading">
                     <h2 id="hd-title" class="hd-title">{title}</h2>
-                    <p class="hd-subtitle">{move || t().panel_subtitle}</p>
+                    <p class="hd-subtitle">{move || t().panel_subtitle()}</p>
                 </div>
-                <button class="hd-icon-button" type="button" aria-label=move || t().close on:click=move |_| state.close()>
+                <button class="hd-icon-button" type="button" aria-label=move || t().close() on:click=move |_| state.close()>
                     <CloseIcon />
                 </button>
             </div>
@@ -71,9 +71,9 @@ pub fn Panel(
 
 fn tab_label(t: &Strings, tab: Tab) -> &'static str {
     match tab {
-        Tab::Help => t.tab_help,
-        Tab::Chat => t.tab_chat,
-        Tab::Tickets => t.tab_tickets,
+        Tab::Help => t.tab_help(),
+        Tab::Chat => t.tab_chat(),
+        Tab::Tickets => t.tab_tickets(),
     }
 }
 
@@ -107,7 +107,7 @@ fn Tabs() -> impl IntoView {
         select(next);
     };
     view! {
-        <div class="hd-tabs" role="tablist" aria-label=move || t().sections node_ref=tablist on:keydown=on_keydown>
+        <div class="hd-tabs" role="tablist" aria-label=move || t().sections() node_ref=tablist on:keydown=on_keydown>
             {Tab::ALL
                 .into_iter()
                 .map(|tab| {
@@ -165,8 +165,8 @@ fn TicketsArea() -> impl IntoView {
         if !people.available() {
             return view! {
                 <div class="hd-empty">
-                    <p class="hd-empty-title">{move || t().tickets_empty_title}</p>
-                    <p class="hd-empty-body">{move || t().tickets_empty_body}</p>
+                    <p class="hd-empty-title">{move || t().tickets_empty_title()}</p>
+                    <p class="hd-empty-body">{move || t().tickets_empty_body()}</p>
                 </div>
             }
             .into_any();

@@ -116,9 +116,9 @@ export async function startAll() {
  */
 export async function openDemo(
   env,
-  { viewport = { width: 1280, height: 800 }, query = "", colorScheme = "light", clock, hasTouch = false, prepare } = {},
+  { viewport = { width: 1280, height: 800 }, query = "", colorScheme = "light", clock, hasTouch = false, prepare, locale = "zh-CN" } = {},
 ) {
-  const context = await env.browser.newContext({ viewport, colorScheme, locale: "zh-CN", hasTouch, isMobile: hasTouch });
+  const context = await env.browser.newContext({ viewport, colorScheme, locale, hasTouch, isMobile: hasTouch });
   const page = await context.newPage();
   // A fixed "now" (ISO string), for time-dependent content such as announcements.
   if (clock) await page.clock.setFixedTime(new Date(clock));

@@ -191,7 +191,56 @@ describe("the JavaScript API", () => {
     await page.evaluate(() => window.helpdock.setLocale("tlh"));
     assert.ok(await page.getByRole("tab", { name: "我的工单" }).isVisible());
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /`setLocale` "tlh" is not a supported locale \(supported: en, zh-CN\)/);
+    assert.match(problems[0], /`setLocale` "tlh" is not a supported locale \(supported: en, ja, zh-CN\)/);
+    await context.close();
+  });
+
+  it("a third locale arrives only for those who need it, and speaks in the widget and in core", async () => {
+    const { page, context, problems, requests } = await demo({ query: "?lang=en" });
+    await page.evaluate(() => window.helpdock.open());
+    await page.getByRole("tab", { name: "My tickets" }).waitFor();
+    const catalogues = (tag) => requests.filter((u) => new RegExp(`/wasm/strings\\.${tag}\\.[0-9a-f]{16}\\.txt$`).test(u));
+    assert.deepEqual(requests.filter((u) => u.includes("/wasm/strings.")), [], "English is compiled in: nothing fetched");
+
+    // A tag the widget maps onto Japanese: its strings are fetched once,
+    // then the switch happens in one step (no English in between).
+    await page.evaluate(() => window.helpdock.setLocale("ja-JP"));
+    await page.getByRole("tab", { name: "お問い合わせ履歴" }).waitFor();
+    const root = page.locator("helpdock-widget .hd-root");
+    assert.equal(await root.getAttribute("lang"), "ja");
+    assert.equal(await root.getAttribute("dir"), "ltr");
+    assert.equal(catalogues("ja").length, 1);
+
+    // The starter pack has no Japanese articles: Help shows the pack's
+    // first locale, searchable as usual.
+    await page.getByLabel("ヘルプセンターを検索").fill("deposit not arrived");
+    await page.locator("helpdock-widget .hd-result-title", { hasText: "My deposit has not arrived" }).first().waitFor();
+
+    // Core's messages come with the widget's: the guard's notice in Chat.
+    await page.getByRole("tab", { name: "チャット" }).click();
+    await page.getByPlaceholder("ご質問を入力…").fill("my password is hunter22");
+    await page.getByPlaceholder("ご質問を入力…").press("Enter");
+    await page.getByText("パスワードのようです", { exact: false }).first().waitFor();
+
+    // Back to English and to Japanese again: nothing fetched a second time.
+    await page.evaluate(() => window.helpdock.setLocale("en"));
+    await page.getByRole("tab", { name: "My tickets" }).waitFor();
+    await page.evaluate(() => window.helpdock.setLocale("ja"));
+    await page.getByRole("tab", { name: "お問い合わせ履歴" }).waitFor();
+    assert.equal(catalogues("ja").length, 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it("a browser in Japanese gets the widget in Japanese from the first frame", async () => {
+    const { page, context, problems, requests } = await demo({ query: "?lang=en&browserLocale", locale: "ja-JP" });
+    await widgetReady(page);
+    // Fetched beside the wasm and installed before the widget first rendered.
+    assert.equal(await launcher(page).getAttribute("aria-label"), "サポートを開く");
+    assert.ok(requests.some((u) => /\/wasm\/strings\.ja\.[0-9a-f]{16}\.txt$/.test(u)));
+    await page.evaluate(() => window.helpdock.open());
+    assert.ok(await page.getByRole("tab", { name: "お問い合わせ履歴" }).isVisible());
+    assert.deepEqual(problems, []);
     await context.close();
   });
 

@@ -70,6 +70,21 @@ enum Command {
         #[arg(long, default_value = "+00:00", allow_hyphen_values = true)]
         utc_offset: String,
     },
+    /// Write each locale's catalogue as the browser fetches it
+    /// (`strings.<tag>.txt`: the widget's texts, a `%% core` line, core's
+    /// texts, each in its English catalogue's key order), for every locale
+    /// but English, which the widget compiles in.
+    Strings {
+        /// The widget's catalogues.
+        #[arg(long, default_value = "locales")]
+        widget: PathBuf,
+        /// Core's catalogues.
+        #[arg(long, default_value = "crates/helpdock-core/locales")]
+        core: PathBuf,
+        /// Where to write them.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
     /// Check texts for secrets: one text per line on stdin, one JSON line
     /// each: {"text_len", "blocked", "kinds"}. The text is never echoed.
     Guard {
@@ -150,7 +165,31 @@ fn run(cli: Cli) -> Result<()> {
             utc_offset: &utc_offset,
         }),
         Command::Guard { official_domains } => guard::run(&official_domains),
+        Command::Strings { widget, core, out } => write_strings(&widget, &core, &out),
     }
+}
+
+fn write_strings(widget: &Path, core: &Path, out: &Path) -> Result<()> {
+    use helpdock_core::catalogue::{served, Catalogue};
+    let read = |path: PathBuf| -> Result<Catalogue> {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        Catalogue::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    };
+    let (widget_en, core_en) = (read(widget.join("en.txt"))?, read(core.join("en.txt"))?);
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    for locale in Locale::ALL.into_iter().filter(|l| *l != Locale::En) {
+        let file = format!("{}.txt", locale.tag());
+        let text = format!(
+            "{}%% core\n{}",
+            served(&widget_en, &read(widget.join(&file))?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", widget.join(&file).display()))?,
+            served(&core_en, &read(core.join(&file))?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", core.join(&file).display()))?,
+        );
+        let path = out.join(format!("strings.{}", file));
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
 
 fn build_pack(source: &Path, output: &Path) -> Result<()> {

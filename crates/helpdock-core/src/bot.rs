@@ -652,12 +652,7 @@ impl<'a> Bot<'a> {
             if !self.answer_during_form(conversation, flow, i, text, actions) {
                 // Not known to the pack: said so, and the form waits.
                 let label = field.label(self.locale);
-                let error = match self.locale {
-                    Locale::ZhCn => format!("这看起来是一个问题，而不是“{label}”。请先填写“{label}”，或输入“取消”离开表单再提问。"),
-                    _ => format!(
-                        "That looks like a question rather than the {label}. Give the {label}, or type \"cancel\" to leave the form and ask it."
-                    ),
-                };
+                let error = crate::say!(self.locale, flow_question_not_answer, label);
                 self.ask_field(conversation, flow, i, Some(error), actions);
             }
             return;
@@ -704,10 +699,7 @@ impl<'a> Bot<'a> {
         let Some(flow) = self.flow(&flow) else { return };
         match flow.fields.get(field) {
             Some(f) if f.required => {
-                let error = match self.locale {
-                    Locale::ZhCn => format!("“{}”为必填项，客服需要它来处理您的问题。", f.label(self.locale)),
-                    _ => format!("{} is needed: an agent cannot look into this without it.", f.label(self.locale)),
-                };
+                let error = crate::say!(self.locale, flow_field_needed, label = f.label(self.locale));
                 self.ask_field(conversation, flow, field, Some(error), actions);
             }
             _ => {
@@ -824,7 +816,7 @@ impl<'a> Bot<'a> {
     }
 
     fn title(&self, id: &str) -> String {
-        let tag = self.locale.tag();
+        let tag = self.index.content_locale(self.locale).tag();
         self.index
             .articles
             .iter()
@@ -917,12 +909,27 @@ const ASK_PERSON: &[&str] = &[
     "liveagent",
     "livesupport",
     "connectmetoanagent",
+    "オペレーターにつないで",
+    "有人対応",
+    "担当者と話したい",
 ];
 
 /// Words that ask for a person when they are (nearly) the whole message:
 /// "客服", "human please", "agent?", "我要客服".
-const PERSON_WORDS: &[&str] =
-    &["客服", "人工", "真人", "human", "agent", "person", "operator", "representative", "customerservice", "support"];
+const PERSON_WORDS: &[&str] = &[
+    "客服",
+    "人工",
+    "真人",
+    "オペレーター",
+    "担当者",
+    "human",
+    "agent",
+    "person",
+    "operator",
+    "representative",
+    "customerservice",
+    "support",
+];
 
 /// Politeness and filler around a [`PERSON_WORDS`] word.
 const FILLER: &[&str] = &[
@@ -969,6 +976,11 @@ const FILLER: &[&str] = &[
     "some",
     "one",
     "real",
+    "と話したい",
+    "をお願いします",
+    "お願いします",
+    "につないで",
+    "ください",
 ];
 
 /// The phrase that makes `folded` a request for a person, if any.
@@ -998,7 +1010,7 @@ fn asks_for_person(folded: &str) -> Option<&'static str> {
 }
 
 fn is_cancel(folded: &str) -> bool {
-    ["cancel", "stop", "quit", "nevermind", "取消", "算了", "退出"].contains(&folded)
+    ["cancel", "stop", "quit", "nevermind", "取消", "算了", "退出", "キャンセル", "やめる", "中止"].contains(&folded)
 }
 
 /// Words that open an English question.

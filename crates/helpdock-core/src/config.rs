@@ -591,7 +591,7 @@ mod tests {
     #[test]
     fn each_bad_field_is_named_and_falls_back() {
         let cases: &[(&str, &str)] = &[
-            (r#"{"locale": "fr"}"#, r#"Error Helpdock config: `locale` "fr" is not a supported locale (supported: en, zh-CN); following the browser's language instead"#),
+            (r#"{"locale": "fr"}"#, r#"Error Helpdock config: `locale` "fr" is not a supported locale (supported: en, ja, zh-CN); following the browser's language instead"#),
             (r#"{"locale": 7}"#, "Error Helpdock config: `locale` expected a string, got the number 7; ignoring it"),
             (r#"{"position": "top"}"#, r#"Error Helpdock config: `position` expected one of "right", "left", got "top"; using "right""#),
             (r#"{"theme": {"brandColor": "red; background: url(x)"}}"#, r##"Error Helpdock config: `theme.brandColor` expected a colour like "#1f6feb", "rgb(31 111 235)" or "hsl(215 83% 52%)", got "red; background: url(x)"; using #1f6feb"##),

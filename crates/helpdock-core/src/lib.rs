@@ -39,6 +39,7 @@
 
 pub mod analysis;
 pub mod bot;
+pub mod catalogue;
 pub mod channel;
 pub mod civil;
 pub mod config;

@@ -586,23 +586,18 @@ pub fn check_attachment(size: u64, content_type: &str, limits: &Limits) -> Resul
 impl AttachmentProblem {
     /// A sentence naming the file and the limit.
     pub fn message(&self, file: &str, locale: Locale) -> String {
-        match (self, locale) {
-            (AttachmentProblem::TooLarge { size, max }, Locale::ZhCn) => {
-                format!("“{file}”大小为 {}，超过了 {} 的上限，未上传。", format_size(*size), format_size(*max))
+        let (size_of, max_of) = match self {
+            AttachmentProblem::TooLarge { size, max } => (format_size(*size), format_size(*max)),
+            _ => (String::new(), String::new()),
+        };
+        match self {
+            AttachmentProblem::TooLarge { .. } => {
+                crate::say!(locale, upload_too_large, file, size = size_of, max = max_of)
             }
-            (AttachmentProblem::TooLarge { size, max }, _) => format!(
-                "“{file}” is {}, over the {} limit, so it was not uploaded.",
-                format_size(*size),
-                format_size(*max)
-            ),
-            (AttachmentProblem::UnsupportedType { accepted }, Locale::ZhCn) => {
-                format!("“{file}”的文件类型不支持。可以发送：{}。", type_names(accepted))
+            AttachmentProblem::UnsupportedType { accepted } => {
+                crate::say!(locale, upload_unsupported_type, file, accepted = type_names(accepted))
             }
-            (AttachmentProblem::UnsupportedType { accepted }, _) => {
-                format!("“{file}” is not a type we accept. You can send: {}.", type_names(accepted))
-            }
-            (AttachmentProblem::Empty, Locale::ZhCn) => format!("“{file}”是空文件，未上传。"),
-            (AttachmentProblem::Empty, _) => format!("“{file}” is empty, so it was not uploaded."),
+            AttachmentProblem::Empty => crate::say!(locale, upload_empty, file),
         }
     }
 }
@@ -615,10 +610,7 @@ pub fn check_body(body: &str, limits: &Limits, locale: Locale) -> Result<(), Str
     if max == 0 || n <= max {
         return Ok(());
     }
-    Err(match locale {
-        Locale::ZhCn => format!("消息最多 {max} 个字符，当前 {n} 个。请删减或分几条发送。"),
-        _ => format!("A message can have at most {max} characters; this one has {n}. Shorten it or split it."),
-    })
+    Err(crate::say!(locale, message_too_long, max, n))
 }
 
 /// "10 MB", "2.5 MB", "830 KB", "12 bytes": integer arithmetic, so no float

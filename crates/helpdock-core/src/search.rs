@@ -86,7 +86,7 @@ impl Index {
         let mut query_terms: Vec<(String, f32)> = weights.into_iter().collect();
         crate::sort::sort_by(&mut query_terms, |a, b| a.0.cmp(&b.0)); // deterministic order
 
-        let locale_tag = options.locale.map(|l| l.tag());
+        let locale_tag = options.locale.map(|l| self.content_locale(l).tag());
         let mut scores = vec![0f32; self.articles.len()];
         let mut matched = Vec::new();
         let mut corrections = Vec::new();

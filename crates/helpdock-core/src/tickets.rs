@@ -168,7 +168,6 @@ impl Draft {
     /// Text the secrets guard stops is a problem of its slot: it is never
     /// sent (nor stored: see [`Draft::redacted`]).
     pub fn check(&self, slot: &Slot, flows: &[Flow], guard: &Guard, locale: Locale, now: Now) -> Option<String> {
-        let zh = locale == Locale::ZhCn;
         let text = match slot {
             Slot::Title => Some(self.title.as_str()),
             Slot::Description => Some(self.description.as_str()),
@@ -184,12 +183,7 @@ impl Draft {
             Slot::Email => {
                 let email = self.email.trim();
                 if email.is_empty() {
-                    let say = if zh {
-                        "请填写邮箱，我们会通过邮件回复您。"
-                    } else {
-                        "Enter your e-mail: we reply there."
-                    };
-                    return Some(say.to_owned());
+                    return Some(crate::locale::messages(locale).ticket_email_needed().to_owned());
                 }
                 validate(FieldFormat::Email, email, &[], now).err().map(|e| e.message(locale))
             }
@@ -296,7 +290,7 @@ impl Draft {
 }
 
 fn required(locale: Locale) -> String {
-    if locale == Locale::ZhCn { "此项为必填项。" } else { "This is required." }.to_owned()
+    crate::locale::messages(locale).ticket_required().to_owned()
 }
 
 fn text_problem(text: &str, max: usize, locale: Locale) -> Option<String> {
@@ -304,10 +298,7 @@ fn text_problem(text: &str, max: usize, locale: Locale) -> Option<String> {
     if n == 0 {
         return Some(required(locale));
     }
-    (n > max).then(|| match locale {
-        Locale::ZhCn => format!("最多 {max} 个字符，当前 {n} 个。"),
-        _ => format!("At most {max} characters; this has {n}."),
-    })
+    (n > max).then(|| crate::say!(locale, ticket_too_long, max, n))
 }
 
 /// The visitor's tickets, and the one open in the ticket view.

@@ -48,31 +48,20 @@ impl TransportError {
     /// A sentence for the user, in their language where the code is known
     /// (the backend's own `message` is English).
     pub fn user_message(&self, locale: Locale) -> String {
-        let zh = locale == Locale::ZhCn;
-        match self {
-            TransportError::Network(_) if zh => "无法连接客服服务器，请检查网络后重试。".to_owned(),
-            TransportError::Network(_) => {
-                "We could not reach our support server. Check your connection and try again.".to_owned()
-            }
-            TransportError::Refused { error, .. } => match (error.code, zh) {
-                (ErrorCode::RateLimited, true) => "操作太频繁，请稍后再试。".to_owned(),
-                (ErrorCode::RateLimited, false) => "Too many requests; please wait a moment and try again.".to_owned(),
-                (ErrorCode::Internal, true) => "客服服务器出错了，请稍后重试。".to_owned(),
-                (ErrorCode::Internal, false) => {
-                    "Our support server had a problem; please try again shortly.".to_owned()
-                }
-                (ErrorCode::Closed, true) => "这个对话已经结束。".to_owned(),
-                (ErrorCode::UnsupportedType, true) => "不支持这种文件类型（按文件内容判断）。".to_owned(),
-                (ErrorCode::UnsupportedType, false) => {
-                    "This file type is not accepted (judged by its content, not its name).".to_owned()
-                }
-                (ErrorCode::TooLarge, true) => "文件或内容超过了大小上限。".to_owned(),
-                (ErrorCode::SecretRefused, true) => {
-                    "这看起来像密码、验证码、助记词或密钥，所以没有发送。官方客服绝不会索要这些信息。".to_owned()
-                }
-                (_, _) => error.message.clone(),
+        let t = crate::i18n::strings(locale);
+        let known = match self {
+            TransportError::Network(_) => t.error_network(),
+            TransportError::Refused { error, .. } => match error.code {
+                ErrorCode::RateLimited => t.error_rate_limited(),
+                ErrorCode::Internal => t.error_internal(),
+                ErrorCode::Closed => t.error_closed(),
+                ErrorCode::UnsupportedType => t.error_unsupported_type(),
+                ErrorCode::TooLarge => t.error_too_large(),
+                ErrorCode::SecretRefused => t.error_secret_refused(),
+                _ => return error.message.clone(),
             },
-        }
+        };
+        known.to_owned()
     }
 }
 

@@ -30,26 +30,26 @@ pub fn LiveArea() -> impl IntoView {
         Phase::Starting => view! {
             <div class="hd-live-status" role="status">
                 <span class="hd-spinner" aria-hidden="true"></span>
-                {move || t().live_connecting}
+                {move || t().live_connecting()}
             </div>
         }
         .into_any(),
         Phase::Refused => view! {
             <div class="hd-live-status hd-live-problem" role="alert">
-                <p class="hd-live-problem-title">{move || t().live_identity_refused_title}</p>
-                <p>{move || t().live_identity_refused}</p>
-                <button class="hd-link-button" type="button" on:click=move |_| chat.leave()>{move || t().live_back}</button>
+                <p class="hd-live-problem-title">{move || t().live_identity_refused_title()}</p>
+                <p>{move || t().live_identity_refused()}</p>
+                <button class="hd-link-button" type="button" on:click=move |_| chat.leave()>{move || t().live_back()}</button>
             </div>
         }
         .into_any(),
         Phase::Failed(err) => {
-            let message = move || t().live_start_failed.replace("{reason}", &err.user_message(state.locale.get()));
+            let message = move || t().live_start_failed().replace("{reason}", &err.user_message(state.locale.get()));
             view! {
                 <div class="hd-live-status hd-live-problem" role="alert">
                     <p>{message}</p>
                     <div class="hd-chips">
-                        <button class="hd-chip" type="button" on:click=move |_| chat.start()>{move || t().live_try_again}</button>
-                        <button class="hd-link-button" type="button" on:click=move |_| chat.leave()>{move || t().live_back}</button>
+                        <button class="hd-chip" type="button" on:click=move |_| chat.start()>{move || t().live_try_again()}</button>
+                        <button class="hd-link-button" type="button" on:click=move |_| chat.leave()>{move || t().live_back()}</button>
                     </div>
                 </div>
             }
@@ -111,8 +111,8 @@ fn Conversation() -> impl IntoView {
         >
             <Header />
             <ConnectionBanner />
-            <ol class="hd-live-log" node_ref=log tabindex="0" aria-live="polite" aria-label=move || t().live_log_label>
-                <li class="hd-live-system">{move || t().live_handover_note}</li>
+            <ol class="hd-live-log" node_ref=log tabindex="0" aria-live="polite" aria-label=move || t().live_log_label()>
+                <li class="hd-live-system">{move || t().live_handover_note()}</li>
                 {move || chat.live.with(|l| l.timeline().into_iter().map(|e| entry_view(e, t())).collect_view())}
             </ol>
             <p class="hd-typing" aria-live="polite">
@@ -120,13 +120,13 @@ fn Conversation() -> impl IntoView {
                     chat.live.with(|l| {
                         l.agent_typing
                             .then(|| {
-                                let name = l.agent.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| t().live_agent.to_owned());
-                                t().live_typing.replace("{name}", &name)
+                                let name = l.agent.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| t().live_agent().to_owned());
+                                t().live_typing().replace("{name}", &name)
                             })
                     })
                 }}
             </p>
-            <p class="hd-drop-hint" aria-hidden="true">{move || t().live_drop_here}</p>
+            <p class="hd-drop-hint" aria-hidden="true">{move || t().live_drop_here()}</p>
             // Both stay mounted and swap by `hidden` (cheaper than a <Show>);
             // the wrappers do not box their content (`display: contents`).
             <div class="hd-swap" hidden=closed>
@@ -155,7 +155,7 @@ fn Header() -> impl IntoView {
                     let minutes = q.estimated_wait_secs.div_ceil(60).max(1);
                     view! {
                         <p class="hd-queue" role="status">
-                            {t().live_queue.replace("{n}", &q.position.to_string()).replace("{m}", &minutes.to_string())}
+                            {t().live_queue().replace("{n}", &q.position.to_string()).replace("{m}", &minutes.to_string())}
                         </p>
                     }
                     .into_any()
@@ -174,10 +174,10 @@ fn Header() -> impl IntoView {
                     }
                     .into_any()
                 }
-                (None, None) => view! { <p class="hd-queue">{t().live_waiting}</p> }.into_any(),
+                (None, None) => view! { <p class="hd-queue">{t().live_waiting()}</p> }.into_any(),
             }}
             <button class="hd-link-button hd-end" type="button" hidden=move || !open() on:click=move |_| chat.end()>
-                {move || t().live_end}
+                {move || t().live_end()}
             </button>
         </div>
     }
@@ -191,16 +191,16 @@ fn ConnectionBanner() -> impl IntoView {
     let t = move || strings(state.locale.get());
     let text = move || match chat.backend.link.get() {
         Link::Open => None,
-        Link::Connecting => Some(t().live_connecting_short),
-        Link::Retrying => Some(t().live_reconnecting),
-        Link::Offline => Some(t().live_offline),
+        Link::Connecting => Some(t().live_connecting_short()),
+        Link::Retrying => Some(t().live_reconnecting()),
+        Link::Offline => Some(t().live_offline()),
     };
     // "Retry now" shows only while retrying: the stylesheet reads `data-link`.
     view! {
         <div class="hd-link-banner" role="status" data-link=move || chat.backend.link.get().as_str() hidden=move || text().is_none()>
             <span>{text}</span>
             <button class="hd-link-button" type="button" data-hd="retry-now" on:click=move |_| chat.backend.refresh()>
-                {move || t().live_retry_now}
+                {move || t().live_retry_now()}
             </button>
         </div>
     }
@@ -226,14 +226,14 @@ fn entry_view(entry: Entry<'_>, t: &'static Strings) -> AnyView {
                     {(!p.attachments.is_empty()).then(|| attachments_view(&p.attachments, chat.backend))}
                     {match failed {
                         None => view! {
-                            <p class="hd-meta" data-delivery="sending">{clock::time(p.created_at)} " · " {t.delivery_sending}</p>
+                            <p class="hd-meta" data-delivery="sending">{clock::time(p.created_at)} " · " {t.delivery_sending()}</p>
                         }
                         .into_any(),
                         Some(reason) => view! {
                             <div class="hd-meta hd-meta-failed" data-delivery="failed" role="alert">
-                                <span>{t.delivery_failed} ": " {reason}</span>
-                                <button class="hd-link-button" type="button" on:click=move |_| chat.retry(&id)>{t.live_retry}</button>
-                                <button class="hd-link-button" type="button" on:click=move |_| chat.edit(&edit_id)>{t.live_edit}</button>
+                                <span>{t.delivery_failed()} ": " {reason}</span>
+                                <button class="hd-link-button" type="button" on:click=move |_| chat.retry(&id)>{t.live_retry()}</button>
+                                <button class="hd-link-button" type="button" on:click=move |_| chat.edit(&edit_id)>{t.live_edit()}</button>
                             </div>
                         }
                         .into_any(),
@@ -249,7 +249,9 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
     let chat = expect_context::<LiveChat>();
     let (class, name) = match m.author.kind {
         AuthorKind::Visitor => ("hd-from-visitor", None),
-        AuthorKind::Agent => ("hd-from-agent", Some(m.author.name.clone().unwrap_or_else(|| t.live_agent.to_owned()))),
+        AuthorKind::Agent => {
+            ("hd-from-agent", Some(m.author.name.clone().unwrap_or_else(|| t.live_agent().to_owned())))
+        }
         AuthorKind::System => {
             // A code this widget knows is worded in the user's language.
             let notice = m.system.as_ref().and_then(NoticeKind::of);
@@ -258,10 +260,10 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
         }
     };
     let (delivery_key, delivery_text) = match delivery {
-        Some(Delivery::Read) => (Some("read"), Some(t.delivery_read)),
-        Some(Delivery::Sent) => (Some("sent"), Some(t.delivery_sent)),
-        Some(Delivery::Sending) => (Some("sending"), Some(t.delivery_sending)),
-        Some(Delivery::Failed(_)) => (Some("failed"), Some(t.delivery_failed)),
+        Some(Delivery::Read) => (Some("read"), Some(t.delivery_read())),
+        Some(Delivery::Sent) => (Some("sent"), Some(t.delivery_sent())),
+        Some(Delivery::Sending) => (Some("sending"), Some(t.delivery_sending())),
+        Some(Delivery::Failed(_)) => (Some("failed"), Some(t.delivery_failed())),
         None => (None, None),
     };
     view! {
@@ -282,11 +284,11 @@ fn message_view(m: &Message, delivery: Option<Delivery>, t: &'static Strings) ->
 /// user's language.
 fn notice_text(kind: &NoticeKind, t: &Strings) -> String {
     match kind {
-        NoticeKind::AgentJoined { name, .. } => t.live_joined.replace("{name}", name),
-        NoticeKind::Transferred => t.live_transferred.to_owned(),
-        NoticeKind::Closed { by: AuthorKind::Visitor } => t.live_closed_by_you.to_owned(),
-        NoticeKind::Closed { .. } => t.live_closed_by_agent.to_owned(),
-        NoticeKind::Away => t.live_away.to_owned(),
+        NoticeKind::AgentJoined { name, .. } => t.live_joined().replace("{name}", name),
+        NoticeKind::Transferred => t.live_transferred().to_owned(),
+        NoticeKind::Closed { by: AuthorKind::Visitor } => t.live_closed_by_you().to_owned(),
+        NoticeKind::Closed { .. } => t.live_closed_by_agent().to_owned(),
+        NoticeKind::Away => t.live_away().to_owned(),
     }
 }
 
@@ -352,22 +354,22 @@ fn Composer() -> impl IntoView {
                 .map(|b| {
                     view! {
                         <div class="hd-blocked" role="alert">
-                            <p class="hd-blocked-title">{t().blocked_title}</p>
+                            <p class="hd-blocked-title">{t().blocked_title()}</p>
                             <ul>{b.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
                             <p>{b.note}</p>
-                            <p>{t().edit_and_resend}</p>
+                            <p>{t().edit_and_resend()}</p>
                         </div>
                     }
                 })
         }}
         <StagedFiles staged=chat.staged />
         <form class="hd-composer hd-live-composer" on:submit=on_submit>
-            <label class="hd-visually-hidden" for="hd-live-input">{move || t().chat_label}</label>
+            <label class="hd-visually-hidden" for="hd-live-input">{move || t().chat_label()}</label>
             <textarea
                 id="hd-live-input"
                 class="hd-composer-input"
                 rows="1"
-                placeholder=move || t().live_placeholder
+                placeholder=move || t().live_placeholder()
                 enterkeyhint="send"
                 aria-describedby="hd-live-problem"
                 prop:value=move || chat.draft.get()
@@ -379,8 +381,8 @@ fn Composer() -> impl IntoView {
                 on:keydown=on_keydown
                 on:paste=on_paste
             ></textarea>
-            <label class="hd-icon-button hd-attach" title=move || t().live_attach>
-                <span class="hd-visually-hidden">{move || t().live_attach}</span>
+            <label class="hd-icon-button hd-attach" title=move || t().live_attach()>
+                <span class="hd-visually-hidden">{move || t().live_attach()}</span>
                 <span aria-hidden="true">"+"</span>
                 <input
                     type="file"
@@ -395,7 +397,7 @@ fn Composer() -> impl IntoView {
                     }
                 />
             </label>
-            <button class="hd-send" type="submit">{move || t().send}</button>
+            <button class="hd-send" type="submit">{move || t().send()}</button>
         </form>
         <p id="hd-live-problem" class="hd-field-error" role="status">{move || chat.problem.get()}</p>
     }
@@ -415,7 +417,7 @@ pub fn StagedFiles(staged: RwSignal<Vec<uploads::Staged>>) -> impl IntoView {
                 .into_iter()
                 .map(|f| {
                     let id = f.id;
-                    let label = t().live_remove_file.replace("{name}", &f.name);
+                    let label = t().live_remove_file().replace("{name}", &f.name);
                     let remove = move |ev: leptos::ev::MouseEvent| {
                         let button = ev.current_target().and_then(|b| b.dyn_into::<web_sys::Element>().ok());
                         let list = button.and_then(|b| b.closest("ul").ok().flatten());
@@ -439,7 +441,7 @@ pub fn StagedFiles(staged: RwSignal<Vec<uploads::Staged>>) -> impl IntoView {
                                         <progress
                                             max="100"
                                             value=(f.progress * 100.0).round() as u32
-                                            aria-label=t().live_uploading.replace("{name}", &f.name)
+                                            aria-label=t().live_uploading().replace("{name}", &f.name)
                                         ></progress>
                                     }
                                 })}
@@ -492,7 +494,7 @@ fn AfterClose() -> impl IntoView {
         <div class="hd-after">
             <form class="hd-rating" on:submit=on_rate hidden=rated>
                 <fieldset>
-                    <legend>{move || t().rate_title}</legend>
+                    <legend>{move || t().rate_title()}</legend>
                     <div class="hd-stars">
                         {(1..=5u8)
                             .map(|n| {
@@ -501,7 +503,7 @@ fn AfterClose() -> impl IntoView {
                                         class=move || { if score.get() >= n { "hd-star hd-on" } else { "hd-star" } }
                                         type="button"
                                         aria-pressed=move || (score.get() == n).to_string()
-                                        aria-label=move || t().rate_star.replace("{n}", &n.to_string())
+                                        aria-label=move || t().rate_star().replace("{n}", &n.to_string())
                                         on:click=move |_| score.set(n)
                                     >
                                         "★"
@@ -510,26 +512,26 @@ fn AfterClose() -> impl IntoView {
                             })
                             .collect_view()}
                     </div>
-                    <label class="hd-visually-hidden" for="hd-rating-comment">{move || t().rate_comment}</label>
+                    <label class="hd-visually-hidden" for="hd-rating-comment">{move || t().rate_comment()}</label>
                     <textarea
                         id="hd-rating-comment"
                         class="hd-composer-input"
                         rows="2"
-                        placeholder=move || t().rate_comment
+                        placeholder=move || t().rate_comment()
                         prop:value=move || comment.get()
                         on:input=move |ev| comment.set(event_target_value(&ev))
                     ></textarea>
                     <button class="hd-send" type="submit" disabled=move || score.get() == 0 || chat.rating.get() == Request::Busy>
-                        {move || t().rate_send}
+                        {move || t().rate_send()}
                     </button>
                     <p class="hd-field-error" role="alert">{move || failure(chat.rating.get())}</p>
                 </fieldset>
             </form>
-            <p class="hd-thanks" role="status" hidden=move || !rated()>{move || t().rate_thanks}</p>
+            <p class="hd-thanks" role="status" hidden=move || !rated()>{move || t().rate_thanks()}</p>
             // Offered only when the backend can send e-mail.
             <form class="hd-transcript" on:submit=on_transcript
                 hidden=move || !chat.backend.email.get() || chat.transcript.get() == Request::Done>
-                <label for="hd-transcript-email">{move || t().transcript_title}</label>
+                <label for="hd-transcript-email">{move || t().transcript_title()}</label>
                 <div class="hd-transcript-row">
                     <input
                         id="hd-transcript-email"
@@ -544,17 +546,17 @@ fn AfterClose() -> impl IntoView {
                         }
                     />
                     <button class="hd-send" type="submit" disabled=move || chat.transcript.get() == Request::Busy>
-                        {move || t().transcript_send}
+                        {move || t().transcript_send()}
                     </button>
                 </div>
                 <p class="hd-field-error" role="alert">
-                    {move || if email_error.get() { Some(t().email_invalid.to_owned()) } else { failure(chat.transcript.get()) }}
+                    {move || if email_error.get() { Some(t().email_invalid().to_owned()) } else { failure(chat.transcript.get()) }}
                 </p>
             </form>
             <p class="hd-thanks" role="status" hidden=move || chat.transcript.get() != Request::Done>
-                {move || t().transcript_sent.replace("{email}", &email.get())}
+                {move || t().transcript_sent().replace("{email}", &email.get())}
             </p>
-            <button class="hd-link-button" type="button" on:click=move |_| chat.leave()>{move || t().live_back}</button>
+            <button class="hd-link-button" type="button" on:click=move |_| chat.leave()>{move || t().live_back()}</button>
         </div>
     }
 }

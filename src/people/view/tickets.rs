@@ -36,11 +36,11 @@ pub fn TicketsArea() -> impl IntoView {
 }
 
 fn status_label(t: &Strings, status: TicketStatus) -> &'static str {
-    t.tk.statuses[TicketStatus::ALL.iter().position(|s| *s == status).unwrap_or(0)]
+    t.tk_statuses()[TicketStatus::ALL.iter().position(|s| *s == status).unwrap_or(0)]
 }
 
 fn urgency_label(t: &Strings, urgency: Urgency) -> &'static str {
-    t.tk.urgencies[Urgency::ALL.iter().position(|u| *u == urgency).unwrap_or(1)]
+    t.tk_urgencies()[Urgency::ALL.iter().position(|u| *u == urgency).unwrap_or(1)]
 }
 
 fn failure(r: Request, state: WidgetState) -> Option<String> {
@@ -63,18 +63,18 @@ fn TicketList() -> impl IntoView {
         <div class="hd-tickets" data-load=move || if matches!(tickets.load.get(), Request::Failed(_)) { "failed" } else { "" }>
             <div class="hd-tickets-bar">
                 <button class="hd-person-button" type="button" data-hd="new-ticket" hidden=move || !tickets.available() on:click=move |_| tickets.new_ticket()>
-                    {t.tk.new}
+                    {t.tk_new()}
                 </button>
             </div>
             <div class="hd-field-error hd-load-error" role="alert">
-                <p>{move || failure(tickets.load.get(), state).map(|r| t.tk.load_failed.replace("{reason}", &r))}</p>
-                <button class="hd-link-button" type="button" data-hd="reload-tickets" on:click=move |_| tickets.refresh()>{t.tk.retry}</button>
+                <p>{move || failure(tickets.load.get(), state).map(|r| t.tk_load_failed().replace("{reason}", &r))}</p>
+                <button class="hd-link-button" type="button" data-hd="reload-tickets" on:click=move |_| tickets.refresh()>{t.tk_retry()}</button>
             </div>
             <div class="hd-empty" hidden=move || !empty()>
-                <p class="hd-empty-title">{t.tickets_empty_title}</p>
-                <p class="hd-empty-body">{t.tickets_empty_body}</p>
+                <p class="hd-empty-title">{t.tickets_empty_title()}</p>
+                <p class="hd-empty-body">{t.tickets_empty_body()}</p>
             </div>
-            <ul class="hd-ticket-list" hidden=empty aria-label=t.tab_tickets>
+            <ul class="hd-ticket-list" hidden=empty aria-label=t.tab_tickets()>
                 {move || {
 
                     tickets
@@ -84,7 +84,7 @@ fn TicketList() -> impl IntoView {
                         .into_iter()
                         .map(|s| {
                             let id = s.id.clone();
-                            let unread = (s.unread > 0).then(|| t.tk.unread.replace("{n}", &s.unread.to_string()));
+                            let unread = (s.unread > 0).then(|| t.tk_unread().replace("{n}", &s.unread.to_string()));
                             view! {
                                 <li class="hd-ticket-item" data-ticket=s.id.clone() data-number=s.number.clone() data-status=s.status.as_str()>
                                     <button class="hd-ticket-open" type="button" on:click=move |_| tickets.open(id.clone())>
@@ -96,7 +96,7 @@ fn TicketList() -> impl IntoView {
                                             {unread.map(|u| view! { <span class="hd-unread-count" data-hd="unread">{u}</span> })}
                                         </span>
                                         <span class="hd-ticket-title">{s.title.clone()}</span>
-                                        <span class="hd-muted">{t.tk.updated.replace("{when}", &crate::clock::date_time(s.updated_at))}</span>
+                                        <span class="hd-muted">{t.tk_updated().replace("{when}", &crate::clock::date_time(s.updated_at))}</span>
                                     </button>
                                 </li>
                             }
@@ -121,7 +121,7 @@ fn FormField(which: Slot, label: String, required: bool, children: Children) -> 
         <div class="hd-form-field" data-field=key.clone()>
             <label for=format!("hd-tk-{key}")>
                 {label}
-                {required.then(|| view! { <span class="hd-required" aria-hidden="true">" *"</span><span class="hd-visually-hidden">{move || format!(" ({})", t.tk.required)}</span> })}
+                {required.then(|| view! { <span class="hd-required" aria-hidden="true">" *"</span><span class="hd-visually-hidden">{move || format!(" ({})", t.tk_required())}</span> })}
             </label>
             {children()}
             <p id=error_id class="hd-field-error">{move || tickets.error(&slot)}</p>
@@ -225,7 +225,7 @@ fn TicketForm() -> impl IntoView {
         let Some(flow) = flow_of(&flows, &category).cloned() else { return ().into_any() };
         view! {
             <fieldset class="hd-checklist">
-                <legend>{t.tk.checklist}</legend>
+                <legend>{t.tk_checklist()}</legend>
                 {flow
                     .fields
                     .iter()
@@ -282,13 +282,13 @@ fn TicketForm() -> impl IntoView {
             on:paste=on_paste
         >
             <div class="hd-tickets-bar">
-                <button class="hd-link-button" type="button" on:click=move |_| tickets.screen.set(Screen::List)>{t.tk.back}</button>
+                <button class="hd-link-button" type="button" on:click=move |_| tickets.screen.set(Screen::List)>{t.tk_back()}</button>
             </div>
-            <h3 id="hd-tk-form-title" class="hd-form-title">{t.tk.form_title}</h3>
-            <p class="hd-muted">{t.tk.draft_note}</p>
+            <h3 id="hd-tk-form-title" class="hd-form-title">{t.tk_form_title()}</h3>
+            <p class="hd-muted">{t.tk_draft_note()}</p>
             <div class="hd-form-row">
                 <div class="hd-form-field">
-                    <label for="hd-tk-category">{t.tk.category}</label>
+                    <label for="hd-tk-category">{t.tk_category()}</label>
                     <select
                         id="hd-tk-category"
                         class="hd-composer-input"
@@ -303,7 +303,7 @@ fn TicketForm() -> impl IntoView {
                             let current = category.get();
                             let mut options: Vec<(String, String)> =
                                 flows().iter().map(|f| (f.id.clone(), f.title(locale).to_owned())).collect();
-                            options.push((OTHER.to_owned(), t.tk.other.to_owned()));
+                            options.push((OTHER.to_owned(), t.tk_other().to_owned()));
                             options
                                 .into_iter()
                                 .map(|(id, title)| {
@@ -315,7 +315,7 @@ fn TicketForm() -> impl IntoView {
                     </select>
                 </div>
                 <div class="hd-form-field">
-                    <label for="hd-tk-urgency">{t.tk.urgency}</label>
+                    <label for="hd-tk-urgency">{t.tk_urgency()}</label>
                     <select
                         id="hd-tk-urgency"
                         class="hd-composer-input"
@@ -335,21 +335,21 @@ fn TicketForm() -> impl IntoView {
                     </select>
                 </div>
             </div>
-            <FormField which=Slot::Title label=t.tk.title.to_owned() required=true>
+            <FormField which=Slot::Title label=t.tk_title().to_owned() required=true>
                 {text_input(Slot::Title, false)}
             </FormField>
-            <FormField which=Slot::Description label=t.tk.description.to_owned() required=true>
+            <FormField which=Slot::Description label=t.tk_description().to_owned() required=true>
                 {text_input(Slot::Description, true)}
             </FormField>
             {checklist}
-            <FormField which=Slot::Email label=t.tk.email.to_owned() required=true>
+            <FormField which=Slot::Email label=t.tk_email().to_owned() required=true>
                 {text_input(Slot::Email, false)}
             </FormField>
             <div class="hd-form-field" data-field="attachments">
-                <span class="hd-form-label">{t.tk.attachments}</span>
+                <span class="hd-form-label">{t.tk_attachments()}</span>
                 <StagedFiles staged=tickets.staged />
                 <label class="hd-chip hd-file">
-                    {t.live_attach}
+                    {t.live_attach()}
                     <input
                         type="file"
                         multiple
@@ -372,7 +372,7 @@ fn TicketForm() -> impl IntoView {
                     .map(|reason| {
                         view! {
                             <div class="hd-live-problem hd-submit-failed" role="alert" data-hd="submit-failed">
-                                <p>{t.tk.failed.replace("{reason}", &reason)}</p>
+                                <p>{t.tk_failed().replace("{reason}", &reason)}</p>
                             </div>
                         }
                     })
@@ -381,15 +381,15 @@ fn TicketForm() -> impl IntoView {
                 <button class="hd-send" type="submit" data-hd="submit-ticket" disabled=busy>
                     {move || {
                         if busy() {
-                            t.tk.submitting
+                            t.tk_submitting()
                         } else if matches!(tickets.submit.get(), Request::Failed(_)) {
-                            t.tk.retry
+                            t.tk_retry()
                         } else {
-                            t.tk.submit
+                            t.tk_submit()
                         }
                     }}
                 </button>
-                <button class="hd-link-button" type="button" on:click=move |_| tickets.discard()>{t.tk.discard}</button>
+                <button class="hd-link-button" type="button" on:click=move |_| tickets.discard()>{t.tk_discard()}</button>
             </div>
         </form>
     }
@@ -404,28 +404,28 @@ fn Created(id: String, number: String, email: String) -> impl IntoView {
     let number_text = number.clone();
     view! {
         <div class="hd-created" role="status" data-hd="ticket-created" data-number=number>
-            <p class="hd-created-title">{move || t.tk.created.replace("{number}", &number_text)}</p>
-            <p>{move || t.tk.created_body.replace("{email}", &email)}</p>
+            <p class="hd-created-title">{move || t.tk_created().replace("{number}", &number_text)}</p>
+            <p>{move || t.tk_created_body().replace("{email}", &email)}</p>
             <div class="hd-chips">
-                <button class="hd-chip" type="button" on:click=move |_| tickets.open(id.clone())>{t.tk.view}</button>
-                <button class="hd-link-button" type="button" on:click=move |_| tickets.back()>{t.tk.back}</button>
+                <button class="hd-chip" type="button" on:click=move |_| tickets.open(id.clone())>{t.tk_view()}</button>
+                <button class="hd-link-button" type="button" on:click=move |_| tickets.back()>{t.tk_back()}</button>
             </div>
         </div>
     }
 }
 
 fn reply_view(r: TicketReply, t: &'static Strings, backend: Backend) -> AnyView {
-    let status_line = r.status.map(|s| t.tk.status_line.replace("{status}", status_label(t, s)));
+    let status_line = r.status.map(|s| t.tk_status_line().replace("{status}", status_label(t, s)));
     let (class, name) = match r.author.kind {
-        AuthorKind::Visitor => ("hd-from-visitor", t.tk.you.to_owned()),
-        AuthorKind::Agent => ("hd-from-agent", r.author.name.clone().unwrap_or_else(|| t.tk.team.to_owned())),
+        AuthorKind::Visitor => ("hd-from-visitor", t.tk_you().to_owned()),
+        AuthorKind::Agent => ("hd-from-agent", r.author.name.clone().unwrap_or_else(|| t.tk_team().to_owned())),
         AuthorKind::System => ("hd-live-system", String::new()),
     };
     if r.body.is_empty() && r.attachments.is_empty() {
         return view! { <li class="hd-live-system" data-seq=r.seq>{status_line}</li> }.into_any();
     }
     let meta = if r.by_email {
-        format!("{} · {}", crate::clock::date_time(r.at), t.tk.by_email)
+        format!("{} · {}", crate::clock::date_time(r.at), t.tk_by_email())
     } else {
         crate::clock::date_time(r.at)
     };
@@ -459,11 +459,11 @@ fn TicketView() -> impl IntoView {
     view! {
         <div class="hd-ticket-view">
             <div class="hd-tickets-bar">
-                <button class="hd-link-button" type="button" on:click=move |_| tickets.back()>{t.tk.back}</button>
+                <button class="hd-link-button" type="button" on:click=move |_| tickets.back()>{t.tk_back()}</button>
             </div>
             {move || match (detail(), tickets.load.get()) {
                 (None, Request::Failed(err)) => view! { <p class="hd-field-error" role="alert">{err.user_message(state.locale.get())}</p> }.into_any(),
-                (None, _) => view! { <p class="hd-live-status" role="status">{t.tk.loading}</p> }.into_any(),
+                (None, _) => view! { <p class="hd-live-status" role="status">{t.tk_loading()}</p> }.into_any(),
                 (Some(d), _) => {
 
                     let s = d.summary.clone();
@@ -476,13 +476,13 @@ fn TicketView() -> impl IntoView {
                             <h3 id="hd-ticket-title" class="hd-form-title">{s.title.clone()}</h3>
                             <p class="hd-ticket-description">{d.description.clone()}</p>
                             {(!d.fields.is_empty()).then(|| view! {
-                                <dl class="hd-summary" aria-label=t.tk.fields>
+                                <dl class="hd-summary" aria-label=t.tk_fields()>
                                     {d.fields.iter().map(|f| view! { <dt>{f.label.clone()}</dt><dd>{f.value.clone()}</dd> }).collect_view()}
                                 </dl>
                             })}
                             {(!d.attachments.is_empty()).then(|| attachments_view(&d.attachments, backend))}
-                            <h4 class="hd-form-label">{t.tk.thread}</h4>
-                            <ol class="hd-live-log hd-ticket-thread" aria-live="polite" aria-label=t.tk.thread>
+                            <h4 class="hd-form-label">{t.tk_thread()}</h4>
+                            <ol class="hd-live-log hd-ticket-thread" aria-live="polite" aria-label=t.tk_thread()>
                                 {d.replies.into_iter().filter(|r| !r.internal).map(|r| reply_view(r, t, backend)).collect_view()}
                             </ol>
                         </article>
@@ -495,9 +495,9 @@ fn TicketView() -> impl IntoView {
                 Some(if st == TicketStatus::Closed {
                     view! {
                         <div class="hd-ticket-actions">
-                            <p class="hd-muted">{t.tk.closed_note}</p>
+                            <p class="hd-muted">{t.tk_closed_note()}</p>
                             <button class="hd-chip" type="button" data-hd="reopen-ticket" disabled=busy on:click=move |_| tickets.set_status(TicketStatus::Open)>
-                                {t.tk.reopen}
+                                {t.tk_reopen()}
                             </button>
                         </div>
                     }
@@ -513,14 +513,14 @@ fn TicketView() -> impl IntoView {
                                 }
                             }
                         >
-                            <label for="hd-tk-reply">{t.tk.reply_label}</label>
+                            <label for="hd-tk-reply">{t.tk_reply_label()}</label>
                             <textarea id="hd-tk-reply" class="hd-composer-input" rows="3"
                                 prop:value=move || tickets.reply.get()
                                 on:input=move |ev| tickets.reply.set(event_target_value(&ev))></textarea>
                             <StagedFiles staged=tickets.reply_staged />
                             <div class="hd-form-actions">
                                 <label class="hd-chip hd-file">
-                                    {t.live_attach}
+                                    {t.live_attach()}
                                     <input type="file" multiple class="hd-visually-hidden"
                                         on:change=move |ev| {
                                             let input = uploads::target::<web_sys::HtmlInputElement>(&ev);
@@ -530,9 +530,9 @@ fn TicketView() -> impl IntoView {
                                             }
                                         } />
                                 </label>
-                                <button class="hd-send" type="submit" data-hd="send-reply" disabled=busy>{t.tk.reply_send}</button>
+                                <button class="hd-send" type="submit" data-hd="send-reply" disabled=busy>{t.tk_reply_send()}</button>
                                 <button class="hd-link-button" type="button" data-hd="close-ticket" disabled=busy on:click=move |_| tickets.set_status(TicketStatus::Closed)>
-                                    {t.tk.close}
+                                    {t.tk_close()}
                                 </button>
                             </div>
                         </form>
@@ -572,27 +572,27 @@ fn TicketRating() -> impl IntoView {
         // Both stay mounted and swap by `hidden` (cheaper than a <Show>).
         <form class="hd-rating" on:submit=on_rate hidden=rated>
             <fieldset>
-                <legend>{t.rate_title}</legend>
+                <legend>{t.rate_title()}</legend>
                 <div class="hd-stars">
                     {(1..=5u8).map(|n| view! {
                         <button
                             class=move || { if score.get() >= n { "hd-star hd-on" } else { "hd-star" } }
                             type="button"
                             aria-pressed=move || (score.get() == n).to_string()
-                            aria-label=move || t.rate_star.replace("{n}", &n.to_string())
+                            aria-label=move || t.rate_star().replace("{n}", &n.to_string())
                             on:click=move |_| score.set(n)
                         >"★"</button>
                     }).collect_view()}
                 </div>
-                <label class="hd-visually-hidden" for="hd-tk-rating-comment">{t.rate_comment}</label>
-                <textarea id="hd-tk-rating-comment" class="hd-composer-input" rows="2" placeholder=t.rate_comment
+                <label class="hd-visually-hidden" for="hd-tk-rating-comment">{t.rate_comment()}</label>
+                <textarea id="hd-tk-rating-comment" class="hd-composer-input" rows="2" placeholder=t.rate_comment()
                     prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                 <button class="hd-send" type="submit" disabled=move || score.get() == 0 || tickets.rating.get() == Request::Busy>
-                    {t.rate_send}
+                    {t.rate_send()}
                 </button>
                 <p class="hd-field-error" role="alert">{move || failure(tickets.rating.get(), state)}</p>
             </fieldset>
         </form>
-        <p class="hd-thanks" role="status" hidden=move || !rated()>{t.rate_thanks}</p>
+        <p class="hd-thanks" role="status" hidden=move || !rated()>{t.rate_thanks()}</p>
     }
 }

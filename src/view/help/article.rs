@@ -20,11 +20,12 @@ pub fn ArticleView(id: String) -> impl IntoView {
     move || {
         let locale = state.locale.get();
         let index = content.index()?;
-        let Some((_, article)) = index.article(&id, locale.tag()) else {
+        let tag = index.content_locale(locale).tag();
+        let Some((_, article)) = index.article(&id, tag) else {
             return Some(
                 view! {
-                    <button class="hd-back" type="button" on:click=back>{t().back}</button>
-                    <p class="hd-empty-body">{t().not_in_locale}</p>
+                    <button class="hd-back" type="button" on:click=back>{t().back()}</button>
+                    <p class="hd-empty-body">{t().not_in_locale()}</p>
                 }
                 .into_any(),
             );
@@ -37,7 +38,7 @@ pub fn ArticleView(id: String) -> impl IntoView {
         let related = article
             .related
             .iter()
-            .filter_map(|r| index.article(r, locale.tag()))
+            .filter_map(|r| index.article(r, tag))
             .map(|(_, a)| {
                 let rid = a.id.clone();
                 view! {
@@ -60,31 +61,31 @@ pub fn ArticleView(id: String) -> impl IntoView {
         let vote_no = vote.clone();
         Some(
             view! {
-                <button class="hd-back" type="button" on:click=back>{t().back}</button>
+                <button class="hd-back" type="button" on:click=back>{t().back()}</button>
                 <article class="hd-article" data-article=article.id.clone()>
                     {category.map(|c| view! { <p class="hd-eyebrow">{c}</p> })}
                     <h3 class="hd-view-title" tabindex="-1">{article.title.clone()}</h3>
                     <Markdown source=article.body.clone() />
-                    {article.updated.clone().map(|d| view! { <p class="hd-muted hd-updated">{t().updated(&d)}</p> })}
+                    {article.updated.clone().map(|d| view! { <p class="hd-muted hd-updated">{t().updated_on(&d)}</p> })}
                 </article>
-                <div class="hd-feedback" role="group" aria-label=t().helpful_question>
+                <div class="hd-feedback" role="group" aria-label=t().helpful_question()>
                     {move || match given.get() {
                         // "No": the thanks, and a person to ask instead.
-                        Some(v) if v == "no" => view! { <p role="status">{t().helpful_thanks}</p> {super::person_button()} }.into_any(),
-                        Some(_) => view! { <p role="status">{t().helpful_thanks}</p> }.into_any(),
+                        Some(v) if v == "no" => view! { <p role="status">{t().helpful_thanks()}</p> {super::person_button()} }.into_any(),
+                        Some(_) => view! { <p role="status">{t().helpful_thanks()}</p> }.into_any(),
                         None => {
                             let (yes, no) = (vote.clone(), vote_no.clone());
                             view! {
-                                <p>{t().helpful_question}</p>
-                                <button class="hd-chip" type="button" on:click=move |_| yes(true)>{t().helpful_yes}</button>
-                                <button class="hd-chip" type="button" on:click=move |_| no(false)>{t().helpful_no}</button>
+                                <p>{t().helpful_question()}</p>
+                                <button class="hd-chip" type="button" on:click=move |_| yes(true)>{t().helpful_yes()}</button>
+                                <button class="hd-chip" type="button" on:click=move |_| no(false)>{t().helpful_no()}</button>
                             }
                             .into_any()
                         }
                     }}
                 </div>
                 {has_related.then(|| view! {
-                    <h4 class="hd-section-title">{t().related}</h4>
+                    <h4 class="hd-section-title">{t().related()}</h4>
                     <ul class="hd-article-list">{related}</ul>
                 })}
             }

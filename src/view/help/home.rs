@@ -44,10 +44,10 @@ pub fn Home() -> impl IntoView {
     };
     let categories = move || {
         let locale = state.locale.get();
-        let tag = locale.tag();
         index
             .iter()
             .flat_map(|i| {
+                let tag = i.content_locale(locale).tag();
                 i.categories.iter().map(move |c| {
                     (c, i.articles.iter().filter(|a| a.locale == tag && a.category.as_deref() == Some(&c.id)).count())
                 })
@@ -68,8 +68,8 @@ pub fn Home() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <section class="hd-announcements" aria-label=move || t().announcements>{announcements}</section>
-        <h3 class="hd-section-title">{move || t().categories}</h3>
+        <section class="hd-announcements" aria-label=move || t().announcements()>{announcements}</section>
+        <h3 class="hd-section-title">{move || t().categories()}</h3>
         <ul class="hd-categories">{categories}</ul>
     }
 }
@@ -94,11 +94,14 @@ pub fn CategoryView(id: String) -> impl IntoView {
         }
     };
     let articles = move || {
-        let tag = state.locale.get().tag();
+        let locale = state.locale.get();
         index
             .iter()
-            .flat_map(|i| i.articles.iter())
-            .filter(|a| a.locale == tag && a.category.as_deref() == Some(&id))
+            .flat_map(|i| {
+                let tag = i.content_locale(locale).tag();
+                i.articles.iter().filter(move |a| a.locale == tag)
+            })
+            .filter(|a| a.category.as_deref() == Some(&id))
             .map(|a| {
                 let article_id = a.id.clone();
                 view! {
@@ -112,7 +115,7 @@ pub fn CategoryView(id: String) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <button class="hd-back" type="button" on:click=move |_| help.go_home()>{move || t().back}</button>
+        <button class="hd-back" type="button" on:click=move |_| help.go_home()>{move || t().back()}</button>
         <h3 class="hd-view-title" tabindex="-1">{name}</h3>
         <ul class="hd-article-list">{articles}</ul>
     }

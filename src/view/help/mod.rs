@@ -28,7 +28,7 @@ fn person_button() -> impl IntoView {
     };
     view! {
         <button class="hd-person-button" type="button" data-hd="help-person" on:click=to_person>
-            {move || strings(state.locale.get()).talk_to_person}
+            {move || strings(state.locale.get()).talk_to_person()}
         </button>
     }
 }
@@ -171,7 +171,7 @@ pub fn HelpArea() -> impl IntoView {
 
     view! {
         <form class="hd-search" role="search" on:submit=move |ev| ev.prevent_default()>
-            <label class="hd-visually-hidden" for="hd-search-input">{move || t().search_label}</label>
+            <label class="hd-visually-hidden" for="hd-search-input">{move || t().search_label()}</label>
             <SearchIcon />
             <input
                 id="hd-search-input"
@@ -185,16 +185,16 @@ pub fn HelpArea() -> impl IntoView {
                 autocomplete="off"
                 enterkeyhint="search"
                 data-autofocus=""
-                placeholder=move || t().search_placeholder
+                placeholder=move || t().search_placeholder()
                 prop:value=move || query.get()
                 on:input=on_input
                 on:keydown=on_keydown
             />
         </form>
         {move || match content.state() {
-            None => view! { <p class="hd-muted" role="status">{t().loading}</p> }.into_any(),
-            Some(PackState::None) => empty(t().help_empty_title, t().help_empty_body),
-            Some(PackState::Failed) => empty(t().help_failed_title, t().help_failed_body),
+            None => view! { <p class="hd-muted" role="status">{t().loading()}</p> }.into_any(),
+            Some(PackState::None) => empty(t().help_empty_title(), t().help_empty_body()),
+            Some(PackState::Failed) => empty(t().help_failed_title(), t().help_failed_body()),
             Some(PackState::Ready(_)) => {
                 if showing_results() {
                     view! { <Results /> }.into_any()

@@ -24,8 +24,8 @@ pub fn Results() -> impl IntoView {
         if results.articles.is_empty() {
             return view! {
                 <div class="hd-empty" role="status">
-                    <p class="hd-empty-title">{t().no_results_title}</p>
-                    <p class="hd-empty-body">{t().no_results_body}</p>
+                    <p class="hd-empty-title">{t().no_results_title()}</p>
+                    <p class="hd-empty-body">{t().no_results_body()}</p>
                     {super::person_button()}
                 </div>
             }
@@ -57,7 +57,7 @@ pub fn Results() -> impl IntoView {
             .collect_view();
         view! {
             <p class="hd-visually-hidden" role="status">{t().result_count(count)}</p>
-            <ul id="hd-results" class="hd-results" role="listbox" aria-label=t().search_label>{items}</ul>
+            <ul id="hd-results" class="hd-results" role="listbox" aria-label=t().search_label()>{items}</ul>
         }
         .into_any()
     }

@@ -97,6 +97,9 @@ fn asking_for_a_person_escalates_at_once_in_any_spelling() {
         "I want to talk to a real person",
         "real person",
         "我要人工服务",
+        "オペレーター",
+        "オペレーターにつないでください",
+        "担当者と話したい",
     ] {
         assert_eq!(kinds(Locale::ZhCn, &[phrase]), ["recommend_channel,escalate"], "{phrase:?}");
     }

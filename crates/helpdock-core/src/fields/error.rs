@@ -1,6 +1,5 @@
 //! Why an answer was refused, and how to say so in each locale.
 
-use super::dates::MONTHS;
 use crate::locale::Locale;
 
 /// Why an answer was refused: one variant per distinct mistake, carrying
@@ -192,15 +191,7 @@ pub enum FieldError {
     },
 }
 
-/// One message in both locales, formatted only in the one asked for.
-macro_rules! say {
-    ($locale:expr, $en:literal, $zh:literal) => {
-        match $locale {
-            Locale::En => format!($en),
-            Locale::ZhCn => format!($zh),
-        }
-    };
-}
+use crate::say;
 
 impl FieldError {
     /// What is wrong, as a sentence for the user, in `locale`.
@@ -208,211 +199,96 @@ impl FieldError {
         use FieldError as E;
         let l = locale;
         match self {
-            E::Empty => say!(l, "Please fill this in.", "请填写此项。"),
+            E::Empty => say!(l, field_empty),
             E::TooLong { max, found } => {
-                say!(
-                    l,
-                    "This is {found} characters long; please keep it to {max}.",
-                    "内容过长：当前 {found} 个字符，最多 {max} 个。"
-                )
+                say!(l, field_too_long, found, max)
             }
             E::NotAnOption { options } => {
-                let list = options.join(if l == Locale::En { ", " } else { "、" });
-                say!(l, "Please choose one of: {list}.", "请从以下选项中选择一个：{list}。")
+                let list = options.join(crate::locale::messages(l).list_separator());
+                say!(l, field_not_an_option, list)
             }
-            E::EmailNoAt => say!(
-                l,
-                "An e-mail address has an @, like name@example.com.",
-                "邮箱地址需要包含 @，例如 name@example.com。"
-            ),
-            E::EmailSpace => say!(l, "An e-mail address has no spaces.", "邮箱地址中不能有空格。"),
+            E::EmailNoAt => say!(l, field_email_no_at),
+            E::EmailSpace => say!(l, field_email_space),
             E::EmailBadChar { bad } => {
-                say!(l, "“{bad}” can't be part of an e-mail address.", "邮箱地址中不能包含“{bad}”。")
+                say!(l, field_email_bad_char, bad)
             }
             E::EmailLocalPart => {
-                say!(
-                    l,
-                    "The name before the @ is missing, like name@example.com.",
-                    "@ 前面缺少用户名，例如 name@example.com。"
-                )
+                say!(l, field_email_local_part)
             }
-            E::EmailDomain { domain } => say!(
-                l,
-                "“{domain}” is not a complete domain; the address should end like @example.com.",
-                "“{domain}”不是完整的域名，邮箱应以 @example.com 这样的形式结尾。"
-            ),
-            E::PhoneBadChar { bad } => say!(
-                l,
-                "A phone number has only digits, with an optional + at the start; “{bad}” is not allowed.",
-                "手机号只能包含数字（开头可加 +），不能包含“{bad}”。"
-            ),
+            E::EmailDomain { domain } => say!(l, field_email_domain, domain),
+            E::PhoneBadChar { bad } => say!(l, field_phone_bad_char, bad),
             E::PhoneLength { found } => {
-                say!(
-                    l,
-                    "A phone number has 7 to 15 digits; this has {found}.",
-                    "手机号应为 7–15 位数字，当前为 {found} 位。"
-                )
+                say!(l, field_phone_length, found)
             }
             E::NotEmailOrPhone => {
-                say!(l, "Enter the e-mail address or phone number of your account.", "请输入账户绑定的邮箱或手机号。")
+                say!(l, field_not_email_or_phone)
             }
             E::UidNotDigits { bad } => {
-                say!(l, "A UID has only digits; “{bad}” is not one.", "UID 只包含数字，“{bad}”不是数字。")
+                say!(l, field_uid_not_digits, bad)
             }
             E::UidLength { found } => {
-                say!(l, "A UID has 5 to 12 digits; this has {found}.", "UID 应为 5–12 位数字，当前为 {found} 位。")
+                say!(l, field_uid_length, found)
             }
             E::AmountMissing => {
-                say!(l, "Type the amount in digits, like 100 or 0.5 BTC.", "请用数字填写金额，例如 100 或 0.5 BTC。")
+                say!(l, field_amount_missing)
             }
-            E::AmountZero => say!(l, "The amount must be more than zero.", "金额必须大于 0。"),
+            E::AmountZero => say!(l, field_amount_zero),
             E::AmountNegative => {
-                say!(l, "The amount can't be negative; type it without the minus sign.", "金额不能为负数，请去掉负号。")
+                say!(l, field_amount_negative)
             }
-            E::AmountTwoPoints => say!(l, "An amount has at most one decimal point.", "金额最多只能有一个小数点。"),
-            E::AmountNotNumber { bad } => say!(
-                l,
-                "“{bad}” can't be part of a number; type the amount like 100.5.",
-                "“{bad}”不是数字的一部分，请按 100.5 这样的格式填写金额。"
-            ),
-            E::AmountGrouping => say!(
-                l,
-                "Use a point for decimals and commas only between thousands, like 1,000.50.",
-                "小数请用小数点，逗号只用于千位分隔，例如 1,000.50。"
-            ),
+            E::AmountTwoPoints => say!(l, field_amount_two_points),
+            E::AmountNotNumber { bad } => say!(l, field_amount_not_number, bad),
+            E::AmountGrouping => say!(l, field_amount_grouping),
             E::AmountUnit { unit } => {
-                say!(
-                    l,
-                    "“{unit}” is not a coin; write the amount like 100 USDT.",
-                    "“{unit}”不是币种，请按 100 USDT 这样的格式填写。"
-                )
+                say!(l, field_amount_unit, unit)
             }
-            E::CoinBadChar { bad } => say!(
-                l,
-                "A coin's ticker has only letters and digits, like USDT; “{bad}” is not allowed.",
-                "币种代码只包含字母和数字（例如 USDT），不能包含“{bad}”。"
-            ),
-            E::CoinLength { found } => say!(
-                l,
-                "A coin's ticker has 2 to 10 characters, like BTC or USDT; this has {found}.",
-                "币种代码应为 2–10 个字符（例如 BTC、USDT），当前为 {found} 个。"
-            ),
+            E::CoinBadChar { bad } => say!(l, field_coin_bad_char, bad),
+            E::CoinLength { found } => say!(l, field_coin_length, found),
             E::CoinIsAmount => {
-                say!(
-                    l,
-                    "This looks like an amount; here, enter the coin, like USDT.",
-                    "这看起来是金额；此处请填写币种，例如 USDT。"
-                )
+                say!(l, field_coin_is_amount)
             }
             E::TxIdLength { found } => {
-                say!(
-                    l,
-                    "A TxID has 64 hexadecimal characters; this has {found}.",
-                    "TxID 应为 64 位十六进制字符，当前为 {found} 位。"
-                )
+                say!(l, field_tx_id_length, found)
             }
-            E::NotHex { bad } => say!(
-                l,
-                "“{bad}” is not a hexadecimal character (0–9, a–f); check for a typo.",
-                "“{bad}”不是十六进制字符（0–9、a–f），请检查是否输错。"
-            ),
-            E::SignatureLength { found } => say!(
-                l,
-                "A Solana transaction signature has 87 or 88 characters; this has {found}.",
-                "Solana 交易签名应为 87 或 88 个字符，当前为 {found} 个。"
-            ),
-            E::NotBase58 { bad } => say!(
-                l,
-                "“{bad}” can't appear here: this kind of code is base58, which has no 0, O, I or l.",
-                "这里不能出现“{bad}”：这类编码是 base58，不含 0、O、I 和 l。"
-            ),
-            E::LooksLikeAddress => say!(
-                l,
-                "This looks like a wallet address, not a TxID; the TxID is in the transaction's details.",
-                "这看起来是钱包地址，不是 TxID；TxID 可在交易详情中找到。"
-            ),
-            E::LooksLikeTxId => say!(
-                l,
-                "This looks like a TxID (a transaction hash), not an address.",
-                "这看起来是 TxID（交易哈希），不是地址。"
-            ),
+            E::NotHex { bad } => say!(l, field_not_hex, bad),
+            E::SignatureLength { found } => say!(l, field_signature_length, found),
+            E::NotBase58 { bad } => say!(l, field_not_base58, bad),
+            E::LooksLikeAddress => say!(l, field_looks_like_address),
+            E::LooksLikeTxId => say!(l, field_looks_like_tx_id),
             E::LinkWithoutTxId => {
-                say!(
-                    l,
-                    "There is no TxID in this link; paste the TxID itself.",
-                    "链接中没有找到 TxID，请直接粘贴 TxID。"
-                )
+                say!(l, field_link_without_tx_id)
             }
             E::LinkWithoutAddress => {
-                say!(
-                    l,
-                    "There is no address in this link; paste the address itself.",
-                    "链接中没有找到地址，请直接粘贴地址。"
-                )
+                say!(l, field_link_without_address)
             }
-            E::IdBadChar { bad } => say!(
-                l,
-                "An ID has only letters, digits and dashes; “{bad}” is not allowed.",
-                "编号只能包含字母、数字和短横线，不能包含“{bad}”。"
-            ),
-            E::IdLength { found } => say!(
-                l,
-                "Enter the TxID, or a withdrawal ID of 6 to 64 characters; this has {found}.",
-                "请输入 TxID，或 6–64 个字符的提现编号；当前为 {found} 个字符。"
-            ),
-            E::AddressSpace => say!(
-                l,
-                "Paste only the address, without spaces; a memo or tag goes in its own field.",
-                "请只粘贴地址，不要带空格；Memo 或标签请另外填写。"
-            ),
-            E::EvmAddressLength { found } => say!(
-                l,
-                "An address starting with 0x has 40 hexadecimal characters after the 0x; this has {found}.",
-                "以 0x 开头的地址在 0x 之后应有 40 位十六进制字符，当前为 {found} 位。"
-            ),
-            E::AddressLength { found } => say!(
-                l,
-                "An address like this (TRON, Bitcoin, Solana…) has 25 to 44 characters; this has {found}.",
-                "这类地址（TRON、比特币、Solana 等）应为 25–44 个字符，当前为 {found} 个。"
-            ),
-            E::Bech32Char { bad } => say!(
-                l,
-                "“{bad}” can't appear in this address: after its first “1” there is no 1, b, i or o.",
-                "该地址中不能出现“{bad}”：前缀“1”之后不含 1、b、i、o。"
-            ),
-            E::Bech32Checksum => say!(
-                l,
-                "This address fails its checksum: a character is wrong or missing. Copy it again from the wallet.",
-                "地址校验失败：有字符错误或缺失，请从钱包重新复制。"
-            ),
-            E::NotAnAddress => say!(
-                l,
-                "This doesn't look like a wallet address; copy it from the wallet or the withdrawal record.",
-                "这看起来不像钱包地址，请从钱包或提现记录中复制。"
-            ),
-            E::DateUnparsed => say!(
-                l,
-                "I couldn't read that time. Try “2026-11-20 14:30” or “yesterday 10:00”.",
-                "无法识别这个时间，可以写成“2026-11-20 14:30”或“昨天 10点”。"
-            ),
+            E::IdBadChar { bad } => say!(l, field_id_bad_char, bad),
+            E::IdLength { found } => say!(l, field_id_length, found),
+            E::AddressSpace => say!(l, field_address_space),
+            E::EvmAddressLength { found } => say!(l, field_evm_address_length, found),
+            E::AddressLength { found } => say!(l, field_address_length, found),
+            E::Bech32Char { bad } => say!(l, field_bech32_char, bad),
+            E::Bech32Checksum => say!(l, field_bech32_checksum),
+            E::NotAnAddress => say!(l, field_not_an_address),
+            E::DateUnparsed => say!(l, field_date_unparsed),
             E::DateInFuture { value } => {
-                say!(l, "{value} is in the future; enter when it happened.", "{value} 还没有到，请填写实际发生的时间。")
+                say!(l, field_date_in_future, value)
             }
             E::YearOutOfRange { year } => {
-                say!(l, "{year} can't be right; please check the year.", "{year} 年不太可能，请检查年份。")
+                say!(l, field_year_out_of_range, year)
             }
             E::MonthOutOfRange { month } => {
-                say!(l, "There is no month {month}; months go from 1 to 12.", "没有 {month} 月，月份应为 1–12。")
+                say!(l, field_month_out_of_range, month)
             }
             E::DayOutOfRange { year, month, day } => {
-                let name = MONTHS.get(month.wrapping_sub(1) as usize).copied().unwrap_or("");
-                say!(l, "{name} {year} has no day {day}.", "{year} 年 {month} 月没有 {day} 日。")
+                let name =
+                    crate::locale::messages(l).month().get(month.wrapping_sub(1) as usize).copied().unwrap_or("");
+                say!(l, field_day_out_of_range, month_name = name, year, day)
             }
             E::HourOutOfRange { hour } => {
-                say!(l, "Hours go from 0 to 23; {hour} is not one.", "小时应为 0–23，没有 {hour} 点。")
+                say!(l, field_hour_out_of_range, hour)
             }
             E::MinuteOutOfRange { minute } => {
-                say!(l, "Minutes go from 0 to 59; {minute} is not one.", "分钟应为 0–59，没有 {minute} 分。")
+                say!(l, field_minute_out_of_range, minute)
             }
         }
     }

@@ -132,39 +132,23 @@ impl FieldFormat {
     /// What a good answer looks like, shown under the input before anything
     /// is typed.
     pub fn hint(self, locale: Locale) -> &'static str {
-        let (en, zh) = match self {
-            FieldFormat::Text => ("A short answer", "简短回答即可"),
-            FieldFormat::LongText => {
-                ("Describe it in your own words, or paste the message", "用自己的话描述，或粘贴提示信息")
-            }
-            FieldFormat::Email => ("e.g. name@example.com", "例如 name@example.com"),
-            FieldFormat::Phone => {
-                ("With the country code, e.g. +86 138 0013 8000", "请带国家区号，例如 +86 138 0013 8000")
-            }
-            FieldFormat::EmailOrPhone => ("The e-mail or phone number you sign in with", "登录账户用的邮箱或手机号"),
-            FieldFormat::Uid => ("5–12 digits, shown on your profile page", "5–12 位数字，可在个人资料页查看"),
-            FieldFormat::Amount => {
-                ("A number, optionally with the coin, e.g. 100 USDT", "数字，可带币种，例如 100 USDT")
-            }
-            FieldFormat::Coin => ("The ticker, e.g. USDT or BTC", "币种代码，例如 USDT、BTC"),
-            FieldFormat::Network => ("e.g. TRC20, ERC20, BEP20, Solana", "例如 TRC20、ERC20、BEP20、Solana"),
-            FieldFormat::TxId => (
-                "64 hex characters (0x… on EVM chains), or base58 for Solana; an explorer link works too",
-                "64 位十六进制字符（EVM 链以 0x 开头），Solana 为 base58 编码；也可粘贴区块浏览器链接",
-            ),
-            FieldFormat::TxIdOrId => {
-                ("The TxID, or the withdrawal ID from your history", "TxID，或提现记录中的提现编号")
-            }
-            FieldFormat::Address => ("The full address, e.g. 0x…, T…, bc1…", "完整地址，例如 0x…、T…、bc1…"),
-            FieldFormat::DateTime => {
-                ("e.g. 2026-11-20 14:30, or yesterday 10:00", "例如 2026-11-20 14:30，或 昨天 10点")
-            }
-            FieldFormat::Choice => ("Pick one of the options", "请选择一个选项"),
-            FieldFormat::Attachment => ("A screenshot or a file", "截图或文件"),
-        };
-        match locale {
-            Locale::En => en,
-            Locale::ZhCn => zh,
+        let m = crate::locale::messages(locale);
+        match self {
+            FieldFormat::Text => m.hint_text(),
+            FieldFormat::LongText => m.hint_long_text(),
+            FieldFormat::Email => m.hint_email(),
+            FieldFormat::Phone => m.hint_phone(),
+            FieldFormat::EmailOrPhone => m.hint_email_or_phone(),
+            FieldFormat::Uid => m.hint_uid(),
+            FieldFormat::Amount => m.hint_amount(),
+            FieldFormat::Coin => m.hint_coin(),
+            FieldFormat::Network => m.hint_network(),
+            FieldFormat::TxId => m.hint_tx_id(),
+            FieldFormat::TxIdOrId => m.hint_tx_id_or_id(),
+            FieldFormat::Address => m.hint_address(),
+            FieldFormat::DateTime => m.hint_date_time(),
+            FieldFormat::Choice => m.hint_choice(),
+            FieldFormat::Attachment => m.hint_attachment(),
         }
     }
 }

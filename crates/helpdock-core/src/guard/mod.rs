@@ -80,35 +80,14 @@ impl SecretKind {
 
     /// One sentence for the user: what was found and why it was stopped.
     pub fn explain(self, locale: Locale) -> &'static str {
-        match (self, locale) {
-            (SecretKind::SeedPhrase, Locale::En) => {
-                "This looks like a wallet recovery phrase: anyone who has it controls your funds, so it was not sent."
-            }
-            (SecretKind::SeedPhrase, Locale::ZhCn) => {
-                "这看起来像钱包助记词：任何人拿到它都能转走你的资产，所以没有发送。"
-            }
-            (SecretKind::PrivateKey, Locale::En) => {
-                "This looks like a private key: whoever has it can move your funds, so it was not sent."
-            }
-            (SecretKind::PrivateKey, Locale::ZhCn) => "这看起来像私钥：拿到它的人可以转走你的资产，所以没有发送。",
-            (SecretKind::ApiSecret, Locale::En) => {
-                "This looks like an API key or secret: it lets others trade or withdraw for you, so it was not sent."
-            }
-            (SecretKind::ApiSecret, Locale::ZhCn) => "这看起来像 API 密钥：别人可以用它替你交易或提现，所以没有发送。",
-            (SecretKind::Password, Locale::En) => {
-                "This looks like a password: support never needs it, so it was not sent."
-            }
-            (SecretKind::Password, Locale::ZhCn) => "这看起来像密码：客服永远不需要你的密码，所以没有发送。",
-            (SecretKind::OtpCode, Locale::En) => {
-                "This looks like a verification code: it can let someone into your account, so it was not sent."
-            }
-            (SecretKind::OtpCode, Locale::ZhCn) => "这看起来像验证码：它可能让别人进入你的账户，所以没有发送。",
-            (SecretKind::UnofficialLink, Locale::En) => {
-                "This link is not on an official domain: it may be phishing, so do not sign in or pay there."
-            }
-            (SecretKind::UnofficialLink, Locale::ZhCn) => {
-                "此链接不属于官方域名，可能是钓鱼网站，请勿在其中登录或付款。"
-            }
+        let m = crate::locale::messages(locale);
+        match self {
+            SecretKind::SeedPhrase => m.guard_seed_phrase(),
+            SecretKind::PrivateKey => m.guard_private_key(),
+            SecretKind::ApiSecret => m.guard_api_secret(),
+            SecretKind::Password => m.guard_password(),
+            SecretKind::OtpCode => m.guard_otp_code(),
+            SecretKind::UnofficialLink => m.guard_unofficial_link(),
         }
     }
 
@@ -253,21 +232,11 @@ impl Stopped {
     }
 }
 
-/// What official support never asks for, in `locale`.
+/// What official support never asks for, in `locale`: shown with every
+/// blocked secret.
 pub fn anti_phishing_note(locale: Locale) -> &'static str {
-    match locale {
-        Locale::ZhCn => ANTI_PHISHING_NOTE_ZH,
-        _ => ANTI_PHISHING_NOTE_EN,
-    }
+    crate::locale::messages(locale).guard_anti_phishing_note()
 }
-
-/// What official support never asks for, shown with every blocked secret.
-pub const ANTI_PHISHING_NOTE_EN: &str = "Official support will never ask for your recovery phrase, private keys, \
-     API secrets, passwords or verification codes, and will never ask you to move funds to an address given in chat.";
-
-/// [`ANTI_PHISHING_NOTE_EN`] in simplified Chinese.
-pub const ANTI_PHISHING_NOTE_ZH: &str =
-    "官方客服绝不会索要你的助记词、私钥、API 密钥、密码或验证码，也绝不会让你把资产转到聊天中给出的地址。";
 
 #[cfg(test)]
 mod tests;

@@ -444,8 +444,8 @@ fn every_kind_names_and_explains_itself() {
             assert!(kind.explain(locale).len() > 20, "{kind:?} {locale}");
         }
     }
-    assert!(super::ANTI_PHISHING_NOTE_EN.contains("never"));
-    assert!(super::ANTI_PHISHING_NOTE_ZH.contains("绝不会"));
+    assert!(super::anti_phishing_note(Locale::En).contains("never"));
+    assert!(super::anti_phishing_note(Locale::ZhCn).contains("绝不会"));
 }
 
 #[test]

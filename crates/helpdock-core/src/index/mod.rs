@@ -83,6 +83,7 @@ pub use manifest::build_split;
 pub use manifest::Manifest;
 
 use crate::analysis::Synonyms;
+use crate::locale::Locale;
 use crate::pack::{Announcement, Article, Category, Severity};
 use codec::Reader;
 
@@ -307,6 +308,17 @@ impl Index {
             self.articles[i].related = ids;
         }
         Ok(())
+    }
+
+    /// The locale whose articles a user of `interface` reads: that locale if
+    /// the pack has articles in it, else the pack's first (a pack in English
+    /// and Chinese serves a Japanese interface in English).
+    pub fn content_locale(&self, interface: Locale) -> Locale {
+        let has = |l: Locale| self.articles.iter().any(|a| a.locale == l.tag());
+        if has(interface) {
+            return interface;
+        }
+        self.articles.first().and_then(|a| Locale::from_tag(&a.locale)).unwrap_or(interface)
     }
 
     /// The article with `id` in `locale` (a tag as in the article), if any.
