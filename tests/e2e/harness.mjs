@@ -253,14 +253,17 @@ async function trySmtpSink({ python = process.env.HELPDOCK_TEST_PYTHON ?? "/usr/
     if (Date.now() - started > 15_000) throw new Error(`aiosmtpd did not start on port ${port}: ${err}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // As a mail program shows it: quoted-printable soft line breaks joined,
+  // `=3D` read as `=`.
+  const read = () => out.replace(/=\r?\n/g, "").replaceAll("=3D", "=");
   return {
     port,
-    text: () => out,
+    text: read,
     /** The printed messages (`---------- MESSAGE FOLLOWS ----------` … `END MESSAGE`) containing `text`. */
     async waitFor(text, { timeoutMs = 15_000 } = {}) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const found = out.split("---------- MESSAGE FOLLOWS ----------").filter((m) => m.includes("END MESSAGE") && m.includes(text));
+        const found = read().split("---------- MESSAGE FOLLOWS ----------").filter((m) => m.includes("END MESSAGE") && m.includes(text));
         if (found.length) return found;
         if (Date.now() > until) throw new Error(`no e-mail containing ${JSON.stringify(text)} arrived; the sink printed:\n${out}${err}`);
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -204,6 +204,16 @@ describe("a ticket from the deposit flow, answered in the console", () => {
     await created.waitFor();
     const number = await created.getAttribute("data-number");
     assert.match(number, /^HD-\d{6}$/);
+    // The address was typed, not vouched for by the host: its owner is asked
+    // to confirm it, in the server's words only, and confirms from the mail.
+    const [request] = await smtp.waitFor("Subject: Confirm your address");
+    assert.ok(request.includes(number) && !request.includes(TXID), `no visitor text before confirmation:\n${request}`);
+    const inbox = await userContext.newPage();
+    await inbox.goto(request.match(/http:\/\/\S+\/mail\/confirm\?token=[0-9a-f]{32}/)[0]);
+    await inbox.getByRole("button", { name: /Confirm/ }).click();
+    await inbox.getByRole("heading", { name: "Address confirmed" }).waitFor();
+    await inbox.close();
+    await smtp.waitFor(`[${number}] We received your request`);
     await created.getByRole("button", { name: "View ticket" }).click();
     await w(user, ".hd-ticket").getByRole("heading", { name: "Deposit not arrived" }).waitFor();
     const userThread = w(user, ".hd-ticket-thread");

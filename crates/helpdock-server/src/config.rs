@@ -18,6 +18,11 @@ use serde::{Deserialize, Serialize};
 pub struct Config {
     /// Address to listen on (`127.0.0.1:8080`; port 0 picks a free one).
     pub listen: SocketAddr,
+    /// Where users reach this server (`https://support.example.com`), for
+    /// the links in e-mails (confirming an address). Unset: `http://` and
+    /// the listen address when that is loopback (a local demo), else no
+    /// mail goes to an address not yet confirmed.
+    pub public_url: Option<String>,
     /// Whether the console's session cookie is `Secure`. Unset: yes,
     /// unless the server listens on loopback (plain http, a local demo).
     /// Set `true` behind a TLS proxy that reaches the server on loopback.
@@ -99,6 +104,12 @@ pub struct LimitsConfig {
     /// socket open, is closed as abandoned. Longer than the team's longest
     /// absence (a weekend): the away message lets visitors leave.
     pub queued_expiry_secs: u32,
+    /// E-mails asking an owner to confirm an address, per client IP per
+    /// hour (a burst of the same size).
+    pub mails_per_ip_per_hour: u32,
+    /// E-mails asking to confirm an address, for the whole server per hour:
+    /// what one attacker with many addresses can make it send at most.
+    pub mails_per_hour: u32,
 }
 
 /// An SMTP relay.
@@ -207,6 +218,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
             cookie_secure: None,
             database: "helpdock.sqlite".into(),
             static_dir: PathBuf::from("dist"),
@@ -243,6 +255,8 @@ impl Default for LimitsConfig {
             hello_timeout_secs: 10,
             write_timeout_secs: 10,
             queued_expiry_secs: 7 * 24 * 3600,
+            mails_per_ip_per_hour: 10,
+            mails_per_hour: 300,
         }
     }
 }
@@ -258,6 +272,7 @@ impl QueueConfig {
 /// README's table).
 pub const ENV_KEYS: &[(&str, &str)] = &[
     ("listen", "HELPDOCK_LISTEN"),
+    ("public_url", "HELPDOCK_PUBLIC_URL"),
     ("database", "HELPDOCK_DATABASE_URL"),
     ("static_dir", "HELPDOCK_STATIC_DIR"),
     ("cookie_secure", "HELPDOCK_COOKIE_SECURE"),
@@ -283,6 +298,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("limits.hello_timeout_secs", "HELPDOCK_HELLO_TIMEOUT_SECS"),
     ("limits.write_timeout_secs", "HELPDOCK_WRITE_TIMEOUT_SECS"),
     ("limits.queued_expiry_secs", "HELPDOCK_QUEUED_EXPIRY_SECS"),
+    ("limits.mails_per_ip_per_hour", "HELPDOCK_MAILS_PER_IP_PER_HOUR"),
+    ("limits.mails_per_hour", "HELPDOCK_MAILS_PER_HOUR"),
     ("smtp.host", "HELPDOCK_SMTP_HOST"),
     ("smtp.port", "HELPDOCK_SMTP_PORT"),
     ("smtp.from", "HELPDOCK_SMTP_FROM"),
@@ -400,6 +417,14 @@ impl Config {
                 return Err(("host_secret".into(), "must have at least 8 characters".into()));
             }
         }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/') {
+                return Err((
+                    "public_url".into(),
+                    format!("{url:?} is not a URL like \"https://support.example.com\" (no trailing slash)"),
+                ));
+            }
+        }
         for origin in &self.allowed_origins {
             if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
                 return Err((
@@ -424,6 +449,8 @@ impl Config {
             ("limits.hello_timeout_secs", u64::from(limits.hello_timeout_secs)),
             ("limits.write_timeout_secs", u64::from(limits.write_timeout_secs)),
             ("limits.queued_expiry_secs", u64::from(limits.queued_expiry_secs)),
+            ("limits.mails_per_ip_per_hour", u64::from(limits.mails_per_ip_per_hour)),
+            ("limits.mails_per_hour", u64::from(limits.mails_per_hour)),
         ] {
             if value == 0 {
                 return Err((field.into(), "must be greater than 0".into()));
@@ -451,6 +478,16 @@ impl Config {
     /// `trusted_proxies`, read.
     pub fn proxies(&self) -> Result<Vec<crate::client_ip::Block>, String> {
         self.trusted_proxies.iter().map(|p| crate::client_ip::Block::parse(p)).collect()
+    }
+
+    /// Where links in e-mails point: `public_url`, else the loopback listen
+    /// address (a local demo); `None` when neither is known.
+    pub fn link_base(&self) -> Option<String> {
+        match &self.public_url {
+            Some(url) => Some(url.clone()),
+            None if self.is_loopback() => Some(format!("http://{}", self.listen)),
+            None => None,
+        }
     }
 
     /// Whether the listener is on loopback (cookies then drop `Secure`, as

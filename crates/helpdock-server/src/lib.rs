@@ -14,6 +14,7 @@
 pub mod chat;
 pub mod client_ip;
 pub mod config;
+pub mod confirm;
 pub mod db;
 pub mod http;
 pub mod hub;
@@ -120,6 +121,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         Ok::<_, StartError>((listener, bound))
     };
     let (listener, addr) = bind(config.listen).await?;
+    // The real port (when 0 was asked for), for links in e-mails.
+    let mut config = config;
+    config.listen = addr;
     let mail_listener = match &config.inbound_mail {
         Some(inbound) => Some(bind(inbound.listen).await?),
         None => None,

@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 /// burst, refilled evenly over a minute.
 #[derive(Debug)]
 pub struct RateLimiter {
-    per_minute: f64,
+    /// The burst.
+    capacity: f64,
+    /// Tokens back per millisecond.
+    per_ms: f64,
     buckets: Mutex<HashMap<String, Bucket>>,
 }
 
@@ -21,7 +24,15 @@ struct Bucket {
 impl RateLimiter {
     /// A limiter allowing `per_minute` per key.
     pub fn new(per_minute: u32) -> RateLimiter {
-        RateLimiter { per_minute: f64::from(per_minute.max(1)), buckets: Mutex::new(HashMap::new()) }
+        let capacity = f64::from(per_minute.max(1));
+        RateLimiter { capacity, per_ms: capacity / 60_000.0, buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// A limiter allowing `per_hour` per key (a burst of that size, refilled
+    /// evenly over an hour).
+    pub fn per_hour(per_hour: u32) -> RateLimiter {
+        let capacity = f64::from(per_hour.max(1));
+        RateLimiter { capacity, per_ms: capacity / 3_600_000.0, buckets: Mutex::new(HashMap::new()) }
     }
 
     /// Spends one token of `key`; `Err(ms)` says how long until one is back.
@@ -30,16 +41,15 @@ impl RateLimiter {
     }
 
     fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
-        let per_ms = self.per_minute / 60_000.0;
+        let (per_ms, cap) = (self.per_ms, self.capacity);
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() > 100_000 {
             // Forget full buckets so the map cannot grow without bound.
-            let cap = self.per_minute;
             buckets.retain(|_, b| b.tokens + now.duration_since(b.at).as_millis() as f64 * per_ms < cap);
         }
-        let bucket = buckets.entry(key.to_string()).or_insert(Bucket { tokens: self.per_minute, at: now });
+        let bucket = buckets.entry(key.to_string()).or_insert(Bucket { tokens: cap, at: now });
         let elapsed = now.saturating_duration_since(bucket.at).as_millis() as f64;
-        bucket.tokens = (bucket.tokens + elapsed * per_ms).min(self.per_minute);
+        bucket.tokens = (bucket.tokens + elapsed * per_ms).min(cap);
         bucket.at = now;
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;

@@ -239,6 +239,7 @@ pub async fn create(
     state: &AppState,
     visitor: &VisitorRow,
     request: NewTicket,
+    ip_key: Option<String>,
 ) -> Result<(TicketDetail, bool), AppError> {
     check_client_id(&request.client_id)?;
     // A retry is answered from what is stored, before any new check: it
@@ -325,39 +326,95 @@ pub async fn create(
         let number = ticket_number(NUMBER_PREFIX, u64::try_from(row.number).unwrap_or(0));
         let subject = crate::mail::ticket_confirmation_subject(&row, &number);
         let by_reply = state.config.inbound_mail.is_some();
-        mail(state, &row, subject, crate::mail::ticket_confirmation_text(&row, &number, by_reply));
+        let text = crate::mail::ticket_confirmation_text(&row, &number, by_reply);
+        mail(state, &row, subject, text, Some(Unconfirmed { number, ip_key }));
     }
     Ok((detail(state, &row, View::Visitor).await?, created))
 }
 
+/// What to do when a ticket's address is not confirmed: ask its owner
+/// (for a new ticket), naming the ticket, within the caller's IP budget.
+#[derive(Debug)]
+struct Unconfirmed {
+    number: String,
+    ip_key: Option<String>,
+}
+
 /// E-mails the ticket's address in the background: the request does not
-/// wait for the relay, and a failure is only logged. When the server
-/// accepts mail, the mail's Reply-To carries a fresh token for the ticket.
-fn mail(state: &AppState, ticket: &TicketRow, subject: String, body: String) {
-    let Some(to) = ticket.email.as_deref() else { return };
+/// wait for the relay, and a failure is only logged. What the visitor wrote
+/// goes only to an address vouched for or confirmed ([`crate::confirm`]);
+/// any other gets, for a new ticket, the fixed-text confirmation request
+/// instead, and nothing for a reply. When the server accepts mail, the
+/// mail's Reply-To carries a fresh token for the ticket.
+fn mail(state: &AppState, ticket: &TicketRow, subject: String, body: String, unconfirmed: Option<Unconfirmed>) {
+    let Some(address) = ticket.email.clone() else { return };
     let Some(mailer) = state.mailer.clone() else {
         tracing::info!(ticket = %ticket.id, "no SMTP relay configured; ticket e-mail not sent");
         return;
     };
-    let to = match to.parse::<lettre::Address>() {
+    let to = match address.parse::<lettre::Address>() {
         Ok(address) => lettre::message::Mailbox::new(None, address),
         Err(e) => {
             tracing::warn!(ticket = %ticket.id, error = %e, "ticket e-mail address unusable");
             return;
         }
     };
-    let id = ticket.id.clone();
-    let inbound = state.config.inbound_mail.clone();
-    let db = state.db.clone();
+    let (state, ticket) = (state.clone(), ticket.clone());
     tokio::spawn(async move {
-        let reply_to = match &inbound {
-            Some(inbound) => reply_address(&db, inbound, &id).await,
+        let id = ticket.id.clone();
+        let visitor = match state.db.visitor(&ticket.visitor_id).await {
+            Ok(Some(visitor)) => visitor,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(ticket = %id, error = %e, "ticket e-mail not sent");
+                return;
+            }
+        };
+        match crate::confirm::trust(&state, &visitor, &address).await {
+            Ok(trust) if trust.carries_content() => {}
+            Ok(_) => {
+                let Some(ask) = unconfirmed else {
+                    tracing::info!(ticket = %id, "ticket e-mail not sent: the address is not confirmed");
+                    return;
+                };
+                let purpose = crate::confirm::Purpose::Ticket { id: &id, number: &ask.number };
+                let locale = ticket.locale.as_deref();
+                if let Err(e) =
+                    crate::confirm::request(&state, &visitor, &address, locale, ask.ip_key.as_deref(), purpose).await
+                {
+                    tracing::warn!(ticket = %id, error = ?e, "confirmation e-mail not sent");
+                }
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(ticket = %id, error = ?e, "ticket e-mail not sent");
+                return;
+            }
+        }
+        let reply_to = match &state.config.inbound_mail {
+            Some(inbound) => reply_address(&state.db, inbound, &id).await,
             None => None,
         };
         if let Err(e) = mailer.send_with_reply_to(to, reply_to, &subject, body).await {
             tracing::warn!(ticket = %id, error = %e, "ticket e-mail not sent");
         }
     });
+}
+
+/// Sends a ticket's confirmation (what the visitor wrote, its number, the
+/// Reply-To) now that its address is confirmed; a failure is logged.
+pub async fn mail_confirmation(state: &AppState, ticket_id: &str) {
+    match state.db.ticket(ticket_id).await {
+        Ok(Some(row)) => {
+            let number = ticket_number(NUMBER_PREFIX, u64::try_from(row.number).unwrap_or(0));
+            let subject = crate::mail::ticket_confirmation_subject(&row, &number);
+            let by_reply = state.config.inbound_mail.is_some();
+            let text = crate::mail::ticket_confirmation_text(&row, &number, by_reply);
+            mail(state, &row, subject, text, None);
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(ticket = %ticket_id, error = %e, "held ticket confirmation not sent"),
+    }
 }
 
 /// A fresh Reply-To address for one e-mail about a ticket, its token
@@ -458,7 +515,7 @@ pub async fn reply(
                 let subject = crate::mail::ticket_reply_subject(&row, &number);
                 let by_reply = state.config.inbound_mail.is_some();
                 let text = crate::mail::ticket_reply_text(&row, &number, &agent.name, &entry.reply, by_reply);
-                mail(state, &row, subject, text);
+                mail(state, &row, subject, text, None);
             }
             Ok(entry.reply)
         }

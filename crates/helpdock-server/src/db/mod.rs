@@ -19,6 +19,7 @@
 //! once (waiting on `busy_timeout`, for another process such as `agent
 //! add`) instead of failing to upgrade a read.
 
+mod addresses;
 mod agents;
 mod attachments;
 mod conversations;
@@ -31,6 +32,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use addresses::AddressRow;
 pub use agents::AgentRow;
 pub use attachments::{attachment_url, AttachmentData, NewAttachment};
 pub use conversations::{ConversationRow, NewConversation};

@@ -6,9 +6,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use helpdock_core::protocol::{ConversationDetail, ConversationSummary, Rating, StartConversation, TranscriptRequest};
 
-use super::{AppError, AppState, JsonBody, VisitorAuth};
+use super::{AppError, AppState, ClientIp, JsonBody, VisitorAuth};
 use crate::chat::{self, Actor};
-use crate::mail::{transcript_subject, transcript_text};
+use crate::confirm;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -73,27 +73,31 @@ async fn rate(
     Ok(Json(chat::rate(&state, &visitor, &id, rating).await?))
 }
 
+/// 202 once the transcript is on its way: at once to an address the host
+/// vouches for or its owner confirmed, else after the owner follows the
+/// link in a fixed-text confirmation e-mail sent now ([`crate::confirm`]).
 async fn email_transcript(
     State(state): State<AppState>,
     VisitorAuth(visitor): VisitorAuth,
+    ip: ClientIp,
     Path(id): Path<String>,
     JsonBody(request): JsonBody<TranscriptRequest>,
 ) -> Result<StatusCode, AppError> {
     let conversation = chat::visible(&state, Actor::Visitor(&visitor), &id).await?;
-    let Some(mailer) = &state.mailer else {
+    if state.mailer.is_none() {
         return Err(AppError::unavailable("E-mail is not set up on this server, so the transcript cannot be sent."));
-    };
+    }
     let email = request.email.trim();
-    let to: lettre::message::Mailbox = match email.parse::<lettre::Address>() {
-        Ok(address) if email.len() <= 254 => lettre::message::Mailbox::new(None, address),
-        _ => return Err(AppError::invalid("email", format!("{email:?} is not an e-mail address."))),
-    };
+    if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
+        return Err(AppError::invalid("email", format!("{email:?} is not an e-mail address.")));
+    }
     state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
-    let messages = state.db.messages_after(&conversation.id, 0).await?;
-    let body = transcript_text(&conversation, &messages);
-    if let Err(e) = mailer.send(to, transcript_subject(&conversation), body).await {
-        tracing::error!(error = %e, conversation = %conversation.id, "transcript e-mail");
-        return Err(AppError::unavailable("The e-mail could not be sent just now; please try again later."));
+    if confirm::trust(&state, &visitor, email).await?.carries_content() {
+        confirm::send_transcript(&state, &conversation.id, email).await?;
+    } else {
+        let locale = conversation.locale.as_deref();
+        let purpose = confirm::Purpose::Transcript(&conversation.id);
+        confirm::request(&state, &visitor, email, locale, ip.key().as_deref(), purpose).await?;
     }
     Ok(StatusCode::ACCEPTED)
 }

@@ -58,6 +58,10 @@ pub struct Shared {
     pub login_rate: RateLimiter,
     /// The SMTP relay, when configured.
     pub mailer: Option<Mailer>,
+    /// Confirmation e-mails per client IP (`limits.mails_per_ip_per_hour`).
+    pub mail_ip_budget: RateLimiter,
+    /// Confirmation e-mails for the whole server (`limits.mails_per_hour`).
+    pub mail_budget: RateLimiter,
     /// `trusted_proxies`, read (validated with the configuration).
     pub proxies: Vec<crate::client_ip::Block>,
 }
@@ -79,6 +83,8 @@ impl AppState {
             login_rate: RateLimiter::new(10),
             hub: Arc::new(Hub::default()),
             mailer,
+            mail_ip_budget: RateLimiter::per_hour(config.limits.mails_per_ip_per_hour),
+            mail_budget: RateLimiter::per_hour(config.limits.mails_per_hour),
             proxies: config.proxies().unwrap_or_default(),
             db,
             config,
@@ -102,6 +108,7 @@ pub fn app(state: AppState) -> Router {
         .route("/ws", get(crate::ws::console_socket))
         .route("/{*rest}", any(api_not_found));
     let limited = Router::new()
+        .merge(crate::confirm::router())
         .nest("/api/v1", api)
         .nest("/console/api", console_api)
         .layer(middleware::from_fn_with_state(state.clone(), api_guard));

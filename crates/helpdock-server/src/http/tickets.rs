@@ -12,7 +12,7 @@ use helpdock_core::protocol::{
 };
 use percent_encoding::percent_decode_str;
 
-use super::{AgentAuth, AppError, AppState, JsonBody, VisitorAuth};
+use super::{AgentAuth, AppError, AppState, ClientIp, JsonBody, VisitorAuth};
 use crate::chat::{Actor, MAX_ID_CHARS};
 use crate::db::TicketFilter;
 use crate::tickets::{self, View};
@@ -39,9 +39,10 @@ pub(super) fn console_router() -> Router<AppState> {
 async fn create(
     State(state): State<AppState>,
     VisitorAuth(visitor): VisitorAuth,
+    ip: ClientIp,
     JsonBody(request): JsonBody<NewTicket>,
 ) -> Result<Response, AppError> {
-    let (detail, created) = tickets::create(&state, &visitor, request).await?;
+    let (detail, created) = tickets::create(&state, &visitor, request, ip.key()).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(detail)).into_response())
 }

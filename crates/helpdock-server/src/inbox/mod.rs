@@ -130,6 +130,25 @@ impl Inbox {
                 "This address takes replies only from the address the ticket's e-mails were sent to",
             );
         }
+        // Only an address the host vouches for or its owner confirmed may
+        // write into the thread (a From header alone is easy to forge when
+        // the address was never proven to be the visitor's).
+        let trusted = match self.state.db.visitor(&ticket.visitor_id).await {
+            Ok(Some(visitor)) => crate::confirm::trust(&self.state, &visitor, from).await.map(|t| t.carries_content()),
+            Ok(None) => Ok(false),
+            Err(e) => Err(e.into()),
+        };
+        match trusted {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(ticket = %ticket.id, "inbound mail refused: the ticket's address is not confirmed");
+                return Reply::new(550, "5.7.1", "This address has not been confirmed for the ticket's e-mails");
+            }
+            Err(e) => {
+                tracing::error!(error = ?e, "inbound mail: checking the sender's address");
+                return try_later();
+            }
+        }
         // An out-of-office answer is not a reply: accepted, not stored, so
         // the sender's system does not answer the bounce in turn.
         let auto = parsed.header_raw("Auto-Submitted").map(str::trim).is_some_and(|v| !v.eq_ignore_ascii_case("no"));

@@ -384,7 +384,12 @@ async fn the_transcript_is_emailed_through_a_real_smtp_relay_or_refused_clearly_
         .call(Method::POST, &path, Some(&visitor.visitor_token), Some(serde_json::json!({"email": "li@example.com"})))
         .await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    let mail = sink.wait_for("li@example.com").await;
-    assert!(mail.contains("Subject: Your support conversation"), "{mail}");
+    // An anonymous visitor's address is asked to confirm first, in the
+    // server's own words; the transcript waits for the confirmation.
+    let mail = sink.wait_for("Subject: Confirm your address").await;
+    assert!(mail.contains("the transcript of a support conversation"), "{mail}");
+    assert!(!mail.contains("TxID") && !mail.contains("区块浏览器"), "no visitor text before confirmation:\n{mail}");
+    server.confirm_address(&sink.confirmation_link().await).await;
+    let mail = sink.wait_for("Subject: Your support conversation").await;
     assert!(mail.contains("TxID: 0x9f3c"), "{mail}");
 }

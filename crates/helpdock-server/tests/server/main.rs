@@ -6,6 +6,7 @@ mod abuse;
 mod cli;
 mod console;
 mod files;
+mod mail;
 mod secrets;
 mod support;
 mod tickets;

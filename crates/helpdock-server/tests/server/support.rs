@@ -116,6 +116,19 @@ impl TestServer {
         )
     }
 
+    /// Follows an address confirmation link as its reader does: the page
+    /// (which confirms nothing), then its button.
+    pub async fn confirm_address(&self, link: &str) {
+        let page = self.http.get(link).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        assert!(page.contains("<form method=\"post\" action=\"/mail/confirm\">"), "{page}");
+        let token = link.split("token=").nth(1).expect("the link carries its token");
+        let done = self.http.post(format!("{}/mail/confirm", self.url)).form(&[("token", token)]).send().await.unwrap();
+        assert_eq!(done.status(), StatusCode::OK);
+        assert!(done.text().await.unwrap().contains("Address confirmed"));
+    }
+
     pub async fn session(&self, request: &SessionRequest) -> Result<Session, (StatusCode, ErrorBody)> {
         let (status, body) =
             self.call(Method::POST, "/api/v1/session", None, Some(serde_json::to_value(request).unwrap())).await;
@@ -378,13 +391,28 @@ impl SmtpSink {
     pub async fn wait_for(&self, text: &str) -> String {
         let started = std::time::Instant::now();
         loop {
-            let content = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let content = self.log();
             if content.contains(text) && content.contains("END MESSAGE") {
                 return content;
             }
             assert!(started.elapsed() < Duration::from_secs(15), "no mail arrived:\n{content}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The link of the newest confirmation request in the sink's log.
+    pub async fn confirmation_link(&self) -> String {
+        let log = self.wait_for("/mail/confirm?token=").await;
+        let at = log.rfind("/mail/confirm?token=").unwrap();
+        let start = log[..at].rfind("http://").expect("the link is absolute");
+        let end = log[at..].find(|c: char| c.is_whitespace()).map_or(log.len(), |n| at + n);
+        log[start..end].to_string()
+    }
+
+    /// Everything the sink received so far, quoted-printable soft line
+    /// breaks joined and `=3D` read as `=` (as a mail program shows it).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default().replace("=\n", "").replace("=3D", "=")
     }
 
     /// A relay configuration pointing at this sink.

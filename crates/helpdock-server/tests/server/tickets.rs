@@ -455,8 +455,15 @@ async fn the_confirmation_and_each_agent_reply_are_emailed_and_a_broken_relay_fa
     let mut request = new_ticket("t-1", "USDT deposit not credited", "deposit-not-arrived", "high");
     request["email"] = json!("li@example.com");
     let ticket = create(&server, &visitor.visitor_token, request).await.summary;
+    // An address nobody vouched for gets a confirmation request naming the
+    // ticket, and none of what the visitor wrote.
+    let mail = sink.wait_for("Subject: Confirm your address").await;
+    assert!(mail.contains(&ticket.number) && mail.contains("li@example.com"), "{mail}");
+    assert!(!mail.contains("USDT deposit not credited") && !mail.contains("TxID"), "{mail}");
+    // A reply before the confirmation is not e-mailed.
+    agent_reply(&mei, &ticket.id, "a-0", "Before you confirmed", false).await;
+    server.confirm_address(&sink.confirmation_link().await).await;
     let mail = sink.wait_for(&format!("[{}] We received your request", ticket.number)).await;
-    assert!(mail.contains("li@example.com"), "{mail}");
     assert!(mail.contains("TxID: 0x9f3c"), "{mail}");
 
     agent_reply(&mei, &ticket.id, "n-1", "internal only, never mailed", true).await;
@@ -465,6 +472,7 @@ async fn the_confirmation_and_each_agent_reply_are_emailed_and_a_broken_relay_fa
     assert!(mail.contains(&format!("Re: [{}]", ticket.number)), "{mail}");
     assert!(mail.contains("Mei replied"), "{mail}");
     assert!(!mail.contains("never mailed"), "{mail}");
+    assert!(!mail.contains("Before you confirmed"), "{mail}");
 
     // A relay that cannot be reached: the ticket is still created and the
     // reply still stored.
@@ -536,6 +544,7 @@ async fn a_reply_to_a_ticket_email_lands_in_the_thread_and_forged_ones_are_refus
     let mut request = new_ticket("t-1", "USDT deposit not credited", "deposit-not-arrived", "high");
     request["email"] = json!("Li@Example.com");
     let ticket = create(&server, token, request).await.summary;
+    server.confirm_address(&sink.confirmation_link().await).await;
     let mail = sink.wait_for(&format!("[{}] We received your request", ticket.number)).await;
     assert!(mail.contains("reply to this e-mail"), "{mail}");
     let address = reply_to(&mail);
