@@ -103,11 +103,27 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve { config, listen, database, static_dir, demo } => {
             let mut config = load_config(config.as_deref())?;
             if demo {
+                // The demo prints its agent's password and the host secret,
+                // and seeds an admin: never on a reachable address, never
+                // with a secret a real host shares.
+                if config.host_secret.is_some() {
+                    bail!(
+                        "--demo prints the host secret and seeds a demo admin, so it refuses a real host_secret \
+                         (from the configuration or HELPDOCK_HOST_SECRET); run without --demo"
+                    );
+                }
                 config.database = "helpdock-demo.sqlite".into();
-                config.host_secret.get_or_insert_with(|| "demo-host-secret".into());
+                config.host_secret = Some("demo-host-secret".into());
             }
             if let Some(listen) = listen {
                 config.listen = listen;
+            }
+            if demo && !config.listen.ip().is_loopback() {
+                bail!(
+                    "--demo listens on loopback only (127.0.0.1 or ::1), not {}: its agent password and host \
+                     secret are printed and known; run without --demo to serve others",
+                    config.listen
+                );
             }
             if let Some(database) = database {
                 config.database = database;

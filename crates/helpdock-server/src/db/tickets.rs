@@ -576,10 +576,13 @@ impl Db {
         Ok(())
     }
 
-    /// The ticket a Reply-To token (by its hash) was made for.
-    pub async fn ticket_by_reply_token(&self, token_hash: &str) -> Result<Option<TicketRow>, sqlx::Error> {
-        let sql = format!("{SELECT} JOIN ticket_reply_tokens r ON r.ticket_id = t.id WHERE r.token_hash = $1");
-        let row = sqlx::query(&sql).bind(token_hash).fetch_optional(&self.pool).await?;
+    /// The ticket a Reply-To token (by its hash) was made for, if the token
+    /// was made after `since` (ms).
+    pub async fn ticket_by_reply_token(&self, token_hash: &str, since: i64) -> Result<Option<TicketRow>, sqlx::Error> {
+        let sql = format!(
+            "{SELECT} JOIN ticket_reply_tokens r ON r.ticket_id = t.id WHERE r.token_hash = $1 AND r.created_at > $2"
+        );
+        let row = sqlx::query(&sql).bind(token_hash).bind(since).fetch_optional(&self.pool).await?;
         row.as_ref().map(TicketRow::from_row).transpose()
     }
 

@@ -31,6 +31,14 @@ use smtp::{Mailbox, Reply};
 
 /// Connections served at once; more are told to come back later.
 const MAX_CONNECTIONS: usize = 32;
+/// A Reply-To address takes replies this long after its e-mail went out
+/// (every e-mail about a ticket carries a fresh one).
+const REPLY_TOKEN_VALID_MS: i64 = 180 * 24 * 3600 * 1000;
+/// Connections one client address may hold at once.
+const MAX_CONNECTIONS_PER_IP: usize = 4;
+/// A connection lasts at most this long, however busy (a client that keeps
+/// it alive with NOOPs or a trickle of bytes is cut off).
+const SESSION_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The largest mail accepted: one attachment at the size limit, base64
 /// encoded (4/3 of it and line breaks), with room for the text and the
@@ -50,6 +58,7 @@ pub fn spawn(listener: TcpListener, state: AppState) -> JoinHandle<()> {
         let inbox = Arc::new(Inbox { state, inbound });
         let hostname: Arc<str> = hostname.into();
         let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let per_ip = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<std::net::IpAddr, usize>::new()));
         let mut connections = JoinSet::new();
         loop {
             let (mut stream, peer) = match listener.accept().await {
@@ -61,17 +70,42 @@ pub fn spawn(listener: TcpListener, state: AppState) -> JoinHandle<()> {
                 }
             };
             while connections.try_join_next().is_some() {}
-            let Ok(slot) = slots.clone().try_acquire_owned() else {
-                use tokio::io::AsyncWriteExt;
-                let _ = stream.write_all(b"421 4.3.2 Too busy; try again later\r\n").await;
-                continue;
+            let from_peer = {
+                let mut open = per_ip.lock().unwrap_or_else(|p| p.into_inner());
+                let n = open.entry(peer.ip()).or_insert(0);
+                *n += 1;
+                *n
+            };
+            let release = {
+                let per_ip = per_ip.clone();
+                move || {
+                    let mut open = per_ip.lock().unwrap_or_else(|p| p.into_inner());
+                    if let Some(n) = open.get_mut(&peer.ip()) {
+                        *n -= 1;
+                        if *n == 0 {
+                            open.remove(&peer.ip());
+                        }
+                    }
+                }
+            };
+            let slot = match slots.clone().try_acquire_owned() {
+                Ok(slot) if from_peer <= MAX_CONNECTIONS_PER_IP => slot,
+                _ => {
+                    use tokio::io::AsyncWriteExt;
+                    let _ = stream.write_all(b"421 4.3.2 Too busy; try again later\r\n").await;
+                    release();
+                    continue;
+                }
             };
             let (inbox, hostname) = (inbox.clone(), hostname.clone());
             connections.spawn(async move {
-                if let Err(e) = smtp::serve(stream, &*inbox, &hostname, max_bytes).await {
-                    tracing::debug!(peer = %peer, error = %e, "inbound mail: connection ended");
+                match tokio::time::timeout(SESSION_LIMIT, smtp::serve(stream, &*inbox, &hostname, max_bytes)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => tracing::debug!(peer = %peer, error = %e, "inbound mail: connection ended"),
+                    Err(_) => tracing::debug!(peer = %peer, "inbound mail: connection cut at the session limit"),
                 }
                 drop(slot);
+                release();
             });
         }
     })
@@ -106,7 +140,8 @@ fn closed(ticket: &TicketRow) -> Reply {
 impl Inbox {
     /// The ticket a token was made for.
     async fn ticket(&self, token: &str) -> Result<TicketRow, Reply> {
-        match self.state.db.ticket_by_reply_token(&sha256_hex(token)).await {
+        let since = crate::token::now_ms() - REPLY_TOKEN_VALID_MS;
+        match self.state.db.ticket_by_reply_token(&sha256_hex(token), since).await {
             Ok(Some(ticket)) => Ok(ticket),
             Ok(None) => Err(unknown_address()),
             Err(e) => {
@@ -116,7 +151,7 @@ impl Inbox {
         }
     }
 
-    async fn store(&self, ticket: &TicketRow, message: &[u8]) -> Reply {
+    async fn store(&self, ticket: &TicketRow, envelope: &str, message: &[u8]) -> Reply {
         let Some(parsed) = MessageParser::default().parse(message) else {
             return Reply::new(554, "5.6.0", "The message could not be read");
         };
@@ -129,6 +164,14 @@ impl Inbox {
                 "5.7.1",
                 "This address takes replies only from the address the ticket's e-mails were sent to",
             );
+        }
+        // The header can say anything: the envelope sender (which the MX
+        // checked against SPF, and which bounces go to) must agree. A
+        // header the sender wrote, such as Authentication-Results, is not
+        // trusted: the MX may not have replaced it.
+        if !envelope.trim().eq_ignore_ascii_case(from.trim()) {
+            tracing::warn!(ticket = %ticket.id, "inbound mail refused: the envelope sender is not the From address");
+            return Reply::new(550, "5.7.1", "The envelope sender (MAIL FROM) must be the From address");
         }
         // Only an address the host vouches for or its owner confirmed may
         // write into the thread (a From header alone is easy to forge when
@@ -202,9 +245,9 @@ impl Mailbox for Inbox {
         Ok(token)
     }
 
-    async fn deliver(&self, token: &str, message: &[u8]) -> Reply {
+    async fn deliver(&self, token: &str, envelope: &str, message: &[u8]) -> Reply {
         match self.ticket(token).await {
-            Ok(ticket) => self.store(&ticket, message).await,
+            Ok(ticket) => self.store(&ticket, envelope, message).await,
             Err(refused) => refused,
         }
     }

@@ -59,15 +59,16 @@ pub(super) trait Mailbox {
     /// `Ok(key)` if mail to `address` is wanted (the key comes back with
     /// the message), else the refusal.
     async fn recipient(&self, address: &str) -> Result<String, Reply>;
-    /// Takes a message for the recipient with `key`.
-    async fn deliver(&self, key: &str, message: &[u8]) -> Reply;
+    /// Takes a message for the recipient with `key`, from the envelope
+    /// sender `from` (`MAIL FROM`, empty for a bounce).
+    async fn deliver(&self, key: &str, from: &str, message: &[u8]) -> Reply;
 }
 
 /// A client command, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Command {
     Hello { extended: bool },
-    Mail { size: Option<u64> },
+    Mail { from: String, size: Option<u64> },
     Rcpt(String),
     Data,
     Rset,
@@ -89,14 +90,14 @@ fn parse(line: &str) -> Command {
         "EHLO" => Command::Hello { extended: true },
         "HELO" => Command::Hello { extended: false },
         "MAIL" => match path(rest, "FROM:") {
-            Some((_, params)) => {
+            Some((from, params)) => {
                 let size = params
                     .split_whitespace()
                     .find_map(|p| p.to_ascii_uppercase().strip_prefix("SIZE=").map(|n| n.parse::<u64>().ok()));
                 match size {
                     Some(None) => Command::Syntax("SIZE must be a number"),
-                    Some(size) => Command::Mail { size },
-                    None => Command::Mail { size: None },
+                    Some(size) => Command::Mail { from, size },
+                    None => Command::Mail { from, size: None },
                 }
             }
             None => Command::Syntax("use MAIL FROM:<address>"),
@@ -182,7 +183,7 @@ where
     let mut conn = BufReader::new(stream);
     let mut line = Vec::with_capacity(256);
     let mut greeted = false;
-    let mut sender = false;
+    let mut sender: Option<String> = None;
     let mut recipient: Option<String> = None;
     let mut errors = 0;
     conn.write_all(format!("220 {hostname} Helpdock ESMTP ready\r\n").as_bytes()).await?;
@@ -195,7 +196,7 @@ where
             Line::Whole => match parse(&String::from_utf8_lossy(&line)) {
                 Command::Hello { extended } => {
                     greeted = true;
-                    sender = false;
+                    sender = None;
                     recipient = None;
                     if extended {
                         let ehlo = format!(
@@ -207,15 +208,17 @@ where
                     Reply::new(250, "2.0.0", format!("{hostname} greets you"))
                 }
                 Command::Mail { .. } if !greeted => Reply::bad_sequence("say EHLO first"),
-                Command::Mail { .. } if sender => Reply::bad_sequence("a message is already under way; RSET first"),
-                Command::Mail { size: Some(size) } if size > max_bytes as u64 => {
+                Command::Mail { .. } if sender.is_some() => {
+                    Reply::bad_sequence("a message is already under way; RSET first")
+                }
+                Command::Mail { size: Some(size), .. } if size > max_bytes as u64 => {
                     Reply::new(552, "5.3.4", format!("Message too large: at most {max_bytes} bytes"))
                 }
-                Command::Mail { .. } => {
-                    sender = true;
+                Command::Mail { from, .. } => {
+                    sender = Some(from);
                     Reply::ok("Sender OK")
                 }
-                Command::Rcpt(_) if !sender => Reply::bad_sequence("MAIL FROM first"),
+                Command::Rcpt(_) if sender.is_none() => Reply::bad_sequence("MAIL FROM first"),
                 Command::Rcpt(_) if recipient.is_some() => {
                     Reply::new(452, "4.5.3", "One recipient per message; send the rest separately")
                 }
@@ -232,14 +235,14 @@ where
                     conn.flush().await?;
                     let message = read_data(&mut conn, &mut line, max_bytes).await?;
                     let key = recipient.take().unwrap_or_default();
-                    sender = false;
+                    let from = sender.take().unwrap_or_default();
                     match message {
-                        Some(message) => mailbox.deliver(&key, &message).await,
+                        Some(message) => mailbox.deliver(&key, &from, &message).await,
                         None => Reply::new(552, "5.3.4", format!("Message too large: at most {max_bytes} bytes")),
                     }
                 }
                 Command::Rset => {
-                    sender = false;
+                    sender = None;
                     recipient = None;
                     Reply::ok("Reset")
                 }
@@ -311,9 +314,12 @@ mod tests {
     fn commands_parse_leniently_and_name_their_mistakes() {
         assert_eq!(parse("ehlo client.example\r\n"), Command::Hello { extended: true });
         assert_eq!(parse("EHLO\r\n"), Command::Syntax("EHLO needs your domain"));
-        assert_eq!(parse("MAIL FROM:<li@example.com> SIZE=2048 BODY=8BITMIME\r\n"), Command::Mail { size: Some(2048) });
-        assert_eq!(parse("MAIL FROM:<>\r\n"), Command::Mail { size: None });
-        assert_eq!(parse("mail from: li@example.com\r\n"), Command::Mail { size: None });
+        assert_eq!(
+            parse("MAIL FROM:<li@example.com> SIZE=2048 BODY=8BITMIME\r\n"),
+            Command::Mail { from: "li@example.com".into(), size: Some(2048) }
+        );
+        assert_eq!(parse("MAIL FROM:<>\r\n"), Command::Mail { from: String::new(), size: None });
+        assert_eq!(parse("mail from: li@example.com\r\n"), Command::Mail { from: "li@example.com".into(), size: None });
         assert_eq!(parse("MAIL FROM:<a@b> SIZE=lots\r\n"), Command::Syntax("SIZE must be a number"));
         assert_eq!(parse("RCPT TO:<Support+abc@x.example>\r\n"), Command::Rcpt("Support+abc@x.example".into()));
         assert_eq!(parse("RCPT TO:<>\r\n"), Command::Syntax("use RCPT TO:<address>"));
@@ -338,7 +344,7 @@ mod tests {
             }
         }
 
-        async fn deliver(&self, _key: &str, message: &[u8]) -> Reply {
+        async fn deliver(&self, _key: &str, _from: &str, message: &[u8]) -> Reply {
             self.0.lock().unwrap().push(message.to_vec());
             Reply::ok("Stored")
         }

@@ -177,3 +177,34 @@ async fn an_attachment_is_named_for_what_its_bytes_are_without_hidden_characters
     let attachment: helpdock_core::protocol::Attachment = response.json().await.unwrap();
     assert_eq!((attachment.name.as_str(), attachment.content_type.as_str()), ("invoicetxt.txt", "text/plain"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mail_receiver_holds_four_connections_per_address() {
+    use tokio::io::AsyncReadExt;
+    let server = TestServer::with(|config| {
+        config.inbound_mail = Some(helpdock_server::config::InboundMailConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            address: "support+{token}@support.example.com".into(),
+        });
+    })
+    .await;
+    let port = server.running.mail_addr.expect("the receiver listens").port();
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let mut greeting = [0u8; 64];
+        let n = stream.read(&mut greeting).await.unwrap();
+        assert!(greeting[..n].starts_with(b"220 "), "{}", String::from_utf8_lossy(&greeting[..n]));
+        held.push(stream);
+    }
+    let mut fifth = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let mut answer = [0u8; 64];
+    let n = tokio::time::timeout(Duration::from_secs(5), fifth.read(&mut answer)).await.unwrap().unwrap();
+    assert!(answer[..n].starts_with(b"421 "), "{}", String::from_utf8_lossy(&answer[..n]));
+    // One leaves: a new connection is served again.
+    drop(held.pop());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut again = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let n = again.read(&mut answer).await.unwrap();
+    assert!(answer[..n].starts_with(b"220 "), "{}", String::from_utf8_lossy(&answer[..n]));
+}

@@ -130,3 +130,25 @@ fn agent_add_refuses_weak_passwords_and_saves_good_ones() {
     assert_eq!(agent.topics, ["kyc", "payments"]);
     assert!(agent.password_hash.starts_with("$argon2id$"));
 }
+
+#[test]
+fn the_demo_refuses_a_reachable_address_and_a_real_host_secret() {
+    let dir = temp_dir();
+    let db = dir.0.join("demo.sqlite");
+    let run = |listen: &str, secret: Option<&str>| {
+        let mut command = Command::new(BIN);
+        command.args(["serve", "--demo", "--static", "/nonexistent", "--listen", listen, "--database"]).arg(&db);
+        command.env_remove("HELPDOCK_HOST_SECRET");
+        if let Some(secret) = secret {
+            command.env("HELPDOCK_HOST_SECRET", secret);
+        }
+        let out = command.output().unwrap();
+        assert!(!out.status.success(), "the demo started on {listen}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = run("0.0.0.0:0", None);
+    assert!(stderr.contains("--demo listens on loopback only"), "{stderr}");
+    let stderr = run("127.0.0.1:0", Some("the-hosts-real-secret"));
+    assert!(stderr.contains("refuses a real host_secret"), "{stderr}");
+    assert!(!db.exists(), "nothing was created");
+}

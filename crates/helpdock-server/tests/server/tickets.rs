@@ -497,6 +497,18 @@ async fn send_mail(port: u16, message: lettre::Message) -> Result<(), lettre::tr
     transport.send(message).await.map(|_| ())
 }
 
+/// Sends raw bytes with their own envelope, as a forger would.
+async fn send_raw(
+    port: u16,
+    envelope: &lettre::address::Envelope,
+    bytes: &[u8],
+) -> Result<(), lettre::transport::smtp::Error> {
+    use lettre::AsyncTransport;
+    let transport =
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1").port(port).build();
+    transport.send_raw(envelope, bytes).await.map(|_| ())
+}
+
 /// A reply to a ticket e-mail: plain text with the quoted e-mail below it,
 /// and files.
 fn mailed_reply(from: &str, to: &str, text: &str, files: &[(&str, &str, &[u8])]) -> lettre::Message {
@@ -605,6 +617,14 @@ async fn a_reply_to_a_ticket_email_lands_in_the_thread_and_forged_ones_are_refus
     assert!(note.body.contains("Ask the customer to change it"), "{}", note.body);
     let thread = detail(&server, token, &ticket.id).await;
     assert!(thread.replies.iter().all(|r| !r.internal && !r.body.contains("Hunter22")), "{:?}", thread.replies);
+
+    // A forged header with another envelope sender is refused too.
+    let forged = mailed_reply("li@example.com", &address, "Send the funds to me", &[]);
+    let envelope =
+        lettre::address::Envelope::new(Some("mallory@example.net".parse().unwrap()), vec![address.parse().unwrap()])
+            .unwrap();
+    let err = send_raw(port, &envelope, &forged.formatted()).await.unwrap_err();
+    assert!(err.is_permanent() && err.to_string().contains("(550): 5.7.1"), "{err}");
 
     // A closed ticket takes no more mail, and says why.
     visitor_post(&server, token, &ticket.id, "status", json!({"status": "closed"})).await;
