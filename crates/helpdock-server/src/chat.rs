@@ -356,8 +356,48 @@ async fn system_message(state: &AppState, conversation: &ConversationRow, note: 
     Ok(())
 }
 
+/// Passes typing indicators through at most once per [`TypingGate::EVERY`]
+/// per person and conversation, whatever the number of sockets; a change
+/// of state (stopping) after [`TypingGate::CHANGE`]: the server's side of
+/// coalescing, before any database read. Toggling as fast as one can gets
+/// a few indicators a second through, never a flood.
+#[derive(Debug, Default)]
+pub struct TypingGate(std::sync::Mutex<HashMap<String, (bool, std::time::Instant)>>);
+
+impl TypingGate {
+    /// The shortest gap between two indicators of the same state.
+    pub const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+    /// The shortest gap before a change of state.
+    pub const CHANGE: std::time::Duration = std::time::Duration::from_millis(300);
+
+    /// Whether `typing` from `who` in `conversation` goes on now.
+    pub fn pass(&self, who: &str, conversation: &str, typing: bool) -> bool {
+        let now = std::time::Instant::now();
+        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() > 50_000 {
+            seen.retain(|_, (_, at)| now.duration_since(*at) < Self::EVERY);
+        }
+        let key = format!("{who}\u{1f}{conversation}");
+        match seen.get(&key) {
+            Some((last, at)) if *last == typing && now.duration_since(*at) < Self::EVERY => false,
+            Some((_, at)) if now.duration_since(*at) < Self::CHANGE => false,
+            _ => {
+                seen.insert(key, (typing, now));
+                true
+            }
+        }
+    }
+}
+
 /// Tells the other side that this one is typing.
 pub async fn typing(state: &AppState, actor: Actor<'_>, conversation: &str, typing: bool) -> Result<(), AppError> {
+    let who = match actor {
+        Actor::Visitor(visitor) => &visitor.id,
+        Actor::Agent(agent) => &agent.id,
+    };
+    if !state.typing_gate.pass(who, conversation, typing) {
+        return Ok(());
+    }
     let conversation = visible(state, actor, conversation).await?;
     let frame = ServerFrame::Typing { conversation: conversation.id.clone(), author: actor.kind(), typing };
     match actor {

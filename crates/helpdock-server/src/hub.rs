@@ -55,12 +55,26 @@ impl Hub {
     }
 
     /// Sends a frame to every subscriber of a channel (none: dropped).
+    ///
+    /// A typing indicator is only a hint: it is sent while a subscriber has
+    /// more than half its backlog free, and skipped (never the subscriber)
+    /// otherwise, so a flood of them cannot push an agent offline or crowd
+    /// out the frames that matter.
     pub fn publish(&self, channel: &Channel, frame: &ServerFrame) {
+        let ephemeral = matches!(frame, ServerFrame::Typing { .. });
         let mut subscribers = self.lock();
         if let Some(list) = subscribers.get_mut(channel) {
             // A full or closed subscriber is removed: its socket ends and
             // the client resumes from its last seq.
-            list.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
+            list.retain(|(_, tx)| {
+                if ephemeral {
+                    if tx.capacity() > BACKLOG / 2 {
+                        _ = tx.try_send(frame.clone());
+                    }
+                    return !tx.is_closed();
+                }
+                tx.try_send(frame.clone()).is_ok()
+            });
             if list.is_empty() {
                 subscribers.remove(channel);
             }

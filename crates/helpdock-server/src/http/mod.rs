@@ -62,6 +62,8 @@ pub struct Shared {
     pub mail_ip_budget: RateLimiter,
     /// Confirmation e-mails for the whole server (`limits.mails_per_hour`).
     pub mail_budget: RateLimiter,
+    /// Typing indicators, coalesced per person and conversation.
+    pub typing_gate: crate::chat::TypingGate,
     /// `trusted_proxies`, read (validated with the configuration).
     pub proxies: Vec<crate::client_ip::Block>,
 }
@@ -83,6 +85,7 @@ impl AppState {
             login_rate: RateLimiter::new(10),
             hub: Arc::new(Hub::default()),
             mailer,
+            typing_gate: crate::chat::TypingGate::default(),
             mail_ip_budget: RateLimiter::per_hour(config.limits.mails_per_ip_per_hour),
             mail_budget: RateLimiter::per_hour(config.limits.mails_per_hour),
             proxies: config.proxies().unwrap_or_default(),

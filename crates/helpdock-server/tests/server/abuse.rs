@@ -208,3 +208,42 @@ async fn the_mail_receiver_holds_four_connections_per_address() {
     let n = again.read(&mut answer).await.unwrap();
     assert!(answer[..n].starts_with(b"220 "), "{}", String::from_utf8_lossy(&answer[..n]));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_typing_frames_is_coalesced_and_cannot_push_the_agent_offline() {
+    let server = TestServer::start().await;
+    let pw = server.add_agent("mei@example.com", "Mei", AgentRole::Agent, &[]).await;
+    let mei = server.login("mei@example.com", &pw).await;
+    let mut mei_ws = mei.socket().await;
+    let visitor = server.visitor().await;
+    let token = visitor.visitor_token.as_str();
+    let c = server.start_conversation(token, "c-typing", "deposit-not-arrived").await;
+    mei_ws.send(&ClientFrame::Accept { conversation: c.id.clone() }).await;
+    mei_ws.recv_until(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+
+    // Five tabs, 300 indicators each, as fast as the sockets take them.
+    let mut tabs = Vec::new();
+    for _ in 0..5 {
+        tabs.push(server.visitor_socket(token, vec![]).await);
+    }
+    for tab in &mut tabs {
+        for i in 0..300 {
+            tab.send(&ClientFrame::Typing { conversation: c.id.clone(), typing: i % 50 != 49 }).await;
+        }
+    }
+    tabs[0]
+        .send(&ClientFrame::Send {
+            conversation: c.id.clone(),
+            client_id: "after-the-flood".into(),
+            body: "still there?".into(),
+            attachments: vec![],
+        })
+        .await;
+    let (_, before) = mei_ws
+        .recv_until(|f| matches!(f, ServerFrame::Message { message, .. } if message.body == "still there?"))
+        .await;
+    let typing = before.iter().filter(|f| matches!(f, ServerFrame::Typing { .. })).count();
+    // 1 500 frames in well under two seconds: a handful get through.
+    assert!(typing <= 12, "{typing} typing frames reached the agent");
+    assert_eq!(server.running.state.hub.subscribers(&helpdock_server::hub::Channel::Agent(mei.id().to_string())), 1);
+}
