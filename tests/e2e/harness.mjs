@@ -321,7 +321,8 @@ export async function sendMail(port, { from, to, subject, text }) {
   try {
     await step(null, "220");
     await step("EHLO test.example", "250");
-    await step(`MAIL FROM:<${from}>`, "250");
+    // The envelope names the bare address, as a mail system does.
+    await step(`MAIL FROM:<${/<([^>]+)>/.exec(from)?.[1] ?? from}>`, "250");
     await step(`RCPT TO:<${to}>`, "250");
     await step("DATA", "354");
     const id = `<${Date.now()}.${Math.random().toString(36).slice(2)}@test.example>`;

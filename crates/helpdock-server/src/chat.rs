@@ -299,8 +299,11 @@ pub async fn send(
         at: now_ms(),
         system: None,
     };
+    let sent: Vec<String> = new.attachments.iter().map(|a| a.id.clone()).collect();
     match state.db.store_message(new).await? {
         Stored::New(row) => {
+            state.db.mark_referenced(&sent, row.message.at).await?;
+            state.typing_gate.forget(owner_id, &conversation.id);
             let ack = (row.message.seq, row.message.at);
             publish_message(state, &conversation, &row);
             Ok(ack)
@@ -357,18 +360,24 @@ async fn system_message(state: &AppState, conversation: &ConversationRow, note: 
 }
 
 /// Passes typing indicators through at most once per [`TypingGate::EVERY`]
-/// per person and conversation, whatever the number of sockets; a change
-/// of state (stopping) after [`TypingGate::CHANGE`]: the server's side of
-/// coalescing, before any database read. Toggling as fast as one can gets
-/// a few indicators a second through, never a flood.
+/// per person and conversation, whatever the number of sockets: the
+/// server's side of coalescing, before any database read. A stop after a
+/// start always goes through (the other side's indicator must end); a new
+/// start after a stop waits [`TypingGate::CHANGE`]. Toggling as fast as one
+/// can gets a few indicators a second through, never a flood.
 #[derive(Debug, Default)]
 pub struct TypingGate(std::sync::Mutex<HashMap<String, (bool, std::time::Instant)>>);
 
 impl TypingGate {
     /// The shortest gap between two indicators of the same state.
     pub const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
-    /// The shortest gap before a change of state.
-    pub const CHANGE: std::time::Duration = std::time::Duration::from_millis(300);
+    /// The shortest gap before a start that follows a stop.
+    pub const CHANGE: std::time::Duration = std::time::Duration::from_millis(500);
+
+    /// A message ends typing: the next indicator goes through at once.
+    pub fn forget(&self, who: &str, conversation: &str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&format!("{who}\u{1f}{conversation}"));
+    }
 
     /// Whether `typing` from `who` in `conversation` goes on now.
     pub fn pass(&self, who: &str, conversation: &str, typing: bool) -> bool {
@@ -380,7 +389,7 @@ impl TypingGate {
         let key = format!("{who}\u{1f}{conversation}");
         match seen.get(&key) {
             Some((last, at)) if *last == typing && now.duration_since(*at) < Self::EVERY => false,
-            Some((_, at)) if now.duration_since(*at) < Self::CHANGE => false,
+            Some((false, at)) if typing && now.duration_since(*at) < Self::CHANGE => false,
             _ => {
                 seen.insert(key, (typing, now));
                 true

@@ -110,6 +110,13 @@ pub struct LimitsConfig {
     /// E-mails asking to confirm an address, for the whole server per hour:
     /// what one attacker with many addresses can make it send at most.
     pub mails_per_hour: u32,
+    /// Uploads one visitor may have that were never sent in a message, a
+    /// ticket or a reply (the collector deletes them after a day).
+    pub pending_uploads_per_visitor: u32,
+    /// Upload bytes per client IP per hour (a burst of the same size).
+    pub upload_bytes_per_ip_per_hour: u64,
+    /// Bytes all stored uploads may take; past it uploads are refused.
+    pub max_storage_bytes: u64,
 }
 
 /// An SMTP relay.
@@ -257,6 +264,9 @@ impl Default for LimitsConfig {
             queued_expiry_secs: 7 * 24 * 3600,
             mails_per_ip_per_hour: 10,
             mails_per_hour: 300,
+            pending_uploads_per_visitor: 20,
+            upload_bytes_per_ip_per_hour: 200 * 1000 * 1000,
+            max_storage_bytes: 10 * 1000 * 1000 * 1000,
         }
     }
 }
@@ -300,6 +310,9 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("limits.queued_expiry_secs", "HELPDOCK_QUEUED_EXPIRY_SECS"),
     ("limits.mails_per_ip_per_hour", "HELPDOCK_MAILS_PER_IP_PER_HOUR"),
     ("limits.mails_per_hour", "HELPDOCK_MAILS_PER_HOUR"),
+    ("limits.pending_uploads_per_visitor", "HELPDOCK_PENDING_UPLOADS_PER_VISITOR"),
+    ("limits.upload_bytes_per_ip_per_hour", "HELPDOCK_UPLOAD_BYTES_PER_IP_PER_HOUR"),
+    ("limits.max_storage_bytes", "HELPDOCK_MAX_STORAGE_BYTES"),
     ("smtp.host", "HELPDOCK_SMTP_HOST"),
     ("smtp.port", "HELPDOCK_SMTP_PORT"),
     ("smtp.from", "HELPDOCK_SMTP_FROM"),
@@ -451,6 +464,9 @@ impl Config {
             ("limits.queued_expiry_secs", u64::from(limits.queued_expiry_secs)),
             ("limits.mails_per_ip_per_hour", u64::from(limits.mails_per_ip_per_hour)),
             ("limits.mails_per_hour", u64::from(limits.mails_per_hour)),
+            ("limits.pending_uploads_per_visitor", u64::from(limits.pending_uploads_per_visitor)),
+            ("limits.upload_bytes_per_ip_per_hour", limits.upload_bytes_per_ip_per_hour),
+            ("limits.max_storage_bytes", limits.max_storage_bytes),
         ] {
             if value == 0 {
                 return Err((field.into(), "must be greater than 0".into()));

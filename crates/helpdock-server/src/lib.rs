@@ -144,8 +144,11 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     Ok(Running { addr, mail_addr, state, shutdown: Some(tx), task, inbox, sweeper })
 }
 
-/// Closes abandoned queued conversations now and then (a quarter of the
-/// expiry, between 1 s and a minute).
+/// An upload never sent is deleted this long after it was made.
+pub const UNSENT_UPLOAD_MS: i64 = 24 * 3600 * 1000;
+
+/// Closes abandoned queued conversations and deletes uploads never sent,
+/// now and then (a quarter of the expiry, between 1 s and a minute).
 async fn sweep(state: AppState) {
     let expiry = u64::from(state.config.limits.queued_expiry_secs);
     let every = std::time::Duration::from_millis((expiry * 250).clamp(1_000, 60_000));
@@ -153,6 +156,12 @@ async fn sweep(state: AppState) {
         tokio::time::sleep(every).await;
         if let Err(e) = chat::expire_abandoned(&state).await {
             tracing::warn!(error = ?e, "expiring abandoned conversations failed");
+        }
+        // Uploads never sent in a message, a ticket or a reply.
+        match state.db.collect_unsent_uploads(token::now_ms() - UNSENT_UPLOAD_MS).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(uploads = n, "deleted uploads never sent"),
+            Err(e) => tracing::warn!(error = %e, "collecting unsent uploads failed"),
         }
     }
 }

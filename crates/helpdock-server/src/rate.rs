@@ -31,16 +31,28 @@ impl RateLimiter {
     /// A limiter allowing `per_hour` per key (a burst of that size, refilled
     /// evenly over an hour).
     pub fn per_hour(per_hour: u32) -> RateLimiter {
-        let capacity = f64::from(per_hour.max(1));
+        RateLimiter::per_hour_of(f64::from(per_hour))
+    }
+
+    /// [`RateLimiter::per_hour`] of any amount (bytes, with [`RateLimiter::spend`]).
+    pub fn per_hour_of(per_hour: f64) -> RateLimiter {
+        let capacity = per_hour.max(1.0);
         RateLimiter { capacity, per_ms: capacity / 3_600_000.0, buckets: Mutex::new(HashMap::new()) }
     }
 
     /// Spends one token of `key`; `Err(ms)` says how long until one is back.
     pub fn check(&self, key: &str) -> Result<(), u64> {
-        self.check_at(key, Instant::now())
+        self.check_at(key, Instant::now(), 1.0)
     }
 
-    fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
+    /// Spends `cost` tokens of `key` (bytes, for a byte budget); `Err(ms)`
+    /// says how long until they are back. A cost over the whole burst is
+    /// never allowed.
+    pub fn spend(&self, key: &str, cost: f64) -> Result<(), u64> {
+        self.check_at(key, Instant::now(), cost)
+    }
+
+    fn check_at(&self, key: &str, now: Instant, cost: f64) -> Result<(), u64> {
         let (per_ms, cap) = (self.per_ms, self.capacity);
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() > 100_000 {
@@ -51,11 +63,11 @@ impl RateLimiter {
         let elapsed = now.saturating_duration_since(bucket.at).as_millis() as f64;
         bucket.tokens = (bucket.tokens + elapsed * per_ms).min(cap);
         bucket.at = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+        if bucket.tokens >= cost {
+            bucket.tokens -= cost;
             Ok(())
         } else {
-            Err(((1.0 - bucket.tokens) / per_ms).ceil().max(1.0) as u64)
+            Err(((cost.min(cap) - bucket.tokens) / per_ms).ceil().max(1.0) as u64)
         }
     }
 }
@@ -74,11 +86,11 @@ mod tests {
         let limiter = RateLimiter::new(3);
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert_eq!(limiter.check_at("v", t0), Ok(()));
+            assert_eq!(limiter.check_at("v", t0, 1.0), Ok(()));
         }
-        let wait = limiter.check_at("v", t0).unwrap_err();
+        let wait = limiter.check_at("v", t0, 1.0).unwrap_err();
         assert!((19_000..=20_000).contains(&wait), "{wait}");
-        assert_eq!(limiter.check_at("other", t0), Ok(()));
-        assert_eq!(limiter.check_at("v", t0 + Duration::from_millis(wait)), Ok(()));
+        assert_eq!(limiter.check_at("other", t0, 1.0), Ok(()));
+        assert_eq!(limiter.check_at("v", t0 + Duration::from_millis(wait), 1.0), Ok(()));
     }
 }

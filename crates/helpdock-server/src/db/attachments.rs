@@ -62,6 +62,45 @@ impl Db {
         Ok(())
     }
 
+    /// Marks uploads as sent (in a message, a ticket or a reply), so the
+    /// collector keeps them.
+    pub async fn mark_referenced(&self, ids: &[String], at: i64) -> Result<(), sqlx::Error> {
+        for id in ids {
+            sqlx::query("UPDATE attachments SET referenced_at = $2 WHERE id = $1 AND referenced_at IS NULL")
+                .bind(id)
+                .bind(at)
+                .execute(&self.writer)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// How many uploads of this owner were never sent.
+    pub async fn pending_uploads(&self, owner_kind: &str, owner_id: &str) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM attachments WHERE owner_kind = $1 AND owner_id = $2 AND referenced_at IS NULL",
+        )
+        .bind(owner_kind)
+        .bind(owner_id)
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    /// The bytes every stored upload takes.
+    pub async fn stored_upload_bytes(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM attachments").fetch_one(&self.pool).await
+    }
+
+    /// Deletes the uploads never sent and made before `before` (ms); how
+    /// many.
+    pub async fn collect_unsent_uploads(&self, before: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM attachments WHERE referenced_at IS NULL AND created_at < $1")
+            .bind(before)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// An upload's description, only if this owner made it.
     pub async fn owned_attachment(
         &self,

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use helpdock_core::protocol::Attachment;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 
-use super::{AgentAuth, AppError, AppState, VisitorAuth};
+use super::{AgentAuth, AppError, AppState, ClientIp, VisitorAuth};
 use crate::db::{attachment_url, NewAttachment};
 use crate::sniff::{clean_name, sniff, stored_name};
 use crate::token::{constant_time_eq, random_id, random_secret};
@@ -26,15 +26,44 @@ pub(super) fn console_router() -> Router<AppState> {
     Router::new().route("/attachments", post(agent_upload).layer(DefaultBodyLimit::disable()))
 }
 
+/// An upload from a visitor, within their budgets: files never sent
+/// (`pending_uploads_per_visitor`), bytes per client address
+/// (`upload_bytes_per_ip_per_hour`) and the server's storage
+/// (`max_storage_bytes`).
 async fn visitor_upload(
     State(state): State<AppState>,
     VisitorAuth(visitor): VisitorAuth,
+    ip: ClientIp,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Attachment>, AppError> {
     state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
     crate::secrets::refuse("name", &file_name(&headers))?;
-    upload(&state, "visitor", &visitor.id, &headers, body).await
+    let limits = &state.config.limits;
+    if state.db.pending_uploads("visitor", &visitor.id).await? >= i64::from(limits.pending_uploads_per_visitor) {
+        return Err(AppError::conflict(format!(
+            "You have {} files that were never sent; send or remove some before adding more.",
+            limits.pending_uploads_per_visitor
+        )));
+    }
+    let budget = |bytes: u64| match ip.key() {
+        Some(key) => state.upload_budget.spend(&key, bytes as f64).map_err(AppError::rate_limited),
+        None => Ok(()),
+    };
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    // The declared size up front (a lie only delays the refusal: what
+    // arrives is counted below), and within the server's storage.
+    let declared = declared.unwrap_or(0).min(limits.max_attachment_bytes);
+    budget(declared)?;
+    let stored = u64::try_from(state.db.stored_upload_bytes().await?).unwrap_or(0);
+    if stored.saturating_add(declared) > limits.max_storage_bytes {
+        tracing::warn!(stored, "limits.max_storage_bytes reached: uploads refused");
+        return Err(AppError::unavailable("Files cannot be stored just now; please try again later."));
+    }
+    let uploaded = upload(&state, "visitor", &visitor.id, &headers, body).await?;
+    budget(uploaded.size.saturating_sub(declared))?;
+    Ok(uploaded)
 }
 
 async fn agent_upload(

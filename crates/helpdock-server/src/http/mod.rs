@@ -62,6 +62,8 @@ pub struct Shared {
     pub mail_ip_budget: RateLimiter,
     /// Confirmation e-mails for the whole server (`limits.mails_per_hour`).
     pub mail_budget: RateLimiter,
+    /// Upload bytes per client IP (`limits.upload_bytes_per_ip_per_hour`).
+    pub upload_budget: RateLimiter,
     /// Typing indicators, coalesced per person and conversation.
     pub typing_gate: crate::chat::TypingGate,
     /// `trusted_proxies`, read (validated with the configuration).
@@ -86,6 +88,7 @@ impl AppState {
             hub: Arc::new(Hub::default()),
             mailer,
             typing_gate: crate::chat::TypingGate::default(),
+            upload_budget: RateLimiter::per_hour_of(config.limits.upload_bytes_per_ip_per_hour as f64),
             mail_ip_budget: RateLimiter::per_hour(config.limits.mails_per_ip_per_hour),
             mail_budget: RateLimiter::per_hour(config.limits.mails_per_hour),
             proxies: config.proxies().unwrap_or_default(),

