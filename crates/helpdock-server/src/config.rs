@@ -117,6 +117,10 @@ pub struct LimitsConfig {
     pub upload_bytes_per_ip_per_hour: u64,
     /// Bytes all stored uploads may take; past it uploads are refused.
     pub max_storage_bytes: u64,
+    /// A client must send a request's headers within this long.
+    pub header_read_timeout_secs: u32,
+    /// A request body (an upload) may stall this long between two parts.
+    pub body_timeout_secs: u32,
 }
 
 /// An SMTP relay.
@@ -267,6 +271,8 @@ impl Default for LimitsConfig {
             pending_uploads_per_visitor: 20,
             upload_bytes_per_ip_per_hour: 200 * 1000 * 1000,
             max_storage_bytes: 10 * 1000 * 1000 * 1000,
+            header_read_timeout_secs: 10,
+            body_timeout_secs: 30,
         }
     }
 }
@@ -313,6 +319,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("limits.pending_uploads_per_visitor", "HELPDOCK_PENDING_UPLOADS_PER_VISITOR"),
     ("limits.upload_bytes_per_ip_per_hour", "HELPDOCK_UPLOAD_BYTES_PER_IP_PER_HOUR"),
     ("limits.max_storage_bytes", "HELPDOCK_MAX_STORAGE_BYTES"),
+    ("limits.header_read_timeout_secs", "HELPDOCK_HEADER_READ_TIMEOUT_SECS"),
+    ("limits.body_timeout_secs", "HELPDOCK_BODY_TIMEOUT_SECS"),
     ("smtp.host", "HELPDOCK_SMTP_HOST"),
     ("smtp.port", "HELPDOCK_SMTP_PORT"),
     ("smtp.from", "HELPDOCK_SMTP_FROM"),
@@ -467,6 +475,8 @@ impl Config {
             ("limits.pending_uploads_per_visitor", u64::from(limits.pending_uploads_per_visitor)),
             ("limits.upload_bytes_per_ip_per_hour", limits.upload_bytes_per_ip_per_hour),
             ("limits.max_storage_bytes", limits.max_storage_bytes),
+            ("limits.header_read_timeout_secs", u64::from(limits.header_read_timeout_secs)),
+            ("limits.body_timeout_secs", u64::from(limits.body_timeout_secs)),
         ] {
             if value == 0 {
                 return Err((field.into(), "must be greater than 0".into()));

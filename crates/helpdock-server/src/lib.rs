@@ -24,6 +24,7 @@ pub mod notes;
 pub mod password;
 pub mod rate;
 pub mod secrets;
+pub mod serve;
 pub mod sniff;
 pub mod tickets;
 pub mod token;
@@ -132,15 +133,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let mail_addr = mail_listener.as_ref().map(|(_, bound)| *bound);
     let inbox = mail_listener.map(|(listener, _)| inbox::spawn(listener, state.clone()));
     let sweeper = tokio::spawn(sweep(state.clone()));
-    let app = http::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let app = http::app(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let header_timeout = std::time::Duration::from_secs(u64::from(state.config.limits.header_read_timeout_secs));
+    let task = tokio::spawn(serve::serve(listener, app, header_timeout, rx));
     Ok(Running { addr, mail_addr, state, shutdown: Some(tx), task, inbox, sweeper })
 }
 

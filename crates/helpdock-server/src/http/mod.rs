@@ -98,8 +98,10 @@ impl AppState {
     }
 }
 
-/// Every route.
+/// Every route; a request body that stalls `limits.body_timeout_secs`
+/// between two parts ends the request.
 pub fn app(state: AppState) -> Router {
+    let body_timeout = std::time::Duration::from_secs(u64::from(state.config.limits.body_timeout_secs));
     let api = Router::new()
         .merge(session::router())
         .merge(conversations::router())
@@ -118,7 +120,12 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api)
         .nest("/console/api", console_api)
         .layer(middleware::from_fn_with_state(state.clone(), api_guard));
-    Router::new().route("/healthz", get(healthz)).merge(limited).merge(files::router()).with_state(state)
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(limited)
+        .merge(files::router())
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
+        .with_state(state)
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -304,3 +304,41 @@ async fn a_full_store_refuses_uploads_clearly() {
         "{body}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn half_sent_headers_and_stalled_bodies_do_not_hold_a_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::with(|config| {
+        config.limits.header_read_timeout_secs = 1;
+        config.limits.body_timeout_secs = 1;
+    })
+    .await;
+    let addr = server.running.addr;
+    // Headers that never end: the connection is closed, not kept.
+    let started = std::time::Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "still open after 5 s");
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+
+    // An upload that stops after a few bytes: the request ends.
+    let visitor = server.visitor().await;
+    let mut stalled = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nX-Filename: a.txt\r\n\
+         Content-Type: text/plain\r\nContent-Length: 100000\r\n\r\nfirst bytes",
+        visitor.visitor_token
+    );
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), stalled.read(&mut answer)).await.expect("answered").unwrap();
+    let text = String::from_utf8_lossy(&answer[..n]);
+    assert!(n == 0 || text.starts_with("HTTP/1.1 4"), "{text}");
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    // A normal request on a new connection still works.
+    let (status, _) = server.call(Method::GET, "/healthz", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+}
