@@ -70,6 +70,19 @@ enum AgentCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Disable an agent: no more sign-ins, their sessions end, they are no
+    /// longer offered for transfers (`agent add` enables them again).
+    Disable {
+        /// Sign-in e-mail.
+        #[arg(long)]
+        email: String,
+        /// A TOML configuration file (for the database).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The database (overrides the configuration).
+        #[arg(long)]
+        database: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -160,6 +173,20 @@ async fn run(cli: Cli) -> Result<()> {
             let id = helpdock_server::upsert_agent(&db, &email, &name, role, &topics, &password).await?;
             db.close().await;
             println!("agent {} ({id}) saved", email.trim());
+            Ok(())
+        }
+        Command::Agent { command: AgentCommand::Disable { email, config, database } } => {
+            let mut config = load_config(config.as_deref())?;
+            if let Some(database) = database {
+                config.database = database;
+            }
+            let db = Db::open(&config.database).await?;
+            let disabled = db.disable_agent(email.trim(), helpdock_server::token::now_ms()).await?;
+            db.close().await;
+            match disabled {
+                Some(id) => println!("agent {} ({id}) disabled; their sessions have ended", email.trim()),
+                None => bail!("no agent signs in with {:?}", email.trim()),
+            }
             Ok(())
         }
     }

@@ -52,6 +52,16 @@ impl RateLimiter {
         self.check_at(key, Instant::now(), cost)
     }
 
+    /// Whether `key` has a token left, without spending it.
+    pub fn allows(&self, key: &str) -> bool {
+        let now = Instant::now();
+        let buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        buckets.get(key).is_none_or(|b| {
+            let elapsed = now.saturating_duration_since(b.at).as_millis() as f64;
+            (b.tokens + elapsed * self.per_ms).min(self.capacity) >= 1.0
+        })
+    }
+
     fn check_at(&self, key: &str, now: Instant, cost: f64) -> Result<(), u64> {
         let (per_ms, cap) = (self.per_ms, self.capacity);
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());

@@ -170,6 +170,9 @@ pub struct Index {
     pub(crate) fuzzy: HashMap<char, Vec<u32>>,
     /// How many locales the articles are written in (at least 1).
     pub(crate) locale_count: usize,
+    /// The distinct locale tags of the articles, sorted (for
+    /// [`Index::content_locale`], which every search asks).
+    locales: Vec<String>,
 }
 
 /// The sections of a pack by name, with their payloads, in file order:
@@ -224,6 +227,7 @@ impl Index {
             impact_scale: 0.0,
             fuzzy: HashMap::new(),
             locale_count: 1,
+            locales: Vec::new(),
         };
         let mut file = Reader::new(&bytes[5..], "header");
         while !file.is_empty() {
@@ -262,6 +266,7 @@ impl Index {
         crate::sort::heap_sort_by(&mut locales, |a, b| a.cmp(b));
         locales.dedup();
         index.locale_count = locales.len().max(1);
+        index.locales = locales.iter().map(|l| l.to_string()).collect();
         for (i, t) in index.terms.iter().enumerate() {
             let mut chars = t.term.chars();
             if let Some(first) = chars.next().filter(|c| c.is_ascii_alphabetic()) {
@@ -314,8 +319,7 @@ impl Index {
     /// the pack has articles in it, else the pack's first (a pack in English
     /// and Chinese serves a Japanese interface in English).
     pub fn content_locale(&self, interface: Locale) -> Locale {
-        let has = |l: Locale| self.articles.iter().any(|a| a.locale == l.tag());
-        if has(interface) {
+        if self.locales.iter().any(|l| l == interface.tag()) {
             return interface;
         }
         self.articles.first().and_then(|a| Locale::from_tag(&a.locale)).unwrap_or(interface)

@@ -57,11 +57,14 @@ const COLUMNS: &str = "a.id, a.email, a.name, a.role, a.topics, a.password_hash"
 
 impl Db {
     /// Adds an agent, or updates the one with this e-mail (name, role,
-    /// topics, password). Returns its id.
+    /// topics, password; a disabled one is enabled again). Returns its id.
+    /// An update ends the agent's console sessions: a new password signs
+    /// everyone out.
     pub async fn upsert_agent(&self, agent: &AgentRow) -> Result<String, sqlx::Error> {
         let topics = agent.topics.join(",");
         let updated = sqlx::query(
-            "UPDATE agents SET name = $2, role = $3, topics = $4, password_hash = $5 WHERE email = $1 RETURNING id",
+            "UPDATE agents SET name = $2, role = $3, topics = $4, password_hash = $5, disabled_at = NULL \
+             WHERE email = $1 RETURNING id",
         )
         .bind(&agent.email)
         .bind(&agent.name)
@@ -71,7 +74,9 @@ impl Db {
         .fetch_optional(&self.writer)
         .await?;
         if let Some(row) = updated {
-            return row.try_get("id");
+            let id: String = row.try_get("id")?;
+            sqlx::query("DELETE FROM agent_sessions WHERE agent_id = $1").bind(&id).execute(&self.writer).await?;
+            return Ok(id);
         }
         sqlx::query(
             "INSERT INTO agents (id, email, name, role, topics, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -88,9 +93,23 @@ impl Db {
         Ok(agent.id.clone())
     }
 
-    /// An agent by sign-in e-mail (case-insensitive).
+    /// Disables the agent with this e-mail (case-insensitive): no sign-in,
+    /// no sessions, not offered for transfers. Their id, if there is one.
+    pub async fn disable_agent(&self, email: &str, at: i64) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("UPDATE agents SET disabled_at = $2 WHERE LOWER(email) = LOWER($1) RETURNING id")
+            .bind(email)
+            .bind(at)
+            .fetch_optional(&self.writer)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id: String = row.try_get("id")?;
+        sqlx::query("DELETE FROM agent_sessions WHERE agent_id = $1").bind(&id).execute(&self.writer).await?;
+        Ok(Some(id))
+    }
+
+    /// An enabled agent by sign-in e-mail (case-insensitive).
     pub async fn agent_by_email(&self, email: &str) -> Result<Option<AgentRow>, sqlx::Error> {
-        let sql = format!("SELECT {COLUMNS} FROM agents a WHERE LOWER(a.email) = LOWER($1)");
+        let sql = format!("SELECT {COLUMNS} FROM agents a WHERE LOWER(a.email) = LOWER($1) AND a.disabled_at IS NULL");
         let row = sqlx::query(&sql).bind(email).fetch_optional(&self.pool).await?;
         row.as_ref().map(AgentRow::from_row).transpose()
     }
@@ -102,9 +121,9 @@ impl Db {
         row.as_ref().map(AgentRow::from_row).transpose()
     }
 
-    /// Every agent, by name.
+    /// Every enabled agent, by name.
     pub async fn agents(&self) -> Result<Vec<AgentRow>, sqlx::Error> {
-        let sql = format!("SELECT {COLUMNS} FROM agents a ORDER BY a.name, a.id");
+        let sql = format!("SELECT {COLUMNS} FROM agents a WHERE a.disabled_at IS NULL ORDER BY a.name, a.id");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(AgentRow::from_row).collect()
     }
@@ -134,7 +153,7 @@ impl Db {
     pub async fn agent_session(&self, token_hash: &str) -> Result<Option<(AgentRow, String)>, sqlx::Error> {
         let sql = format!(
             "SELECT {COLUMNS}, s.csrf_token FROM agent_sessions s JOIN agents a ON a.id = s.agent_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2"
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL"
         );
         let row = sqlx::query(&sql).bind(token_hash).bind(now_ms()).fetch_optional(&self.pool).await?;
         row.map(|row| Ok((AgentRow::from_row(&row)?, row.try_get("csrf_token")?))).transpose()

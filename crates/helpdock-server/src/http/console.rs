@@ -65,6 +65,13 @@ async fn login(
     if let Some(key) = client.key() {
         state.login_rate.check(&key).map_err(AppError::rate_limited)?;
     }
+    // Ten failures an hour per account and address: then this address is
+    // refused for this account (whatever it tries), and no other is.
+    let failures_key = format!("{}|{}", login.email.trim().to_lowercase(), client.key().unwrap_or_default());
+    if !state.login_failures.allows(&failures_key) {
+        tokio::time::sleep(remaining(started, FAILED_LOGIN_DELAY)).await;
+        return Err(AppError::rate_limited(60_000));
+    }
     let agent = if login.email.len() <= 254 { state.db.agent_by_email(login.email.trim()).await? } else { None };
     let stored = agent.as_ref().map(|a| a.password_hash.clone());
     let password = login.password;
@@ -72,6 +79,7 @@ async fn login(
         .await
         .map_err(|e| AppError::internal("password check", e))?;
     let Some(agent) = agent.filter(|_| ok) else {
+        _ = state.login_failures.check(&failures_key);
         tokio::time::sleep(remaining(started, FAILED_LOGIN_DELAY)).await;
         return Err(AppError::unauthorized("Wrong e-mail or password."));
     };

@@ -56,6 +56,10 @@ pub struct Shared {
     pub ip_rate: RateLimiter,
     /// Console sign-in attempts per client IP.
     pub login_rate: RateLimiter,
+    /// Failed sign-ins per account and client address: an address that
+    /// keeps guessing one account is locked out of it, while the right
+    /// password from anywhere else still works.
+    pub login_failures: RateLimiter,
     /// The SMTP relay, when configured.
     pub mailer: Option<Mailer>,
     /// Confirmation e-mails per client IP (`limits.mails_per_ip_per_hour`).
@@ -85,6 +89,7 @@ impl AppState {
             visitor_rate: RateLimiter::new(config.limits.messages_per_minute),
             ip_rate: RateLimiter::new(config.limits.requests_per_minute),
             login_rate: RateLimiter::new(10),
+            login_failures: RateLimiter::per_hour(10),
             hub: Arc::new(Hub::default()),
             mailer,
             typing_gate: crate::chat::TypingGate::default(),

@@ -342,3 +342,56 @@ async fn half_sent_headers_and_stalled_bodies_do_not_hold_a_connection() {
     let (status, _) = server.call(Method::GET, "/healthz", None, None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// A console sign-in from `client` (through the trusted proxy).
+async fn sign_in(server: &TestServer, client: &str, email: &str, password: &str) -> StatusCode {
+    server
+        .http
+        .post(format!("{}/console/api/login", server.url))
+        .header("x-forwarded-for", client)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guessing_an_account_locks_that_address_out_of_it_and_nobody_else() {
+    let server = TestServer::with(|c| c.trusted_proxies = vec!["127.0.0.1".into()]).await;
+    let pw = server.add_agent("mei@example.com", "Mei", AgentRole::Agent, &[]).await;
+    for n in 0..10 {
+        assert_eq!(
+            sign_in(&server, "203.0.113.7", "mei@example.com", &format!("guess-{n}")).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The guesser is refused even with the right password…
+    assert_eq!(sign_in(&server, "203.0.113.7", "MEI@example.com", &pw).await, StatusCode::TOO_MANY_REQUESTS);
+    // …and Mei, from her own address, signs in.
+    assert_eq!(sign_in(&server, "198.51.100.2", "mei@example.com", &pw).await, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_password_ends_sessions_and_a_disabled_agent_is_out() {
+    let server = TestServer::start().await;
+    let pw = server.add_agent("mei@example.com", "Mei", AgentRole::Agent, &[]).await;
+    let mei = server.login("mei@example.com", &pw).await;
+    assert_eq!(mei.call(Method::GET, "/console/api/me", false, None).await.0, StatusCode::OK);
+    // The password changes (`agent add` again): the old session ends.
+    let pw = server.add_agent("mei@example.com", "Mei", AgentRole::Agent, &[]).await;
+    assert_eq!(mei.call(Method::GET, "/console/api/me", false, None).await.0, StatusCode::UNAUTHORIZED);
+    let mei = server.login("mei@example.com", &pw).await;
+    // Disabled: the session ends, sign-in is refused, transfers skip her.
+    assert!(server.db().disable_agent("MEI@example.com", 1).await.unwrap().is_some());
+    assert_eq!(mei.call(Method::GET, "/console/api/me", false, None).await.0, StatusCode::UNAUTHORIZED);
+    let refused = server
+        .http
+        .post(format!("{}/console/api/login", server.url))
+        .json(&json!({"email": "mei@example.com", "password": pw}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(server.db().agents().await.unwrap().iter().all(|a| a.email != "mei@example.com"));
+}
