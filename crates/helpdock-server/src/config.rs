@@ -121,6 +121,9 @@ pub struct LimitsConfig {
     pub header_read_timeout_secs: u32,
     /// A request body (an upload) may stall this long between two parts.
     pub body_timeout_secs: u32,
+    /// A visitor token unused this long lapses (the widget starts a new
+    /// session); every use moves it on.
+    pub visitor_token_idle_secs: u64,
 }
 
 /// An SMTP relay.
@@ -273,6 +276,7 @@ impl Default for LimitsConfig {
             max_storage_bytes: 10 * 1000 * 1000 * 1000,
             header_read_timeout_secs: 10,
             body_timeout_secs: 30,
+            visitor_token_idle_secs: 90 * 24 * 3600,
         }
     }
 }
@@ -321,6 +325,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("limits.max_storage_bytes", "HELPDOCK_MAX_STORAGE_BYTES"),
     ("limits.header_read_timeout_secs", "HELPDOCK_HEADER_READ_TIMEOUT_SECS"),
     ("limits.body_timeout_secs", "HELPDOCK_BODY_TIMEOUT_SECS"),
+    ("limits.visitor_token_idle_secs", "HELPDOCK_VISITOR_TOKEN_IDLE_SECS"),
     ("smtp.host", "HELPDOCK_SMTP_HOST"),
     ("smtp.port", "HELPDOCK_SMTP_PORT"),
     ("smtp.from", "HELPDOCK_SMTP_FROM"),
@@ -477,6 +482,7 @@ impl Config {
             ("limits.max_storage_bytes", limits.max_storage_bytes),
             ("limits.header_read_timeout_secs", u64::from(limits.header_read_timeout_secs)),
             ("limits.body_timeout_secs", u64::from(limits.body_timeout_secs)),
+            ("limits.visitor_token_idle_secs", limits.visitor_token_idle_secs),
         ] {
             if value == 0 {
                 return Err((field.into(), "must be greater than 0".into()));

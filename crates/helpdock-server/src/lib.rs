@@ -153,6 +153,11 @@ async fn sweep(state: AppState) {
         if let Err(e) = chat::expire_abandoned(&state).await {
             tracing::warn!(error = ?e, "expiring abandoned conversations failed");
         }
+        match state.db.purge_idle_visitor_tokens().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(tokens = n, "deleted visitor tokens unused for too long"),
+            Err(e) => tracing::warn!(error = %e, "purging idle visitor tokens failed"),
+        }
         // Uploads never sent in a message, a ticket or a reply.
         match state.db.collect_unsent_uploads(token::now_ms() - UNSENT_UPLOAD_MS).await {
             Ok(0) => {}

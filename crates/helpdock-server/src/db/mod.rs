@@ -50,6 +50,8 @@ pub struct Db {
     /// Messages on their way to the group commit (SQLite).
     group_commit: Option<tokio::sync::mpsc::Sender<messages::Queued>>,
     backend: Backend,
+    /// A visitor token unused this long (ms) is refused.
+    visitor_token_idle_ms: i64,
 }
 
 /// Which engine is behind the pool.
@@ -106,6 +108,12 @@ fn redact(url: &str) -> String {
 }
 
 impl Db {
+    /// The same database, refusing visitor tokens unused for `secs`.
+    pub fn with_visitor_token_idle(mut self, secs: u64) -> Db {
+        self.visitor_token_idle_ms = i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+        self
+    }
+
     /// Opens (creating a SQLite file if needed) and migrates.
     pub async fn open(given: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
@@ -147,7 +155,7 @@ impl Db {
         };
         let group_commit =
             (backend == Backend::Sqlite).then(|| messages::spawn_group_commit(writer.clone(), pool.clone()));
-        Ok(Db { pool, writer, group_commit, backend })
+        Ok(Db { pool, writer, group_commit, backend, visitor_token_idle_ms: i64::MAX })
     }
 
     /// The engine.

@@ -35,6 +35,9 @@ impl VisitorRow {
 
 const COLUMNS: &str = "v.id, v.user_id, v.name, v.email, v.locale";
 
+/// A token's use is written at most once a day.
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
 impl Db {
     /// Creates a visitor (anonymous when `user_id` is `None`). For a user id
     /// that another request created a moment ago, returns that visitor.
@@ -59,7 +62,7 @@ impl Db {
 
     /// Remembers a token (by its hash) for a visitor.
     pub async fn add_visitor_token(&self, token_hash: &str, visitor_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO visitor_tokens (token_hash, visitor_id, created_at) VALUES ($1, $2, $3)")
+        sqlx::query("INSERT INTO visitor_tokens (token_hash, visitor_id, created_at, used_at) VALUES ($1, $2, $3, $3)")
             .bind(token_hash)
             .bind(visitor_id)
             .bind(now_ms())
@@ -69,12 +72,36 @@ impl Db {
     }
 
     /// The visitor a token (by its hash) belongs to.
+    /// The visitor of a token in use: one unused for the configured idle
+    /// time is refused (and deleted by [`Db::purge_idle_visitor_tokens`]).
+    /// Using a token moves its lapse on (written when a day old).
     pub async fn visitor_by_token(&self, token_hash: &str) -> Result<Option<VisitorRow>, sqlx::Error> {
+        let now = now_ms();
         let sql = format!(
-            "SELECT {COLUMNS} FROM visitor_tokens t JOIN visitors v ON v.id = t.visitor_id WHERE t.token_hash = $1"
+            "SELECT {COLUMNS}, t.used_at FROM visitor_tokens t JOIN visitors v ON v.id = t.visitor_id \
+             WHERE t.token_hash = $1 AND t.used_at > $2"
         );
-        let row = sqlx::query(&sql).bind(token_hash).fetch_optional(&self.pool).await?;
-        row.as_ref().map(VisitorRow::from_row).transpose()
+        let since = now.saturating_sub(self.visitor_token_idle_ms);
+        let Some(row) = sqlx::query(&sql).bind(token_hash).bind(since).fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        let used_at: i64 = row.try_get("used_at")?;
+        if used_at < now - DAY_MS {
+            sqlx::query("UPDATE visitor_tokens SET used_at = $2 WHERE token_hash = $1")
+                .bind(token_hash)
+                .bind(now)
+                .execute(&self.writer)
+                .await?;
+        }
+        VisitorRow::from_row(&row).map(Some)
+    }
+
+    /// Deletes visitor tokens unused for the configured idle time; how many.
+    pub async fn purge_idle_visitor_tokens(&self) -> Result<u64, sqlx::Error> {
+        let since = now_ms().saturating_sub(self.visitor_token_idle_ms);
+        let done =
+            sqlx::query("DELETE FROM visitor_tokens WHERE used_at <= $1").bind(since).execute(&self.writer).await?;
+        Ok(done.rows_affected())
     }
 
     /// The visitor of a verified user.

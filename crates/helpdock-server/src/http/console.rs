@@ -13,7 +13,7 @@ use helpdock_core::protocol::{
     Login, VisitorInfo,
 };
 
-use super::{AgentAuth, AppError, AppState, ClientIp, JsonBody, SESSION_COOKIE};
+use super::{AgentAuth, AppError, AppState, ClientIp, JsonBody, SECURE_SESSION_COOKIE, SESSION_COOKIE};
 use crate::chat::{self, Actor};
 use crate::db::AgentRow;
 use crate::hub::Channel;
@@ -51,8 +51,15 @@ fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderValue {
     // Secure unless configured otherwise or, by default, on plain http on
     // loopback, where browsers would drop it (behind a TLS proxy on
     // loopback, `cookie_secure = true`).
-    let secure = if state.config.cookie_secure.unwrap_or(!state.config.is_loopback()) { "; Secure" } else { "" };
-    let text = format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}");
+    // A Secure cookie carries the `__Host-` prefix: browsers then accept it
+    // only from this origin over https, with `Path=/` and no `Domain`, so a
+    // sibling subdomain cannot plant or overwrite it.
+    let (secure, name) = if state.config.cookie_secure.unwrap_or(!state.config.is_loopback()) {
+        ("; Secure", SECURE_SESSION_COOKIE)
+    } else {
+        ("", SESSION_COOKIE)
+    };
+    let text = format!("{name}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}");
     HeaderValue::from_str(&text).expect("cookie values are URL-safe")
 }
 

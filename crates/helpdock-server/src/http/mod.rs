@@ -36,6 +36,8 @@ use crate::token::{constant_time_eq, sha256_hex};
 
 /// The name of the console's session cookie.
 pub const SESSION_COOKIE: &str = "helpdock_session";
+/// Its name when the cookie is `Secure` (behind TLS).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-helpdock_session";
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -84,6 +86,7 @@ impl Deref for AppState {
 impl AppState {
     /// State over an open database.
     pub fn new(config: Config, db: Db) -> Result<AppState, crate::mail::MailError> {
+        let db = db.with_visitor_token_idle(config.limits.visitor_token_idle_secs);
         let mailer = config.smtp.as_ref().map(Mailer::new).transpose()?;
         Ok(AppState(Arc::new(Shared {
             visitor_rate: RateLimiter::new(config.limits.messages_per_minute),
@@ -250,7 +253,7 @@ fn session_hash(headers: &HeaderMap) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == SESSION_COOKIE || *name == SECURE_SESSION_COOKIE)
         .map(|(_, value)| sha256_hex(value.trim()))
 }
 

@@ -117,8 +117,14 @@ async fn behind_a_tls_proxy_on_loopback_the_console_cookie_is_secure() {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
         assert_eq!(cookie.ends_with("; Secure"), secure, "cookie_secure = {setting:?}: {cookie}");
+        // A Secure cookie is a `__Host-` one (no subdomain can set it), and
+        // it signs the agent in like the plain one.
+        assert_eq!(cookie.starts_with("__Host-helpdock_session="), secure, "{cookie}");
+        let pair = cookie.split(';').next().unwrap();
+        let me = server.http.get(format!("{}/console/api/me", server.url)).header("cookie", pair).send().await.unwrap();
+        assert_eq!(me.status(), StatusCode::OK);
     }
 }
 
@@ -394,4 +400,22 @@ async fn a_new_password_ends_sessions_and_a_disabled_agent_is_out() {
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert!(server.db().agents().await.unwrap().iter().all(|a| a.email != "mei@example.com"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_token_left_unused_lapses_and_a_new_session_begins() {
+    let server = TestServer::with(|c| c.limits.visitor_token_idle_secs = 1).await;
+    let visitor = server.visitor().await;
+    let token = visitor.visitor_token.as_str();
+    assert_eq!(server.call(Method::GET, "/api/v1/tickets", Some(token), None).await.0, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    let (status, body) = server.call(Method::GET, "/api/v1/tickets", Some(token), None).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")), "{body}");
+    // The widget starts again with the old token: a new visitor.
+    let again = server
+        .session(&helpdock_core::protocol::SessionRequest { visitor_token: Some(token.into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_ne!(again.visitor_token, visitor.visitor_token);
+    assert!(server.db().purge_idle_visitor_tokens().await.unwrap() >= 1);
 }
