@@ -759,6 +759,11 @@ pub async fn rate(state: &AppState, visitor: &VisitorRow, id: &str, rating: Rati
 
 /// An agent changes a ticket: assignment, urgency and category (which
 /// re-route it), status (recorded in the thread).
+///
+/// The rule, as for conversations: a ticket assigned to an agent is theirs.
+/// Only they or an admin may reassign it, unassign it or change its status;
+/// anyone who sees it may still re-route it (category, urgency). A ticket
+/// nobody holds may be taken or moved by anyone who sees it.
 pub async fn update(
     state: &AppState,
     agent: &AgentRow,
@@ -766,6 +771,13 @@ pub async fn update(
     update: TicketUpdate,
 ) -> Result<TicketSummary, AppError> {
     let ticket = visible_to_agent(state, agent, id).await?;
+    let held_by_another = ticket.agent_id.as_deref().is_some_and(|holder| holder != agent.id);
+    let takes_over = update.assignee.is_some() || update.unassign || update.status.is_some_and(|s| s != ticket.status);
+    if held_by_another && takes_over && agent.role != AgentRole::Admin {
+        return Err(AppError::forbidden(
+            "This ticket is assigned to another agent: only they or an admin may reassign it or change its status.",
+        ));
+    }
     if update.unassign && update.assignee.is_some() {
         return Err(AppError::invalid("assignee", "Give either assignee or unassign, not both."));
     }

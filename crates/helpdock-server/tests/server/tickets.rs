@@ -632,3 +632,34 @@ async fn a_reply_to_a_ticket_email_lands_in_the_thread_and_forged_ones_are_refus
     assert!(err.is_permanent() && err.to_string().contains("is closed"), "{err}");
     assert_eq!(detail(&server, token, &ticket.id).await.replies.len(), 4);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ticket_held_by_an_agent_is_reassigned_or_closed_only_by_them_or_an_admin() {
+    let server = TestServer::start().await;
+    let pw = server.add_agent("kim@example.com", "Kim", AgentRole::Agent, &["deposit-not-arrived"]).await;
+    server.add_agent("pat@example.com", "Pat", AgentRole::Agent, &["deposit-not-arrived"]).await;
+    server.add_agent("bo@example.com", "Bo", AgentRole::Admin, &[]).await;
+    let (kim, pat, bo) = (
+        server.login("kim@example.com", &pw).await,
+        server.login("pat@example.com", &pw).await,
+        server.login("bo@example.com", &pw).await,
+    );
+    let visitor = server.visitor().await;
+    let ticket =
+        create(&server, &visitor.visitor_token, new_ticket("t-1", "Deposit", "deposit-not-arrived", "normal")).await;
+    let id = ticket.summary.id.as_str();
+    // Nobody holds it: Kim takes it.
+    agent_update(&kim, id, json!({"assignee": kim.id()})).await;
+    // Pat may re-route it, not take it, drop it or close it.
+    agent_update(&pat, id, json!({"urgency": "high"})).await;
+    for change in [json!({"assignee": pat.id()}), json!({"unassign": true}), json!({"status": "closed"})] {
+        let (status, body) =
+            pat.call(Method::PATCH, &format!("/console/api/tickets/{id}"), true, Some(change.clone())).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{change}");
+    }
+    // Kim may, and so may an admin.
+    agent_update(&kim, id, json!({"status": "resolved"})).await;
+    let moved = agent_update(&bo, id, json!({"assignee": pat.id()})).await;
+    assert_eq!(moved.agent.map(|a| a.name), Some("Pat".into()));
+    agent_update(&pat, id, json!({"status": "closed"})).await;
+}
