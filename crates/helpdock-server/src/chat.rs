@@ -216,6 +216,8 @@ pub async fn send(
     body: &str,
     attachment_ids: &[String],
 ) -> Result<(u64, i64), AppError> {
+    let body = crate::sniff::plain_text(body.to_string());
+    let body = body.as_str();
     let conversation = visible(state, actor, conversation).await?;
     if client_id.trim().is_empty() || client_id.chars().count() > MAX_ID_CHARS {
         return Err(AppError::invalid("clientId", format!("clientId must have 1 to {MAX_ID_CHARS} characters.")));

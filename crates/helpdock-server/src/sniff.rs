@@ -25,6 +25,21 @@ pub fn clean_name(raw: &str) -> String {
     }
 }
 
+/// Message text without the invisible characters that can make it read as
+/// something else: bidirectional overrides, embeddings and isolates
+/// ("pay\u{202E}moc.lapyap" shows a reversed address), zero-width spaces
+/// and word joiners inside a link, the byte-order mark. Joiners that
+/// writing needs (U+200C, U+200D: Persian, emoji sequences) and the marks
+/// U+200E, U+200F, U+061C stay.
+pub fn plain_text(text: String) -> String {
+    let spoofs = |c: char| matches!(c, '\u{200B}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+    if text.chars().any(spoofs) {
+        text.chars().filter(|c| !spoofs(*c)).collect()
+    } else {
+        text
+    }
+}
+
 /// Invisible characters that reorder or hide text: bidirectional
 /// overrides and isolates (`invoice\u{202E}fdp.exe` shows as
 /// "invoiceexe.pdf"), zero-width characters, the byte-order mark.
@@ -160,6 +175,14 @@ fn prose(content_type: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_text_loses_what_reorders_or_hides_and_keeps_what_writing_needs() {
+        assert_eq!(plain_text("pay at evil\u{202E}moc.lapyap".into()), "pay at evilmoc.lapyap");
+        assert_eq!(plain_text("https://pay\u{200B}pal.com \u{2066}x\u{2069}\u{FEFF}".into()), "https://paypal.com x");
+        let family = "👨\u{200D}👩\u{200D}👧 می\u{200C}خواهم";
+        assert_eq!(plain_text(family.into()), family);
+    }
 
     #[test]
     fn stored_names_say_what_the_bytes_are_and_hide_nothing() {

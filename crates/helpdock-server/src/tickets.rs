@@ -248,9 +248,15 @@ pub async fn create(
         return Ok((detail(state, &existing, View::Visitor).await?, false));
     }
     let max = state.config.limits.max_message_chars as usize;
+    let mut request = request;
+    request.description = crate::sniff::plain_text(std::mem::take(&mut request.description));
     // One line: control characters (newlines) become spaces.
-    let title: String =
-        request.title.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string();
+    let title: String = crate::sniff::plain_text(request.title.clone())
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string();
     if title.is_empty() {
         return Err(AppError::invalid("title", "A ticket needs a title."));
     }
@@ -460,6 +466,8 @@ pub async fn reply(
     if let Some(existing) = state.db.ticket_entry_by_client(&ticket.id, &request.client_id).await? {
         return own_duplicate(actor, existing);
     }
+    let mut request = request;
+    request.body = crate::sniff::plain_text(std::mem::take(&mut request.body));
     let max = state.config.limits.max_message_chars;
     let chars = request.body.chars().count();
     if chars > max as usize {
@@ -553,6 +561,7 @@ pub async fn reply_by_email(
     if let Some(existing) = state.db.ticket_entry_by_client(&ticket.id, &client_id).await? {
         return Ok(existing.reply);
     }
+    let body = crate::sniff::plain_text(body);
     let max = state.config.limits.max_message_chars;
     let chars = body.chars().count();
     if chars > max as usize {

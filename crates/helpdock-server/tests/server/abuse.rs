@@ -419,3 +419,32 @@ async fn a_visitor_token_left_unused_lapses_and_a_new_session_begins() {
     assert_ne!(again.visitor_token, visitor.visitor_token);
     assert!(server.db().purge_idle_visitor_tokens().await.unwrap() >= 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn message_and_ticket_text_lose_the_characters_that_reorder_or_hide_it() {
+    let server = TestServer::start().await;
+    let visitor = server.visitor().await;
+    let token = visitor.visitor_token.as_str();
+    let c = server.start_conversation(token, "c-bidi", "other").await;
+    let mut ws = server.visitor_socket(token, vec![]).await;
+    ws.send(&ClientFrame::Send {
+        conversation: c.id.clone(),
+        client_id: "bidi".into(),
+        body: "see https://pay\u{200B}pal.example/\u{202E}gpj.exe".into(),
+        attachments: vec![],
+    })
+    .await;
+    ws.recv_until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    let (_, detail) = server.call(Method::GET, &format!("/api/v1/conversations/{}", c.id), Some(token), None).await;
+    assert_eq!(detail["messages"][0]["body"], "see https://paypal.example/gpj.exe");
+    let ticket = json!({
+        "clientId": "t-bidi", "title": "Refund\u{2066} for order\u{2069}", "category": "other", "urgency": "normal",
+        "description": "file: invoice\u{202E}fdp.exe", "locale": "en",
+    });
+    let (status, body) = server.call(Method::POST, "/api/v1/tickets", Some(token), Some(ticket)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        (body["summary"]["title"].as_str(), body["description"].as_str()),
+        (Some("Refund for order"), Some("file: invoicefdp.exe"))
+    );
+}
