@@ -34,11 +34,12 @@ const PHRASES: &[(SmallTalk, &[&str])] = &[
         &[
             "hi", "hello", "hey", "hiya", "heya", "howdy", "goodmorning", "goodafternoon", "goodevening", "morning",
             "你好", "您好", "嗨", "哈喽", "哈罗", "在吗", "在不在", "早上好", "下午好", "晚上好", "早",
+            "こんにちは", "こんばんは", "おはようございます", "おはよう", "もしもし",
         ],
     ),
     (
         SmallTalk::HowAreYou,
-        &["howareyou", "howareyoudoing", "howsitgoing", "howarethings", "你好吗", "最近怎么样", "最近好吗"],
+        &["howareyou", "howareyoudoing", "howsitgoing", "howarethings", "你好吗", "最近怎么样", "最近好吗", "お元気ですか", "元気ですか"],
     ),
     (
         SmallTalk::AboutBot,
@@ -46,17 +47,17 @@ const PHRASES: &[(SmallTalk, &[&str])] = &[
             "areyouabot", "areyouarobot", "areyouamachine", "areyouai", "areyouanai", "areyourealperson",
             "areyouareal", "areyoureal", "whoareyou", "whatareyou", "whatsyourname", "whatisyourname",
             "你是谁", "你是机器人吗", "你是机器人", "是机器人吗", "你是真人吗", "是真人吗", "你是ai吗", "你叫什么",
-            "你叫什么名字",
+            "你叫什么名字", "あなたは誰ですか", "ボットですか", "ロボットですか",
         ],
     ),
     (
         SmallTalk::Thanks,
         &[
             "thanks", "thank", "thankyou", "thx", "ty", "tysm", "cheers", "manythanks", "谢谢", "多谢", "感谢", "谢了",
-            "谢谢你", "谢啦", "非常感谢",
+            "谢谢你", "谢啦", "非常感谢", "ありがとう", "ありがとうございます", "ありがとうございました", "どうも",
         ],
     ),
-    (SmallTalk::Goodbye, &["bye", "goodbye", "byebye", "seeyou", "seeya", "再见", "拜拜", "回头见"]),
+    (SmallTalk::Goodbye, &["bye", "goodbye", "byebye", "seeyou", "seeya", "再见", "拜拜", "回头见", "さようなら", "またね"]),
 ];
 
 /// Politeness and filler that may surround small talk.
@@ -152,6 +153,9 @@ mod tests {
             ("好的，谢谢", SmallTalk::Thanks),
             ("bye bye", SmallTalk::Goodbye),
             ("再见", SmallTalk::Goodbye),
+            ("こんにちは！", SmallTalk::Greeting),
+            ("ありがとうございます", SmallTalk::Thanks),
+            ("ボットですか？", SmallTalk::AboutBot),
         ] {
             assert_eq!(kind(text), Some(want), "{text:?}");
         }
