@@ -49,7 +49,6 @@ const ASSETS = { glue: "wasm/helpdock.js", wasm: "wasm/helpdock_bg.wasm", css: "
 const moduleBase = new URL(".", import.meta.url);
 let wasmModule = null;
 let glueModule = null;
-const installed = new Set();
 
 function loadWasm() {
   wasmModule ??= import(new URL(ASSETS.glue, moduleBase).href).then(async (glue) => {
@@ -73,7 +72,7 @@ const fetchStrings = (tag) => {
     fetched.set(
       tag,
       fetch(url)
-        .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+        .then((r) => (r.ok ? r.text() : Promise.reject(`HTTP ${r.status}`)))
         .catch((err) => {
           fetched.delete(tag); // the next need tries again
           console.error(`Helpdock: could not load the ${tag} strings from ${url}; using English`, err);
@@ -87,7 +86,7 @@ const fetchStrings = (tag) => {
 // first of `tags` probably needs (same language subtag), so they come in
 // beside the wasm. Only a head start: `installStrings` decides.
 function prefetchStrings(tags) {
-  const language = (t) => t.toLowerCase().replace(/_/g, "-").split("-")[0];
+  const language = (t) => t.toLowerCase().split(/[-_]/)[0];
   for (const t of tags) {
     if (typeof t !== "string" || !t) continue;
     if (language(t) === "en") return;
@@ -96,12 +95,12 @@ function prefetchStrings(tags) {
   }
 }
 // Installs the strings of the first of `tags` the widget speaks (the
-// widget's own rule: `resolveLocale`), fetching them if need be.
+// widget's own rule: `resolveLocale`), fetching them if need be (once: an
+// installed locale keeps its first strings).
 async function installStrings(glue, tags) {
   const tag = tags.map((t) => (typeof t === "string" && t ? glue.resolveLocale(t) : null)).find(Boolean);
-  if (!tag || installed.has(tag) || !ASSETS.strings[tag]) return;
-  const text = await fetchStrings(tag);
-  if (text !== null && glue.installStrings(tag, text)) installed.add(tag);
+  const text = ASSETS.strings[tag] && (await fetchStrings(tag));
+  if (text) glue.installStrings(tag, text);
 }
 
 /**

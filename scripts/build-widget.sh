@@ -29,11 +29,14 @@ out=${1:-dist}
 if [ "${HELPDOCK_PROFILE:-release}" = dev ]; then profile=dev; dir=debug; else profile=wasm-release; dir=wasm-release; fi
 
 # A panic's location names its source file: shortened here to the crate's
-# path (`/cargo/…`, `/helpdock/…`), which saves bytes and makes the build the
-# same whichever folder or home it is made in. Added to .cargo/config.toml's
+# path (`/cargo/<crate>/…`, `/helpdock/…`), which saves bytes and makes the
+# build the same whichever folder, home or registry index it is made in. Added to .cargo/config.toml's
 # rustflags (configuration arrays are joined).
-registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
-remap="target.wasm32-unknown-unknown.rustflags=[\"--remap-path-prefix=$PWD=/helpdock\", \"--remap-path-prefix=$registry=/cargo\"]"
+remaps="\"--remap-path-prefix=$PWD=/helpdock\""
+for index in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  remaps="$remaps, \"--remap-path-prefix=${index%/}=/cargo\""
+done
+remap="target.wasm32-unknown-unknown.rustflags=[$remaps]"
 cargo build --offline --quiet --config "$remap" --target wasm32-unknown-unknown --profile "$profile" -p helpdock --lib
 input=target/wasm32-unknown-unknown/$dir/helpdock.wasm
 

@@ -34,7 +34,7 @@ const PHRASES: &[(SmallTalk, &[&str])] = &[
         &[
             "hi", "hello", "hey", "hiya", "heya", "howdy", "goodmorning", "goodafternoon", "goodevening", "morning",
             "你好", "您好", "嗨", "哈喽", "哈罗", "在吗", "在不在", "早上好", "下午好", "晚上好", "早",
-            "こんにちは", "こんばんは", "おはようございます", "おはよう", "もしもし",
+            "こんにちは", "こんばんは", "おはようございます", "おはよう",
         ],
     ),
     (
