@@ -94,6 +94,9 @@ pub struct LimitsConfig {
     pub open_conversations_per_visitor: u32,
     /// Sockets one visitor may hold open at once (tabs, devices).
     pub sockets_per_visitor: u32,
+    /// Visitor sockets one client address may hold open at once (an
+    /// office behind one address has many visitors).
+    pub sockets_per_ip: u32,
     /// A socket that has not said `hello` this long after opening is
     /// closed, whatever else it sends (pings included).
     pub hello_timeout_secs: u32,
@@ -266,6 +269,7 @@ impl Default for LimitsConfig {
             max_handover_chars: 20_000,
             open_conversations_per_visitor: 3,
             sockets_per_visitor: 10,
+            sockets_per_ip: 200,
             hello_timeout_secs: 10,
             write_timeout_secs: 10,
             queued_expiry_secs: 7 * 24 * 3600,
@@ -315,6 +319,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("limits.max_handover_chars", "HELPDOCK_MAX_HANDOVER_CHARS"),
     ("limits.open_conversations_per_visitor", "HELPDOCK_OPEN_CONVERSATIONS_PER_VISITOR"),
     ("limits.sockets_per_visitor", "HELPDOCK_SOCKETS_PER_VISITOR"),
+    ("limits.sockets_per_ip", "HELPDOCK_SOCKETS_PER_IP"),
     ("limits.hello_timeout_secs", "HELPDOCK_HELLO_TIMEOUT_SECS"),
     ("limits.write_timeout_secs", "HELPDOCK_WRITE_TIMEOUT_SECS"),
     ("limits.queued_expiry_secs", "HELPDOCK_QUEUED_EXPIRY_SECS"),
@@ -472,6 +477,7 @@ impl Config {
             ("limits.max_handover_chars", u64::from(limits.max_handover_chars)),
             ("limits.open_conversations_per_visitor", u64::from(limits.open_conversations_per_visitor)),
             ("limits.sockets_per_visitor", u64::from(limits.sockets_per_visitor)),
+            ("limits.sockets_per_ip", u64::from(limits.sockets_per_ip)),
             ("limits.hello_timeout_secs", u64::from(limits.hello_timeout_secs)),
             ("limits.write_timeout_secs", u64::from(limits.write_timeout_secs)),
             ("limits.queued_expiry_secs", u64::from(limits.queued_expiry_secs)),

@@ -355,15 +355,62 @@ fn adapt(socket: WebSocket) -> (impl Sink<String, Error = axum::Error> + Unpin, 
 
 /// `GET /api/v1/ws`.
 pub async fn visitor_socket(State(state): State<AppState>, client: ClientIp, upgrade: WebSocketUpgrade) -> Response {
+    let mut held = None;
     if let Some(key) = client.key() {
         if let Err(wait) = state.ip_rate.check(&key) {
             return AppError::rate_limited(wait).into_response();
         }
+        // Sockets per client address, whoever their visitors are.
+        let most = state.config.limits.sockets_per_ip as usize;
+        match SocketSlot::take(&state.ip_sockets, key, most) {
+            Some(slot) => held = Some(slot),
+            None => {
+                return AppError::rate_limited(10_000).into_response();
+            }
+        }
     }
     upgrade.max_message_size(MAX_FRAME_BYTES).read_buffer_size(READ_BUFFER_BYTES).on_upgrade(move |socket| {
         let (sink, stream) = adapt(socket);
-        run(state, Peer::Visitor, sink, stream)
+        async move {
+            run(state, Peer::Visitor, sink, stream).await;
+            drop(held);
+        }
     })
+}
+
+/// Open visitor sockets per client address.
+pub type IpSockets = std::sync::Arc<std::sync::Mutex<HashMap<String, usize>>>;
+
+/// One socket counted against its client address until dropped.
+#[derive(Debug)]
+pub struct SocketSlot {
+    sockets: IpSockets,
+    key: String,
+}
+
+impl SocketSlot {
+    /// A slot for `key` if it has fewer than `most` sockets open.
+    pub fn take(sockets: &IpSockets, key: String, most: usize) -> Option<SocketSlot> {
+        let mut open = sockets.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(key.clone()).or_insert(0);
+        if *n >= most {
+            return None;
+        }
+        *n += 1;
+        Some(SocketSlot { sockets: sockets.clone(), key })
+    }
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        let mut open = self.sockets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
 }
 
 /// `GET /console/api/ws`: the session cookie authenticates, and the page

@@ -448,3 +448,22 @@ async fn message_and_ticket_text_lose_the_characters_that_reorder_or_hide_it() {
         (Some("Refund for order"), Some("file: invoicefdp.exe"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_client_address_holds_a_bounded_number_of_sockets() {
+    let server = TestServer::with(|c| c.limits.sockets_per_ip = 3).await;
+    // Three visitors behind one address: three sockets, then no more.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let visitor = server.visitor().await;
+        held.push(server.visitor_socket(&visitor.visitor_token, vec![]).await);
+    }
+    let url = format!("{}/api/v1/ws", server.url.replace("http://", "ws://"));
+    let refused = tokio_tungstenite::connect_async(url.as_str()).await.unwrap_err();
+    assert!(refused.to_string().contains("429"), "{refused}");
+    // One closes: a new one is taken.
+    drop(held.pop());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let visitor = server.visitor().await;
+    server.visitor_socket(&visitor.visitor_token, vec![]).await;
+}
