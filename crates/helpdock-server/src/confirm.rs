@@ -47,7 +47,7 @@ impl Trust {
 /// A confirmation request is sent again for the same address after this.
 const RESEND_AFTER_MS: i64 = 24 * 3600 * 1000;
 /// A link older than this confirms nothing.
-const LINK_VALID_MS: i64 = 7 * 24 * 3600 * 1000;
+pub const LINK_VALID_MS: i64 = 7 * 24 * 3600 * 1000;
 
 /// How far `address` is trusted for `visitor`.
 pub async fn trust(state: &AppState, visitor: &VisitorRow, address: &str) -> Result<Trust, AppError> {

@@ -143,8 +143,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 /// An upload never sent is deleted this long after it was made.
 pub const UNSENT_UPLOAD_MS: i64 = 24 * 3600 * 1000;
 
-/// Closes abandoned queued conversations and deletes uploads never sent,
-/// now and then (a quarter of the expiry, between 1 s and a minute).
+/// Closes abandoned queued conversations and deletes what can no longer be
+/// used (expired sessions and tokens, lapsed visitor tokens, uploads never
+/// sent), now and then (a quarter of the expiry, between 1 s and a minute).
 async fn sweep(state: AppState) {
     let expiry = u64::from(state.config.limits.queued_expiry_secs);
     let every = std::time::Duration::from_millis((expiry * 250).clamp(1_000, 60_000));
@@ -152,6 +153,13 @@ async fn sweep(state: AppState) {
         tokio::time::sleep(every).await;
         if let Err(e) = chat::expire_abandoned(&state).await {
             tracing::warn!(error = ?e, "expiring abandoned conversations failed");
+        }
+        let now = token::now_ms();
+        let (replies, requests) = (now - inbox::REPLY_TOKEN_VALID_MS, now - confirm::LINK_VALID_MS);
+        match state.db.purge_expired(now, replies, requests).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "deleted expired sessions, reply tokens and confirmation requests"),
+            Err(e) => tracing::warn!(error = %e, "purging expired rows failed"),
         }
         match state.db.purge_idle_visitor_tokens().await {
             Ok(0) => {}

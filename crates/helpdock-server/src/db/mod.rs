@@ -108,6 +108,27 @@ fn redact(url: &str) -> String {
 }
 
 impl Db {
+    /// Deletes what can no longer be used: console sessions past their end,
+    /// Reply-To tokens made before `reply_tokens_before`, and confirmation
+    /// requests never confirmed made before `requests_before` (ms). How
+    /// many rows went.
+    pub async fn purge_expired(
+        &self,
+        now: i64,
+        reply_tokens_before: i64,
+        requests_before: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let mut gone = 0;
+        for (sql, at) in [
+            ("DELETE FROM agent_sessions WHERE expires_at <= $1", now),
+            ("DELETE FROM ticket_reply_tokens WHERE created_at < $1", reply_tokens_before),
+            ("DELETE FROM mail_addresses WHERE confirmed_at IS NULL AND requested_at < $1", requests_before),
+        ] {
+            gone += sqlx::query(sql).bind(at).execute(&self.writer).await?.rows_affected();
+        }
+        Ok(gone)
+    }
+
     /// The same database, refusing visitor tokens unused for `secs`.
     pub fn with_visitor_token_idle(mut self, secs: u64) -> Db {
         self.visitor_token_idle_ms = i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);

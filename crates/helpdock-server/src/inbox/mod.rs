@@ -33,7 +33,7 @@ use smtp::{Mailbox, Reply};
 const MAX_CONNECTIONS: usize = 32;
 /// A Reply-To address takes replies this long after its e-mail went out
 /// (every e-mail about a ticket carries a fresh one).
-const REPLY_TOKEN_VALID_MS: i64 = 180 * 24 * 3600 * 1000;
+pub const REPLY_TOKEN_VALID_MS: i64 = 180 * 24 * 3600 * 1000;
 /// Connections one client address may hold at once.
 const MAX_CONNECTIONS_PER_IP: usize = 4;
 /// A connection lasts at most this long, however busy (a client that keeps

@@ -467,3 +467,17 @@ async fn one_client_address_holds_a_bounded_number_of_sockets() {
     let visitor = server.visitor().await;
     server.visitor_socket(&visitor.visitor_token, vec![]).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sweeper_deletes_sessions_past_their_end_and_keeps_live_ones() {
+    let server = TestServer::start().await;
+    let pw = server.add_agent("mei@example.com", "Mei", AgentRole::Agent, &[]).await;
+    let mei = server.login("mei@example.com", &pw).await;
+    let now = helpdock_server::token::now_ms();
+    assert_eq!(server.db().purge_expired(now, 0, 0).await.unwrap(), 0, "a live session stays");
+    assert_eq!(mei.call(Method::GET, "/console/api/me", false, None).await.0, StatusCode::OK);
+    // Thirteen hours on (sessions last twelve): it goes.
+    let later = now + 13 * 3_600_000;
+    assert_eq!(server.db().purge_expired(later, 0, 0).await.unwrap(), 1);
+    assert_eq!(mei.call(Method::GET, "/console/api/me", false, None).await.0, StatusCode::UNAUTHORIZED);
+}
