@@ -64,8 +64,7 @@ pub fn strings(locale: Locale) -> &'static Strings {
     let slot = &INSTALLED[locale as usize];
     #[cfg(not(target_arch = "wasm32"))]
     if locale != Locale::En && slot.get().is_none() {
-        let read = |l: Locale| catalogue::Catalogue::parse(catalogue_text(l.tag()));
-        let served = read(Locale::En).and_then(|en| catalogue::served(&en, &read(locale)?));
+        let served = catalogue::served_text(catalogue_text(Locale::En.tag()), catalogue_text(locale.tag()));
         if let Err(e) = served.and_then(|text| install(locale, &format!("{text}{CORE_SECTION}\n"))) {
             unreachable!("the build script checked {locale}'s catalogue: {e}");
         }
@@ -90,9 +89,7 @@ pub fn install(locale: Locale, text: &str) -> Result<(), String> {
     if !core.is_empty() {
         helpdock_core::locale::install(locale, core).map_err(|e| format!("core's part: {e}"))?;
     }
-    let values = catalogue::read_served(widget);
-    let strings = Strings::from_values(&values)
-        .ok_or_else(|| format!("it has {} texts, not the {} of this build", values.len(), Strings::KEYS))?;
+    let strings = catalogue::read(widget, Strings::KEYS, Strings::from_values)?;
     _ = INSTALLED[locale as usize].set(strings);
     Ok(())
 }

@@ -253,6 +253,21 @@ pub fn read_served(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// A generated catalogue (`from_values` of a [`generate`]d struct with
+/// `keys` texts) read from its served form; `Err` when the count is not
+/// this build's.
+pub fn read<T>(served: &str, keys: usize, from_values: impl FnOnce(&[&'static str]) -> Option<T>) -> Result<T, String> {
+    let values = read_served(served);
+    from_values(&values).ok_or_else(|| format!("it has {} texts, not the {keys} of this build", values.len()))
+}
+
+/// The served form of the catalogue `text` against the reference catalogue
+/// `reference` (both files' text): how a native build installs the
+/// catalogues it has compiled in.
+pub fn served_text(reference: &str, text: &str) -> Result<String, String> {
+    served(&Catalogue::parse(reference)?, &Catalogue::parse(text)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

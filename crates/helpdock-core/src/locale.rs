@@ -54,8 +54,7 @@ pub fn messages(locale: Locale) -> &'static Messages {
     let slot = &INSTALLED[locale as usize];
     #[cfg(not(target_arch = "wasm32"))]
     if locale != Locale::En && slot.get().is_none() {
-        let read = |l: Locale| catalogue::Catalogue::parse(l.catalogue_text());
-        let served = read(Locale::En).and_then(|en| catalogue::served(&en, &read(locale)?));
+        let served = catalogue::served_text(Locale::En.catalogue_text(), locale.catalogue_text());
         if let Err(e) = served.and_then(|text| install(locale, &text)) {
             unreachable!("the build script checked {locale}'s catalogue: {e}");
         }
@@ -67,9 +66,7 @@ pub fn messages(locale: Locale) -> &'static Messages {
 /// ([`catalogue::served`]). `Err` says what is wrong with it; the locale
 /// then stays in English. Installing twice keeps the first.
 pub fn install(locale: Locale, served: &str) -> Result<(), String> {
-    let values = catalogue::read_served(served);
-    let read = Messages::from_values(&values)
-        .ok_or_else(|| format!("it has {} texts, not the {} of this build", values.len(), Messages::KEYS))?;
+    let read = catalogue::read(served, Messages::KEYS, Messages::from_values)?;
     _ = INSTALLED[locale as usize].set(read);
     Ok(())
 }

@@ -301,10 +301,9 @@ pub async fn send(
         at: now_ms(),
         system: None,
     };
-    let sent: Vec<String> = new.attachments.iter().map(|a| a.id.clone()).collect();
     match state.db.store_message(new).await? {
         Stored::New(row) => {
-            state.db.mark_referenced(&sent, row.message.at).await?;
+            state.db.mark_referenced(&row.message.attachments, row.message.at).await?;
             state.typing_gate.forget(owner_id, &conversation.id);
             let ack = (row.message.seq, row.message.at);
             publish_message(state, &conversation, &row);

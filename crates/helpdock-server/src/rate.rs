@@ -82,6 +82,43 @@ impl RateLimiter {
     }
 }
 
+/// Connections open per key (a client address): what [`ConnectionSlot`]s
+/// count.
+pub type ConnectionCounts = std::sync::Arc<Mutex<HashMap<String, usize>>>;
+
+/// One open connection counted against its key until dropped: visitor
+/// sockets per client address, SMTP sessions per client address.
+#[derive(Debug)]
+pub struct ConnectionSlot {
+    counts: ConnectionCounts,
+    key: String,
+}
+
+impl ConnectionSlot {
+    /// A slot for `key` if it has fewer than `most` connections open.
+    pub fn take(counts: &ConnectionCounts, key: String, most: usize) -> Option<ConnectionSlot> {
+        let mut open = counts.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(key.clone()).or_insert(0);
+        if *n >= most {
+            return None;
+        }
+        *n += 1;
+        Some(ConnectionSlot { counts: counts.clone(), key })
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut open = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
+}
+
 /// A pause for a constant-time answer: what is left of `total` since `start`.
 pub fn remaining(start: Instant, total: Duration) -> Duration {
     total.saturating_sub(start.elapsed())

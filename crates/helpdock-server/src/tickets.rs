@@ -327,8 +327,7 @@ pub async fn create(
         at: now_ms(),
     };
     let (row, created) = state.db.create_ticket(&new).await?;
-    let sent: Vec<String> = new.attachments.iter().map(|a| a.id.clone()).collect();
-    state.db.mark_referenced(&sent, new.at).await?;
+    state.db.mark_referenced(&new.attachments, new.at).await?;
     if created {
         let row = publish(state, &row.id, None).await?;
         let number = ticket_number(NUMBER_PREFIX, u64::try_from(row.number).unwrap_or(0));
@@ -517,8 +516,7 @@ pub async fn reply(
         by_email: false,
         at: now_ms(),
     };
-    let sent: Vec<String> = new.attachments.iter().map(|a| a.id.clone()).collect();
-    state.db.mark_referenced(&sent, new.at).await?;
+    state.db.mark_referenced(&new.attachments, new.at).await?;
     match state.db.append_ticket_entry(&new, ticket.status).await? {
         Appended::New(entry) => {
             let row = publish(state, &ticket.id, Some(&entry.reply)).await?;
@@ -595,8 +593,7 @@ pub async fn reply_by_email(
         by_email: true,
         at: now_ms(),
     };
-    let sent: Vec<String> = new.attachments.iter().map(|a| a.id.clone()).collect();
-    state.db.mark_referenced(&sent, new.at).await?;
+    state.db.mark_referenced(&new.attachments, new.at).await?;
     match state.db.append_ticket_entry(&new, ticket.status).await? {
         Appended::New(entry) => {
             publish(state, &ticket.id, Some(&entry.reply)).await?;
@@ -690,8 +687,7 @@ async fn change_status(
         by_email: false,
         at: now_ms(),
     };
-    let sent: Vec<String> = new.attachments.iter().map(|a| a.id.clone()).collect();
-    state.db.mark_referenced(&sent, new.at).await?;
+    state.db.mark_referenced(&new.attachments, new.at).await?;
     match state.db.append_ticket_entry(&new, ticket.status).await? {
         Appended::New(entry) | Appended::Duplicate(entry) => publish(state, &ticket.id, Some(&entry.reply)).await,
         Appended::Changed => Err(changed()),

@@ -362,7 +362,7 @@ pub async fn visitor_socket(State(state): State<AppState>, client: ClientIp, upg
         }
         // Sockets per client address, whoever their visitors are.
         let most = state.config.limits.sockets_per_ip as usize;
-        match SocketSlot::take(&state.ip_sockets, key, most) {
+        match crate::rate::ConnectionSlot::take(&state.ip_sockets, key, most) {
             Some(slot) => held = Some(slot),
             None => {
                 return AppError::rate_limited(10_000).into_response();
@@ -376,41 +376,6 @@ pub async fn visitor_socket(State(state): State<AppState>, client: ClientIp, upg
             drop(held);
         }
     })
-}
-
-/// Open visitor sockets per client address.
-pub type IpSockets = std::sync::Arc<std::sync::Mutex<HashMap<String, usize>>>;
-
-/// One socket counted against its client address until dropped.
-#[derive(Debug)]
-pub struct SocketSlot {
-    sockets: IpSockets,
-    key: String,
-}
-
-impl SocketSlot {
-    /// A slot for `key` if it has fewer than `most` sockets open.
-    pub fn take(sockets: &IpSockets, key: String, most: usize) -> Option<SocketSlot> {
-        let mut open = sockets.lock().unwrap_or_else(|p| p.into_inner());
-        let n = open.entry(key.clone()).or_insert(0);
-        if *n >= most {
-            return None;
-        }
-        *n += 1;
-        Some(SocketSlot { sockets: sockets.clone(), key })
-    }
-}
-
-impl Drop for SocketSlot {
-    fn drop(&mut self) {
-        let mut open = self.sockets.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(n) = open.get_mut(&self.key) {
-            *n -= 1;
-            if *n == 0 {
-                open.remove(&self.key);
-            }
-        }
-    }
 }
 
 /// `GET /console/api/ws`: the session cookie authenticates, and the page

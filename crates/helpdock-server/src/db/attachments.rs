@@ -64,10 +64,10 @@ impl Db {
 
     /// Marks uploads as sent (in a message, a ticket or a reply), so the
     /// collector keeps them.
-    pub async fn mark_referenced(&self, ids: &[String], at: i64) -> Result<(), sqlx::Error> {
-        for id in ids {
+    pub async fn mark_referenced(&self, sent: &[Attachment], at: i64) -> Result<(), sqlx::Error> {
+        for attachment in sent {
             sqlx::query("UPDATE attachments SET referenced_at = $2 WHERE id = $1 AND referenced_at IS NULL")
-                .bind(id)
+                .bind(&attachment.id)
                 .bind(at)
                 .execute(&self.writer)
                 .await?;

@@ -71,7 +71,7 @@ pub struct Shared {
     /// Upload bytes per client IP (`limits.upload_bytes_per_ip_per_hour`).
     pub upload_budget: RateLimiter,
     /// Open visitor sockets per client address.
-    pub ip_sockets: crate::ws::IpSockets,
+    pub ip_sockets: crate::rate::ConnectionCounts,
     /// Typing indicators, coalesced per person and conversation.
     pub typing_gate: crate::chat::TypingGate,
     /// `trusted_proxies`, read (validated with the configuration).
@@ -98,7 +98,7 @@ impl AppState {
             hub: Arc::new(Hub::default()),
             mailer,
             typing_gate: crate::chat::TypingGate::default(),
-            ip_sockets: crate::ws::IpSockets::default(),
+            ip_sockets: crate::rate::ConnectionCounts::default(),
             upload_budget: RateLimiter::per_hour_of(config.limits.upload_bytes_per_ip_per_hour as f64),
             mail_ip_budget: RateLimiter::per_hour(config.limits.mails_per_ip_per_hour),
             mail_budget: RateLimiter::per_hour(config.limits.mails_per_hour),

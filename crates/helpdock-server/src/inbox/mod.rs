@@ -58,7 +58,7 @@ pub fn spawn(listener: TcpListener, state: AppState) -> JoinHandle<()> {
         let inbox = Arc::new(Inbox { state, inbound });
         let hostname: Arc<str> = hostname.into();
         let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-        let per_ip = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<std::net::IpAddr, usize>::new()));
+        let per_ip = crate::rate::ConnectionCounts::default();
         let mut connections = JoinSet::new();
         loop {
             let (mut stream, peer) = match listener.accept().await {
@@ -70,32 +70,11 @@ pub fn spawn(listener: TcpListener, state: AppState) -> JoinHandle<()> {
                 }
             };
             while connections.try_join_next().is_some() {}
-            let from_peer = {
-                let mut open = per_ip.lock().unwrap_or_else(|p| p.into_inner());
-                let n = open.entry(peer.ip()).or_insert(0);
-                *n += 1;
-                *n
-            };
-            let release = {
-                let per_ip = per_ip.clone();
-                move || {
-                    let mut open = per_ip.lock().unwrap_or_else(|p| p.into_inner());
-                    if let Some(n) = open.get_mut(&peer.ip()) {
-                        *n -= 1;
-                        if *n == 0 {
-                            open.remove(&peer.ip());
-                        }
-                    }
-                }
-            };
-            let slot = match slots.clone().try_acquire_owned() {
-                Ok(slot) if from_peer <= MAX_CONNECTIONS_PER_IP => slot,
-                _ => {
-                    use tokio::io::AsyncWriteExt;
-                    let _ = stream.write_all(b"421 4.3.2 Too busy; try again later\r\n").await;
-                    release();
-                    continue;
-                }
+            let from_peer = crate::rate::ConnectionSlot::take(&per_ip, peer.ip().to_string(), MAX_CONNECTIONS_PER_IP);
+            let (Some(from_peer), Ok(slot)) = (from_peer, slots.clone().try_acquire_owned()) else {
+                use tokio::io::AsyncWriteExt;
+                let _ = stream.write_all(b"421 4.3.2 Too busy; try again later\r\n").await;
+                continue;
             };
             let (inbox, hostname) = (inbox.clone(), hostname.clone());
             connections.spawn(async move {
@@ -104,8 +83,7 @@ pub fn spawn(listener: TcpListener, state: AppState) -> JoinHandle<()> {
                     Ok(Err(e)) => tracing::debug!(peer = %peer, error = %e, "inbound mail: connection ended"),
                     Err(_) => tracing::debug!(peer = %peer, "inbound mail: connection cut at the session limit"),
                 }
-                drop(slot);
-                release();
+                drop((slot, from_peer));
             });
         }
     })
