@@ -16,7 +16,7 @@ node scripts/check-css.mjs
 step "lints (native core and CLI, wasm widget)"
 cargo clippy -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema --all-targets -- -D warnings
 cargo clippy -p helpdock --target wasm32-unknown-unknown -- -D warnings
-cargo clippy -p helpdock-server --all-targets -- -D warnings
+cargo clippy -p helpdock-server -p helpdock-conformance --all-targets -- -D warnings
 
 step "core and CLI tests"
 cargo test -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema
@@ -30,15 +30,21 @@ scripts/build.sh
 step "size budget"
 node scripts/size-budget.mjs dist
 
-step "reference server tests (SQLite)"
+step "reference server tests (SQLite), and the conformance suite's own tests against it"
 cargo test -p helpdock-server
+cargo test -p helpdock-conformance
 
 step "reference server tests (PostgreSQL)"
 pg_url=$(scripts/postgres.sh start)
 trap 'scripts/postgres.sh stop "$pg_url"' EXIT
 HELPDOCK_TEST_POSTGRES_URL=$pg_url cargo test -p helpdock-server --test server
+
+step "protocol conformance suite against the release server (PostgreSQL, then SQLite)"
+scripts/conformance.sh "$pg_url"
 scripts/postgres.sh stop "$pg_url"
 trap - EXIT
+
+scripts/conformance.sh
 
 step "reference server release build (the browser tests run it)"
 cargo build --release -p helpdock-server
