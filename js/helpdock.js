@@ -45,7 +45,7 @@ const CHAT_ICON =
 // content-hashed names of its files, which are cached for a year; this
 // loader is the one file a host revalidates.
 // `strings` maps each locale but English (compiled in) to its catalogue.
-const ASSETS = { glue: "wasm/helpdock.js", wasm: "wasm/helpdock_bg.wasm", css: "helpdock.css", strings: {} };
+const ASSETS = { glue: "wasm/helpdock.js", wasm: "wasm/helpdock_bg.wasm", css: "helpdock.css", strings: {}, transport: "transport.js" };
 const moduleBase = new URL(".", import.meta.url);
 let wasmModule = null;
 let glueModule = null;
@@ -118,7 +118,11 @@ export async function mount(target, config = {}) {
     config = {};
   }
   const assetsBase = typeof config.assetsBase === "string" ? config.assetsBase : moduleBase.href;
-  config = { ...config, assetsBase };
+  // A host's own transport (docs/transport.md) stays here: the widget gets
+  // stand-ins for fetch and WebSocket that call it, never the object.
+  const transport = config.transport;
+  config = { ...config, assetsBase, transport: undefined };
+  if (transport) config.backend = "/";
 
   const host = document.createElement("helpdock-widget");
   const shadow = host.attachShadow({ mode: "open" });
@@ -174,7 +178,12 @@ export async function mount(target, config = {}) {
   const load = () => {
     if (!loading) prefetchStrings(languages());
     loading ??= loadWasm().then(
-      (glue) => installStrings(glue, languages()).then(() => glue),
+      (glue) =>
+        Promise.all([
+          installStrings(glue, languages()),
+          // Only a page that passes a transport fetches its adapter.
+          transport && import(new URL(ASSETS.transport, moduleBase).href).then((m) => glue.setTransport(m.bridge(transport))),
+        ]).then(() => glue),
     ).then(
       (glue) => {
         if (destroyed) return null;

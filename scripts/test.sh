@@ -15,7 +15,7 @@ node scripts/check-css.mjs
 
 step "lints (native core and CLI, wasm widget)"
 cargo clippy -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema --all-targets -- -D warnings
-cargo clippy -p helpdock --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p helpdock -p helpdock-example-leptos-host --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p helpdock-server -p helpdock-conformance --all-targets -- -D warnings
 
 step "core and CLI tests"
@@ -23,6 +23,9 @@ cargo test -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpd
 
 step "the browser build pulls in nothing native-only"
 scripts/check-wasm-deps.sh
+
+step "the example Leptos host builds for the browser"
+cargo build -p helpdock-example-leptos-host --target wasm32-unknown-unknown
 
 step "release build"
 scripts/build.sh

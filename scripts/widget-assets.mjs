@@ -77,6 +77,13 @@ writeFileSync(join(wasmDir, mainName), mainBytes);
 // and every chunk's name.
 let glue = readFileSync(join(work, "helpdock.js"), "utf8");
 let splitJs = readFileSync(join(work, "__wasm_split.js"), "utf8");
+// A host's own transport (js/transport.js) stands in for fetch, WebSocket
+// and XMLHttpRequest: the glue reaches them through `net`, the page's own
+// unless `setTransport` is called (only a page that passes a transport does).
+glue = replaceAll(glue, "arg0.fetch(", "net.fetch(", "the glue");
+glue = replaceAll(glue, "new WebSocket(", "new net.WebSocket(", "the glue");
+glue = replaceAll(glue, "new XMLHttpRequest(", "new net.XMLHttpRequest(", "the glue");
+glue = `let net = globalThis;\n/** Routes the widget's requests and live connection through a host's transport (js/transport.js). */\nexport function setTransport(bridge) {\n  net = bridge;\n}\n${glue}`;
 const version = hash(glue, splitJs, ...Object.values(chunkNames));
 const glueName = `helpdock.${version}.js`;
 const splitName = `__wasm_split.${version}.js`;
@@ -111,8 +118,13 @@ for (const file of readdirSync(join(work, "strings")).filter((f) => /^strings\.[
   strings[tag] = `wasm/${name}`;
 }
 
+// The adapter for a host's own transport, fetched only by a page that has one.
+const transportJs = minify(readFileSync(join(root, "js/transport.js"), "utf8"), "js");
+const transportName = `transport.${hash(transportJs)}.js`;
+writeFileSync(join(wasmDir, transportName), transportJs);
+
 // The loader: its ASSETS line names this build's files.
-const assets = { glue: `wasm/${glueName}`, wasm: `wasm/${mainName}`, css: cssName, strings };
+const assets = { glue: `wasm/${glueName}`, wasm: `wasm/${mainName}`, css: cssName, strings, transport: `wasm/${transportName}` };
 const loaderSource = readFileSync(join(root, "js/helpdock.js"), "utf8");
 const assetsLine = /^const ASSETS = \{[^\n]*\};$/m;
 if (!assetsLine.test(loaderSource)) fail("js/helpdock.js has no `const ASSETS = {…};` line to rewrite");

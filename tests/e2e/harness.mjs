@@ -14,6 +14,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import WebSocket from "ws";
 
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const DIST = process.env.HELPDOCK_DIST ?? "dist";
@@ -30,7 +31,8 @@ const ARGS = [
   "--disable-sync",
 ];
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The repository. */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The server binary the tests start (`cargo build --release -p helpdock-server`). */
 export const SERVER_BIN = process.env.HELPDOCK_SERVER_BIN ?? join(ROOT, "target", "release", "helpdock-server");
 /** The demo agent's password in tests (the server makes a random one otherwise). */
@@ -366,4 +368,72 @@ export async function axeViolations(page, problems) {
     problems.splice(0, problems.length, ...problems.filter((p) => !p.includes("Applying inline style violates")));
   }
   return violations;
+}
+
+/** The demo agent of `server`, signed in through the console API, on its own socket (the tests play the agent with it). */
+export async function signInAgent(server) {
+  const url = server.url;
+  const res = await fetch(`${url}/console/api/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(server.agent),
+  });
+  assert.equal(res.status, 200, `agent login: ${res.status} ${await res.clone().text()}`);
+  const session = await res.json();
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const ws = new WebSocket(`${url.replace(/^http/, "ws")}/console/api/ws`, { headers: { Cookie: cookie, Origin: url } });
+  const frames = [];
+  const waiters = new Set();
+  ws.on("message", (data) => {
+    const frame = JSON.parse(String(data));
+    frames.push(frame);
+    for (const waiter of waiters) {
+      if (waiter.matches(frame)) {
+        waiters.delete(waiter);
+        waiter.resolve(frame);
+      }
+    }
+  });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  const send = (frame) => ws.send(JSON.stringify(frame));
+  /** The first frame (already received or to come) that `matches`. */
+  const next = (matches, what = "a frame", ms = 15_000) => {
+    const seen = frames.find(matches);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter = { matches, resolve };
+      waiters.add(waiter);
+      setTimeout(() => {
+        if (waiters.delete(waiter)) reject(new Error(`agent: timed out waiting for ${what}`));
+      }, ms);
+    });
+  };
+  send({ type: "hello", v: 1, token: "", resume: [] });
+  await next((f) => f.type === "welcome", "welcome");
+  return {
+    session,
+    frames,
+    send,
+    next,
+    /** Visitor messages stored in `conversation`, one entry per frame received. */
+    visitorMessages: (conversation) =>
+      frames.filter((f) => f.type === "message" && f.message.conversation === conversation && f.message.author.kind === "visitor"),
+    get: (path) => fetch(`${url}${path}`, { headers: { Cookie: cookie } }).then((r) => r.json()),
+    async accept(conversation) {
+      send({ type: "accept", conversation });
+      await next((f) => f.type === "assigned" && f.conversation.id === conversation, "assigned");
+    },
+    say(conversation, body) {
+      const clientId = `agent-${Math.random().toString(36).slice(2)}`;
+      send({ type: "send", conversation, clientId, body, attachments: [] });
+      return next((f) => f.type === "ack" && f.clientId === clientId, "ack of the agent's message");
+    },
+    close: () => ws.close(),
+  };
 }

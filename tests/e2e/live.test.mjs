@@ -14,14 +14,13 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 
-import WebSocket from "ws";
-
 import {
   axeViolations,
   backOnChat,
   launcher,
   openDemo,
   panel,
+  signInAgent,
   startAll,
   startHelpdockServer,
   startSmtpSink,
@@ -44,74 +43,6 @@ const PNG = Buffer.from(
 
 const w = (page, selector) => page.locator(`helpdock-widget ${selector}`);
 const liveInput = (page) => w(page, "#hd-live-input");
-
-/** The agent, signed in through the console API, on its own socket. */
-async function signInAgent() {
-  const url = env.server.url;
-  const res = await fetch(`${url}/console/api/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(env.server.agent),
-  });
-  assert.equal(res.status, 200, `agent login: ${res.status} ${await res.clone().text()}`);
-  const session = await res.json();
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const ws = new WebSocket(`${url.replace(/^http/, "ws")}/console/api/ws`, { headers: { Cookie: cookie, Origin: url } });
-  const frames = [];
-  const waiters = new Set();
-  ws.on("message", (data) => {
-    const frame = JSON.parse(String(data));
-    frames.push(frame);
-    for (const waiter of waiters) {
-      if (waiter.matches(frame)) {
-        waiters.delete(waiter);
-        waiter.resolve(frame);
-      }
-    }
-  });
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  const send = (frame) => ws.send(JSON.stringify(frame));
-  /** The first frame (already received or to come) that `matches`. */
-  const next = (matches, what = "a frame", ms = 15_000) => {
-    const seen = frames.find(matches);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const waiter = { matches, resolve };
-      waiters.add(waiter);
-      setTimeout(() => {
-        if (waiters.delete(waiter)) reject(new Error(`agent: timed out waiting for ${what}`));
-      }, ms);
-    });
-  };
-  send({ type: "hello", v: 1, token: "", resume: [] });
-  await next((f) => f.type === "welcome", "welcome");
-  return {
-    session,
-    frames,
-    send,
-    next,
-    /** Visitor messages stored in `conversation`, one entry per frame received. */
-    visitorMessages: (conversation) =>
-      frames.filter((f) => f.type === "message" && f.message.conversation === conversation && f.message.author.kind === "visitor"),
-    get: (path) => fetch(`${url}${path}`, { headers: { Cookie: cookie } }).then((r) => r.json()),
-    async accept(conversation) {
-      send({ type: "accept", conversation });
-      await next((f) => f.type === "assigned" && f.conversation.id === conversation, "assigned");
-    },
-    say(conversation, body) {
-      const clientId = `agent-${Math.random().toString(36).slice(2)}`;
-      send({ type: "send", conversation, clientId, body, attachments: [] });
-      return next((f) => f.type === "ack" && f.clientId === clientId, "ack of the agent's message");
-    },
-    close: () => ws.close(),
-  };
-}
 
 /** The demo with the Chat tab open and the pack loaded. */
 async function openChat(query = "?lang=en", context, colorScheme = "light") {
@@ -164,7 +95,7 @@ const agentRows = (page) => w(page, ".hd-live-log .hd-from-agent");
 
 describe("live chat", () => {
   it("reaches a person in the panel: queue, agent, messages, an image, receipts, and the history after a reload", async () => {
-    const agent = await signInAgent();
+    const agent = await signInAgent(env.server);
     const { page, context, problems } = await openChat();
     const id = await reachPerson(page);
 
@@ -259,7 +190,7 @@ describe("live chat", () => {
   });
 
   it("keeps messages typed while the network is down and sends each exactly once when it is back", async () => {
-    const agent = await signInAgent();
+    const agent = await signInAgent(env.server);
     const { page, context } = await openChat();
     const id = await reachPerson(page);
     await agent.accept(id);
@@ -316,7 +247,7 @@ describe("live chat", () => {
   });
 
   it("shows the same conversation in a second tab, without duplicates", async () => {
-    const agent = await signInAgent();
+    const agent = await signInAgent(env.server);
     const first = await openChat();
     const id = await reachPerson(first.page);
     await agent.accept(id);
@@ -343,7 +274,7 @@ describe("live chat", () => {
   });
 
   it("counts unread messages on the launcher and in the title while the panel is closed", async () => {
-    const agent = await signInAgent();
+    const agent = await signInAgent(env.server);
     const { page, context } = await openChat();
     const id = await reachPerson(page);
     await agent.accept(id);
@@ -368,7 +299,7 @@ describe("live chat", () => {
   });
 
   it("stops a secret and checks files before they leave the page", async () => {
-    const agent = await signInAgent();
+    const agent = await signInAgent(env.server);
     const { page, context } = await openChat();
     const id = await reachPerson(page);
     await say(page, "#hd-live-input", "my 2FA code is 123456");
@@ -442,7 +373,7 @@ describe("live chat", () => {
 
   for (const colorScheme of ["light", "dark"]) {
     it(`speaks Chinese and passes axe-core, during the chat and at the end (${colorScheme})`, async () => {
-      const agent = await signInAgent();
+      const agent = await signInAgent(env.server);
       const { page, context, problems } = await openChat("?lang=zh-CN", undefined, colorScheme);
       const id = await reachPerson(page, "充值没到账");
       await w(page, ".hd-queue").filter({ hasText: /您在队列中排第 \d+ 位/ }).waitFor();
@@ -477,7 +408,7 @@ describe("live chat", () => {
     assert.match(await alert.innerText(), /could not be verified, so live chat cannot start/);
     await refused.context.close();
 
-    const agent = await signInAgent();
+    const agent = await signInAgent(env.server);
     const hash = createHmac("sha256", env.server.hostSecret).update("42").digest("hex");
     const { page, context } = await openChat(`?lang=en&userId=42&userHash=${hash}&name=Li%20Wei&email=li%40example.com`);
     const id = await reachPerson(page);
@@ -514,7 +445,7 @@ describe("live chat", () => {
       },
     });
     try {
-      const agent = await signInAgent();
+      const agent = await signInAgent(env.server);
       const hash = createHmac("sha256", env.server.hostSecret).update("43").digest("hex");
       const { page, context } = await openChat(`?lang=en&userId=43&userHash=${hash}&name=Ana&email=ana%40example.com`);
       const id = await reachPerson(page);

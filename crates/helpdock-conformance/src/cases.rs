@@ -737,11 +737,12 @@ async fn attachment_disguised(ctx: &Ctx) -> Check {
 async fn attachment_too_large(ctx: &Ctx) -> Check {
     let v = ctx.visitor().await?;
     let max = v.session["limits"]["maxAttachmentBytes"].as_u64().unwrap_or(10 << 20) as usize;
-    upload(ctx, &v.token, "big.txt", "text/plain", vec![b'a'; max + 1]).await?.expect(
-        "a file one byte over maxAttachmentBytes",
-        413,
-        Some("too_large"),
-    )
+    let headers = [("Content-Type", "text/plain"), ("X-Filename", "big.txt")];
+    let answer = ctx.http.early_answer(&ctx.schemas, "/api/v1/attachments", &v.token, &headers, max + 1).await?;
+    if answer.status == 404 {
+        return Err(Failure::Skip("the backend offers no attachments (POST /api/v1/attachments answers 404)".into()));
+    }
+    answer.expect("a file one byte over maxAttachmentBytes", 413, Some("too_large"))
 }
 
 async fn attachment_in_message(ctx: &Ctx) -> Check {

@@ -159,6 +159,67 @@ impl Http {
         Ok(Answer { status, body, content_type })
     }
 
+    /// Uploads `len` bytes to `path` over a plain HTTP/1.1 connection of its
+    /// own, reading the answer as soon as it comes: a server may refuse an
+    /// oversized body from its `Content-Length` alone and close the
+    /// connection while the rest is still being sent, which an ordinary
+    /// client reports as a failed send instead of the answer.
+    pub async fn early_answer(
+        &self,
+        schemas: &Schemas,
+        path: &str,
+        token: &str,
+        headers: &[(&str, &str)],
+        len: usize,
+    ) -> Check<Answer> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let Some(authority) = self.base.strip_prefix("http://").map(|a| a.split('/').next().unwrap_or(a)) else {
+            fail!("POST {path}: the suite speaks plain http:// only");
+        };
+        let mut stream = TcpStream::connect(authority)
+            .await
+            .map_err(|e| Failure::Fail(format!("POST {path}: connecting to {authority}: {e}")))?;
+        let mut head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {token}\r\nContent-Length: {len}\r\nConnection: close\r\n"
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        let (mut read, mut write) = stream.split();
+        let mut answer = Vec::new();
+        let send = async {
+            write.write_all(head.as_bytes()).await?;
+            let chunk = vec![b'a'; 64 * 1024];
+            let mut left = len;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                write.write_all(&chunk[..n]).await?;
+                left -= n;
+            }
+            Ok::<_, std::io::Error>(())
+        };
+        let receive = tokio::time::timeout(Duration::from_secs(30), read.read_to_end(&mut answer));
+        // The answer may come before the body is sent (and the send then
+        // fail): whatever the send does, the answer decides.
+        let (_, received) = tokio::join!(send, receive);
+        if received.is_err() {
+            fail!("POST {path}: no answer within 30 s");
+        }
+        let text = String::from_utf8_lossy(&answer);
+        let Some((head, body)) = text.split_once("\r\n\r\n") else {
+            fail!("POST {path}: no HTTP answer (got {} bytes)", answer.len());
+        };
+        let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+        let body = if chunked { dechunk(body) } else { body.to_owned() };
+        let body: Value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        if status >= 400 {
+            schemas.check("error", &body).map_err(|e| Failure::Fail(format!("POST {path} → {status}: {e}")))?;
+        }
+        Ok(Answer { status, body, content_type: None })
+    }
+
     /// GETs `url` (absolute, or relative to the backend) as bytes: status,
     /// headers and body, for files.
     pub async fn bytes(&self, url: &str) -> Check<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
@@ -348,4 +409,18 @@ fn clip(text: &str) -> String {
     } else {
         text.to_owned()
     }
+}
+
+/// A chunked HTTP/1.1 body, joined.
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else { break };
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = rest[size..].trim_start_matches("\r\n");
+    }
+    out
 }

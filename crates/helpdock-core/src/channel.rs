@@ -256,7 +256,7 @@ impl Channels {
     pub(crate) fn from_value(value: &Value, r: &mut Reader) -> Channels {
         let mut channels = Channels::default();
         let Some(map) = r.object(value, "channels") else { return channels };
-        r.unknown_fields(map, "channels", &["liveChat", "tickets", "email", "community", "phone", "officialDomains"]);
+        r.unknown_fields(map, "channels", CHANNEL_FIELDS);
         match map.get("liveChat") {
             None | Some(Value::Null) => {}
             Some(Value::Bool(false)) => channels.live_chat = None,
@@ -266,7 +266,7 @@ impl Channels {
             None | Some(Value::Null) | Some(Value::Bool(true)) => {}
             Some(Value::Bool(false)) => channels.tickets = None,
             Some(Value::Object(t)) => {
-                r.unknown_fields(t, "channels.tickets", &["replyTime"]);
+                r.unknown_fields(t, "channels.tickets", TICKETS_FIELDS);
                 match t.get("replyTime") {
                     Some(Value::String(s)) => channels.tickets = Some(vec![("en".to_owned(), s.clone())]),
                     Some(Value::Object(per_locale)) => {
@@ -343,6 +343,15 @@ fn array<'v>(value: Option<&'v Value>, field: &str, r: &mut Reader) -> &'v [Valu
     }
 }
 
+/// `channels`' fields (`HelpdockChannels` in `js/helpdock.d.ts`).
+pub const CHANNEL_FIELDS: &[&str] = &["liveChat", "tickets", "email", "community", "phone", "officialDomains"];
+
+/// `channels.tickets`' fields as an object (`HelpdockTickets`).
+pub const TICKETS_FIELDS: &[&str] = &["replyTime"];
+
+/// `channels.liveChat`'s fields as an object (`HelpdockHours`).
+pub const HOURS_FIELDS: &[&str] = &["hours", "utcOffset"];
+
 /// `"24/7"`, or `{"hours": [{"days": "mon-fri", "from": "09:00", "to": "18:00"}], "utcOffset": "+08:00"}`.
 fn read_hours(value: &Value, r: &mut Reader) -> Hours {
     const FIELD: &str = "channels.liveChat";
@@ -358,7 +367,7 @@ fn read_hours(value: &Value, r: &mut Reader) -> Hours {
             return Hours::Always;
         }
     };
-    r.unknown_fields(map, FIELD, &["hours", "utcOffset"]);
+    r.unknown_fields(map, FIELD, HOURS_FIELDS);
     match map.get("hours") {
         None | Some(Value::Null) => return Hours::Always,
         Some(Value::String(s)) if s == "24/7" => return Hours::Always,

@@ -271,7 +271,7 @@ impl Identity {
         let Some(map) = r.object(value, path) else {
             return (None, r.diagnostics);
         };
-        r.unknown_fields(map, path, &["userId", "name", "email", "userHash"]);
+        r.unknown_fields(map, path, IDENTITY_FIELDS);
         let user_id_path = join(path, "userId");
         let user_id = match map.get("userId") {
             None | Some(Value::Null) => {
@@ -401,25 +401,7 @@ impl Config {
         let Some(map) = r.object(value, "(config)") else {
             return (config, r.diagnostics);
         };
-        r.unknown_fields(
-            map,
-            "",
-            &[
-                "locale",
-                "position",
-                "theme",
-                "title",
-                "user",
-                "identity",
-                "backend",
-                "preload",
-                "open",
-                "zIndex",
-                "assetsBase",
-                "pack",
-                "channels",
-            ],
-        );
+        r.unknown_fields(map, "", CONFIG_FIELDS);
 
         if let Some(tag) = r.text(map.get("locale"), "locale") {
             config.locale = parse_locale(&tag, "locale", &mut r);
@@ -474,6 +456,31 @@ impl Config {
     }
 }
 
+/// The configuration's fields. `js/helpdock.d.ts` declares the same
+/// (`HelpdockConfig`, and `transport`, which the loader keeps to itself); a
+/// test holds the two together.
+pub const CONFIG_FIELDS: &[&str] = &[
+    "locale",
+    "position",
+    "theme",
+    "title",
+    "user",
+    "identity",
+    "backend",
+    "preload",
+    "open",
+    "zIndex",
+    "assetsBase",
+    "pack",
+    "channels",
+];
+
+/// `theme`'s fields (`HelpdockTheme`).
+pub const THEME_FIELDS: &[&str] = &["brandColor", "radius", "font", "colorScheme"];
+
+/// `identity`'s fields (`HelpdockIdentity`).
+pub const IDENTITY_FIELDS: &[&str] = &["userId", "name", "email", "userHash"];
+
 /// Reads a locale tag given to `setLocale()` or in the configuration,
 /// returning a diagnostic naming `field` when Helpdock does not speak it.
 pub fn parse_locale_tag(tag: &str, field: &str) -> Result<Locale, Diagnostic> {
@@ -501,7 +508,7 @@ fn read_theme(value: &Value, r: &mut Reader) -> Theme {
     let Some(map) = r.object(value, "theme") else {
         return theme;
     };
-    r.unknown_fields(map, "theme", &["brandColor", "radius", "font", "colorScheme"]);
+    r.unknown_fields(map, "theme", THEME_FIELDS);
     if let Some(color) = r.text(map.get("brandColor"), "theme.brandColor") {
         match CssColor::parse(&color) {
             Some(color) => theme.brand_color = color,
@@ -781,5 +788,42 @@ mod tests {
         );
         let (_, diagnostics) = read(r#"{"identity": {"userId": "42", "userHash": "nothex"}}"#);
         assert!(diagnostics[0].contains("`identity.userHash` expected 64 hexadecimal"), "{diagnostics:?}");
+    }
+
+    /// The property names of `export interface NAME { … }` in a
+    /// declarations file (one per line, two spaces in).
+    fn declared(dts: &str, name: &str) -> Vec<String> {
+        let start = dts.find(&format!("export interface {name} {{\n")).unwrap_or_else(|| panic!("{name} is declared"));
+        let body = &dts[start..];
+        let body = &body[..body.find("\n}").expect("the interface ends")];
+        let mut names: Vec<String> = body
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.strip_prefix("  "))
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .filter_map(|line| line.split(['?', ':']).next())
+            .map(str::to_owned)
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_typescript_declarations_name_the_fields_this_reader_knows() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../js/helpdock.d.ts");
+        let dts = std::fs::read_to_string(path).expect("js/helpdock.d.ts");
+        let sorted = |fields: &[&str], extra: &[&str]| {
+            let mut v: Vec<String> = fields.iter().chain(extra).map(|s| s.to_string()).collect();
+            v.sort();
+            v
+        };
+        use crate::channel::{CHANNEL_FIELDS, HOURS_FIELDS, TICKETS_FIELDS};
+        // `transport` is the loader's, never passed to the widget.
+        assert_eq!(declared(&dts, "HelpdockConfig"), sorted(CONFIG_FIELDS, &["transport"]));
+        assert_eq!(declared(&dts, "HelpdockTheme"), sorted(THEME_FIELDS, &[]));
+        assert_eq!(declared(&dts, "HelpdockIdentity"), sorted(IDENTITY_FIELDS, &[]));
+        assert_eq!(declared(&dts, "HelpdockChannels"), sorted(CHANNEL_FIELDS, &[]));
+        assert_eq!(declared(&dts, "HelpdockTickets"), sorted(TICKETS_FIELDS, &[]));
+        assert_eq!(declared(&dts, "HelpdockHours"), sorted(HOURS_FIELDS, &[]));
     }
 }
