@@ -62,6 +62,7 @@ pub static ALL: &[Case] = &[
     case!("agent.typing", agent, agent_typing),
     case!("agent.read_receipts", agent, agent_read),
     case!("agent.closes", agent, agent_closes),
+    case!("agent.queue_moves_up", agent, agent_queue_moves),
     case!("close.by_visitor", close_by_visitor),
     case!("close.rating", close_rating),
     case!("attachment.accepted", attachment_accepted),
@@ -624,6 +625,26 @@ async fn agent_closes(ctx: &Ctx) -> Check {
         ctx.api("GET", &format!("/conversations/{id}"), Some(&v.token), None, Some("conversation-detail")).await?;
     let status = &detail.body["summary"]["status"];
     ensure!(status == "closed", "a conversation the agent closed is {status}");
+    Ok(())
+}
+
+async fn agent_queue_moves(ctx: &Ctx) -> Check {
+    let first = ctx.visitor().await?;
+    let ahead = ctx.start_conversation(&first, "other").await?;
+    let second = ctx.visitor().await?;
+    let behind = ctx.start_conversation(&second, "other").await?;
+    let (ahead, id) = (text(&ahead["id"]).to_owned(), text(&behind["id"]).to_owned());
+    let Some(place) = behind["queue"]["position"].as_u64() else {
+        return Err(Failure::Skip("the backend gives no queue places (optional)".into()));
+    };
+    let mut socket = ctx.socket(&second, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    ctx.agent(json!({"do": "accept", "conversation": ahead})).await?;
+    let moved = socket
+        .wait(&ctx.schemas, "a queue frame with a better place", |f| {
+            is(f, "queue", &id) && f["queue"]["position"].as_u64().is_some_and(|p| p < place)
+        })
+        .await?;
+    ensure!(moved["queue"]["position"].as_u64().unwrap_or(0) >= 1, "queue places start at 1: {}", short(&moved));
     Ok(())
 }
 
