@@ -14,6 +14,8 @@
 //   wasm/strings.<tag>.<16 hex>.txt each locale's catalogue but English's
 //                                   (widget and core, from WORK/strings),
 //                                   fetched when the widget shows it;
+//   wasm/transport.<16 hex>.js      the adapter for a host's own transport
+//                                   (js/transport.js), fetched only with one;
 //   wasm/parts.json                 which file belongs to which load.
 //
 // The chunks are `split_people.wasm` (live chat and tickets) and
@@ -166,6 +168,8 @@ const parts = {
   bench: chunksOf("bench"),
   // One of these, for a user whose interface is not in English.
   strings,
+  // Only a page that passes its own transport fetches this.
+  transport: [`wasm/${transportName}`],
 };
 writeFileSync(join(wasmDir, "parts.json"), JSON.stringify(parts, null, 2) + "\n");
 console.log(`widget-assets: ${[...new Set([...Object.values(parts).filter(Array.isArray).flat(), ...Object.values(strings)])].join(", ")}`);

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::client::{short, Check, Failure};
-use crate::{ensure, Ctx};
+use crate::{ensure, fail, Ctx};
 
 /// One rule to check.
 #[derive(Debug)]
@@ -102,6 +102,23 @@ fn is(frame: &Value, kind: &str, conversation: &str) -> bool {
 
 fn message_with(frame: &Value, client_id: &str) -> bool {
     frame["type"] == "message" && frame["message"]["clientId"] == client_id
+}
+
+/// A new visitor, a conversation handed over, and a socket resuming it.
+async fn in_conversation(ctx: &Ctx) -> Check<(crate::Visitor, String, crate::client::Socket)> {
+    let v = ctx.visitor().await?;
+    let c = ctx.start_conversation(&v, "other").await?;
+    let id = text(&c["id"]).to_owned();
+    let socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    Ok((v, id, socket))
+}
+
+/// How many of the conversation's stored messages carry `client_id`, as
+/// its owner `v` reads them back.
+async fn stored(ctx: &Ctx, v: &crate::Visitor, id: &str, client_id: &str) -> Check<usize> {
+    let detail =
+        ctx.api("GET", &format!("/conversations/{id}"), Some(&v.token), None, Some("conversation-detail")).await?;
+    Ok(detail.body["messages"].as_array().map_or(0, |ms| ms.iter().filter(|m| m["clientId"] == client_id).count()))
 }
 
 // ---- session and identity
@@ -329,10 +346,8 @@ async fn socket_ping(ctx: &Ctx) -> Check {
 }
 
 async fn socket_send_ack_message(ctx: &Ctx) -> Check {
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]);
-    let mut socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    let (_, id, mut socket) = in_conversation(ctx).await?;
+    let id = id.as_str();
     let ack = ctx.send(&mut socket, id, "Hello, is anyone there?").await?;
     ensure!(ack["conversation"] == id, "the ack names conversation {} instead of {id}", ack["conversation"]);
     let seq = ack["seq"].as_u64().unwrap_or(0);
@@ -347,10 +362,8 @@ async fn socket_send_ack_message(ctx: &Ctx) -> Check {
 }
 
 async fn socket_every_socket(ctx: &Ctx) -> Check {
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]);
-    let mut first = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    let (v, id, mut first) = in_conversation(ctx).await?;
+    let id = id.as_str();
     let mut second = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
     let ack = ctx.send(&mut first, id, "sent from the first tab").await?;
     let client_id = text(&ack["clientId"]).to_owned();
@@ -359,10 +372,8 @@ async fn socket_every_socket(ctx: &Ctx) -> Check {
 }
 
 async fn socket_dedupe(ctx: &Ctx) -> Check {
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]);
-    let mut socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    let (v, id, mut socket) = in_conversation(ctx).await?;
+    let id = id.as_str();
     let client_id = ctx.unique("m");
     let frame = json!({"type": "send", "conversation": id, "clientId": client_id, "body": "only once"});
     let mut seqs = Vec::new();
@@ -379,20 +390,14 @@ async fn socket_dedupe(ctx: &Ctx) -> Check {
         again.wait(&ctx.schemas, "the ack", |f| f["type"] == "ack" && f["clientId"] == client_id.as_str()).await?;
     seqs.push(ack["seq"].clone());
     ensure!(seqs.iter().all(|s| *s == seqs[0]), "the same clientId was acknowledged with different seqs: {seqs:?}");
-    let detail =
-        ctx.api("GET", &format!("/conversations/{id}"), Some(&v.token), None, Some("conversation-detail")).await?;
-    let stored = detail.body["messages"]
-        .as_array()
-        .map_or(0, |ms| ms.iter().filter(|m| m["clientId"] == client_id.as_str()).count());
+    let stored = stored(ctx, &v, id, &client_id).await?;
     ensure!(stored == 1, "a message sent three times with one clientId is stored {stored} times");
     Ok(())
 }
 
 async fn socket_order(ctx: &Ctx) -> Check {
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]);
-    let mut socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    let (v, id, mut socket) = in_conversation(ctx).await?;
+    let id = id.as_str();
     let ids: Vec<String> = (0..5).map(|_| ctx.unique("m")).collect();
     for (i, client_id) in ids.iter().enumerate() {
         socket
@@ -426,10 +431,8 @@ async fn socket_order(ctx: &Ctx) -> Check {
 }
 
 async fn socket_resume(ctx: &Ctx) -> Check {
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]);
-    let mut socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    let (v, id, mut socket) = in_conversation(ctx).await?;
+    let id = id.as_str();
     let mut seqs = Vec::new();
     for body in ["one", "two", "three"] {
         seqs.push(ctx.send(&mut socket, id, body).await?["seq"].as_u64().unwrap_or(0));
@@ -477,20 +480,16 @@ async fn socket_not_yours(ctx: &Ctx) -> Check {
         "a send into another visitor's conversation: expected error not_found, got {}",
         short(&frame)
     );
-    let detail =
-        ctx.api("GET", &format!("/conversations/{id}"), Some(&owner.token), None, Some("conversation-detail")).await?;
     ensure!(
-        !detail.body["messages"].as_array().into_iter().flatten().any(|m| m["clientId"] == client_id.as_str()),
+        stored(ctx, &owner, id, &client_id).await? == 0,
         "another visitor's message was stored in the conversation"
     );
     Ok(())
 }
 
 async fn refused_send(ctx: &Ctx, body: &str, code: &str, what: &str) -> Check {
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]);
-    let mut socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    let (v, id, mut socket) = in_conversation(ctx).await?;
+    let id = id.as_str();
     let client_id = ctx.unique("m");
     socket.send(&json!({"type": "send", "conversation": id, "clientId": client_id, "body": body})).await?;
     let frame = socket
@@ -504,12 +503,7 @@ async fn refused_send(ctx: &Ctx, body: &str, code: &str, what: &str) -> Check {
         short(&frame)
     );
     ensure!(frame["conversation"] == id, "the error frame should name the conversation: {}", short(&frame));
-    let detail =
-        ctx.api("GET", &format!("/conversations/{id}"), Some(&v.token), None, Some("conversation-detail")).await?;
-    ensure!(
-        !detail.body["messages"].as_array().into_iter().flatten().any(|m| m["clientId"] == client_id.as_str()),
-        "{what} was stored anyway"
-    );
+    ensure!(stored(ctx, &v, id, &client_id).await? == 0, "{what} was stored anyway");
     Ok(())
 }
 
@@ -529,10 +523,7 @@ async fn socket_secret_refused(ctx: &Ctx) -> Check {
 /// A visitor with a queued conversation and its socket, and the agent
 /// having accepted it (the `agent_joined` frame already seen).
 async fn accepted(ctx: &Ctx) -> Check<(crate::Visitor, String, crate::client::Socket)> {
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]).to_owned();
-    let mut socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    let (v, id, mut socket) = in_conversation(ctx).await?;
     ctx.agent(json!({"do": "accept", "conversation": id})).await?;
     let joined = socket.wait(&ctx.schemas, "agent_joined", |f| is(f, "agent_joined", &id)).await?;
     ensure!(!text(&joined["agent"]["name"]).is_empty(), "agent_joined without the agent's name: {}", short(&joined));
@@ -651,10 +642,8 @@ async fn agent_queue_moves(ctx: &Ctx) -> Check {
 // ---- closing and rating
 
 async fn close_by_visitor(ctx: &Ctx) -> Check {
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]);
-    let mut socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    let (_, id, mut socket) = in_conversation(ctx).await?;
+    let id = id.as_str();
     socket.send(&json!({"type": "close", "conversation": id})).await?;
     socket.wait(&ctx.schemas, "closed by the visitor", |f| is(f, "closed", id) && f["by"] == "visitor").await?;
     let client_id = ctx.unique("m");
@@ -767,13 +756,11 @@ async fn attachment_too_large(ctx: &Ctx) -> Check {
 }
 
 async fn attachment_in_message(ctx: &Ctx) -> Check {
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]);
+    let (v, id, mut socket) = in_conversation(ctx).await?;
+    let id = id.as_str();
     let answer = upload(ctx, &v.token, "deposit.png", "image/png", PNG.to_vec()).await?;
     answer.expect("uploading a PNG", 200, None)?;
     let attachment = text(&answer.body["id"]).to_owned();
-    let mut socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
     let client_id = ctx.unique("m");
     socket
         .send(&json!({"type": "send", "conversation": id, "clientId": client_id, "body": "here it is", "attachments": [attachment]}))
@@ -1004,23 +991,10 @@ async fn ticket_live_reply(ctx: &Ctx) -> Check {
         "the live reply says {}",
         short(reply)
     );
-    let list = ctx.api("GET", "/tickets", Some(&v.token), None, Some("[ticket-summary]")).await?;
-    let unread =
-        list.body.as_array().into_iter().flatten().find(|t| t["id"] == id.as_str()).map(|t| t["unread"].clone());
-    ensure!(
-        unread.as_ref().and_then(Value::as_u64).unwrap_or(0) >= 1,
-        "after an agent's reply the ticket's unread is {unread:?}"
-    );
+    let before = unread(ctx, &v, &id).await?;
+    ensure!(before >= 1, "after an agent's reply the ticket's unread is {before}");
     let read = ctx
-        .http
-        .call(
-            &ctx.schemas,
-            "POST",
-            &format!("/api/v1/tickets/{id}/read"),
-            Some(&v.token),
-            Some(json!({"seq": reply["seq"]})),
-            None,
-        )
+        .api("POST", &format!("/tickets/{id}/read"), Some(&v.token), Some(json!({"seq": reply["seq"]})), None)
         .await?;
     ensure!(
         read.status == 204 || read.status == 200,
@@ -1028,24 +1002,27 @@ async fn ticket_live_reply(ctx: &Ctx) -> Check {
         read.status,
         short(&read.body)
     );
-    let list = ctx.api("GET", "/tickets", Some(&v.token), None, Some("[ticket-summary]")).await?;
-    let unread =
-        list.body.as_array().into_iter().flatten().find(|t| t["id"] == id.as_str()).map(|t| t["unread"].clone());
-    ensure!(
-        unread.as_ref().and_then(Value::as_u64).unwrap_or(0) == 0,
-        "after reading the thread the ticket's unread is {unread:?}"
-    );
+    let after = unread(ctx, &v, &id).await?;
+    ensure!(after == 0, "after reading the thread the ticket's unread is {after}");
     Ok(())
+}
+
+/// The ticket's `unread` in its visitor's list (0 when absent, as the
+/// protocol says of absent counts).
+async fn unread(ctx: &Ctx, v: &crate::Visitor, id: &str) -> Check<u64> {
+    let list = ctx.api("GET", "/tickets", Some(&v.token), None, Some("[ticket-summary]")).await?;
+    let Some(ticket) = list.body.as_array().into_iter().flatten().find(|t| t["id"] == id) else {
+        fail!("the ticket {id} is not in its visitor's list");
+    };
+    Ok(ticket["unread"].as_u64().unwrap_or(0))
 }
 
 // ---- limits (last: it spends its visitor's budget)
 
 async fn limits_rate_limited(ctx: &Ctx) -> Check {
     const TRIES: usize = 200;
-    let v = ctx.visitor().await?;
-    let c = ctx.start_conversation(&v, "other").await?;
-    let id = text(&c["id"]);
-    let mut socket = ctx.socket(&v, json!([{"conversation": id, "afterSeq": 0}])).await?;
+    let (_, id, mut socket) = in_conversation(ctx).await?;
+    let id = id.as_str();
     for i in 0..TRIES {
         let client_id = ctx.unique("m");
         socket
