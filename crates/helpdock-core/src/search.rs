@@ -109,22 +109,27 @@ impl Index {
                 matched.push(term.clone());
             }
             used.push((i, weight));
-            for (article, impact) in self.postings(i) {
-                scores[article as usize] += weight * f32::from(impact);
-            }
+            self.accumulate(i, weight, &mut scores);
         }
 
-        let mut hits: Vec<Hit> = scores
-            .iter()
-            .enumerate()
-            .filter(|(i, s)| **s > 0.0 && locale_tag.is_none_or(|l| self.articles[*i].locale == l))
-            .map(|(i, s)| Hit { article: i as u32, score: s * self.impact_scale })
-            .collect();
         let keep = options.top.max(2);
         // Searching all locales, the same article can match in each of
         // them: keep enough candidates to drop the lower-ranked copies.
         let candidates = if locale_tag.is_some() { keep } else { keep * self.locale_count };
-        crate::sort::least_k_by(&mut hits, candidates, rank);
+        // One pass over the scores into the sorted candidates: the locale
+        // is compared only for a score that would be kept.
+        let mut hits: Vec<Hit> = Vec::with_capacity(candidates + 1);
+        for (i, &s) in scores.iter().enumerate() {
+            if s <= 0.0
+                || hits.len() >= candidates && hits.last().is_some_and(|last| s * self.impact_scale < last.score)
+            {
+                continue;
+            }
+            if locale_tag.is_some_and(|l| self.articles[i].locale != l) {
+                continue;
+            }
+            crate::sort::offer(&mut hits, candidates, Hit { article: i as u32, score: s * self.impact_scale }, rank);
+        }
         if locale_tag.is_none() {
             let mut seen = Vec::with_capacity(hits.len());
             hits.retain(|hit| {
@@ -179,8 +184,7 @@ impl Index {
         if total_weight <= 0.0 {
             return Why::default();
         }
-        let covered: f32 =
-            used.iter().filter(|(term, _)| self.postings(*term).any(|(a, _)| a == first.article)).map(|(_, w)| w).sum();
+        let covered: f32 = used.iter().filter(|(term, _)| self.occurs(*term, first.article)).map(|(_, w)| w).sum();
         let best_possible: f32 =
             used.iter().map(|(term, w)| w * f32::from(self.terms[*term].max_impact)).sum::<f32>() * self.impact_scale;
         Why {

@@ -51,27 +51,19 @@ pub fn heap_sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     }
 }
 
-/// Keeps the `k` least elements of `v` by `cmp`, sorted (an insertion into
-/// a sorted prefix: `n·k`, for the top hits of a search). With a total
-/// order the result is exactly `v` sorted and truncated to `k`.
-pub fn least_k_by<T>(v: &mut Vec<T>, k: usize, mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    let mut kept = 0;
-    for i in 0..v.len() {
-        if kept < k {
-            v.swap(kept, i);
-            kept += 1;
-        } else if cmp(&v[i], &v[kept - 1]) == Ordering::Less {
-            v.swap(kept - 1, i);
-        } else {
-            continue;
-        }
-        let mut j = kept - 1;
-        while j > 0 && cmp(&v[j - 1], &v[j]) == Ordering::Greater {
-            v.swap(j - 1, j);
-            j -= 1;
-        }
+/// Offers `item` to `kept`, the `k` least elements seen so far by `cmp`,
+/// sorted: inserted in place when it ranks before the last one, dropped
+/// otherwise. Fed every element of a list, `kept` ends as the list sorted
+/// and truncated to `k` (with a total order), at `n·log k` comparisons and
+/// without collecting the list: the top hits of a search over thousands of
+/// scores.
+pub fn offer<T>(kept: &mut Vec<T>, k: usize, item: T, mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    if kept.len() >= k && kept.last().is_none_or(|last| cmp(&item, last) != Ordering::Less) {
+        return;
     }
-    v.truncate(kept);
+    let at = kept.partition_point(|x| cmp(x, &item) != Ordering::Greater);
+    kept.insert(at, item);
+    kept.truncate(k);
 }
 
 #[cfg(test)]
@@ -114,11 +106,13 @@ mod tests {
     }
 
     #[test]
-    fn least_k_is_sorted_prefix() {
-        for (n, k) in [(0, 3), (2, 5), (10, 10), (1000, 1), (1000, 7), (57, 56)] {
-            let mut ours = numbers(n, 11 + n as u64);
-            let mut std = ours.clone();
-            least_k_by(&mut ours, k, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    fn offering_keeps_the_sorted_prefix() {
+        for (n, k) in [(0, 3), (2, 5), (10, 10), (1000, 1), (1000, 7), (57, 56), (5, 0)] {
+            let mut std = numbers(n, 11 + n as u64);
+            let mut ours = Vec::new();
+            for item in std.iter().copied() {
+                offer(&mut ours, k, item, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            }
             std.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             std.truncate(k);
             assert_eq!(ours, std, "n = {n}, k = {k}");
