@@ -54,7 +54,7 @@ use tokio_tungstenite::WebSocketStream;
 
 /// The widget pings every 25 s; the server closes a socket silent for 60 s.
 const PING_EVERY: Duration = Duration::from_secs(25);
-/// A console socket may send 600 frames a minute (`ws.rs`); replies and
+/// A console socket may send 600 frames a minute (`socket.rs`); replies and
 /// accepts above this pace would be refused.
 const AGENT_FRAMES_PER_SEC: f64 = 10.0;
 /// How long one visitor may take from session to `agent_joined`.

@@ -9,63 +9,17 @@ use helpdock_core::protocol::{
     StartConversation, SystemNote,
 };
 
+use crate::access::{self, may_see_conversation, Actor, MAX_ID_CHARS};
 use crate::db::{AgentRow, ConversationRow, MessageRow, NewConversation, NewMessage, Stored, VisitorRow};
-use crate::http::{AppError, AppState};
+use crate::error::AppError;
 use crate::hub::Channel;
 use crate::notes::Lang;
 use crate::secrets;
+use crate::state::AppState;
 use crate::token::{now_ms, random_id};
-
-/// Who is acting.
-#[derive(Debug, Clone, Copy)]
-pub enum Actor<'a> {
-    /// A visitor (widget).
-    Visitor(&'a VisitorRow),
-    /// An agent (console).
-    Agent(&'a AgentRow),
-}
-
-impl Actor<'_> {
-    fn kind(&self) -> AuthorKind {
-        match self {
-            Actor::Visitor(_) => AuthorKind::Visitor,
-            Actor::Agent(_) => AuthorKind::Agent,
-        }
-    }
-}
 
 /// Most attachments one message may carry.
 const MAX_ATTACHMENTS: usize = 10;
-/// Longest `clientId`, topic or other identifier a client may send.
-pub const MAX_ID_CHARS: usize = 128;
-
-/// The conversation if this actor may see it; otherwise `not_found`, the
-/// same answer as for an id that does not exist.
-pub async fn visible(state: &AppState, actor: Actor<'_>, id: &str) -> Result<ConversationRow, AppError> {
-    let not_found = || AppError::not_found("conversation");
-    if id.len() > MAX_ID_CHARS {
-        return Err(not_found());
-    }
-    let conversation = state.db.conversation(id).await?.ok_or_else(not_found)?;
-    let allowed = match actor {
-        Actor::Visitor(visitor) => conversation.visitor_id == visitor.id,
-        Actor::Agent(agent) => may_see(agent, &conversation),
-    };
-    if allowed {
-        Ok(conversation)
-    } else {
-        Err(not_found())
-    }
-}
-
-/// An agent sees the conversations assigned to them and what waits in the
-/// queues they serve; an admin sees everything.
-pub fn may_see(agent: &AgentRow, c: &ConversationRow) -> bool {
-    agent.role == helpdock_core::protocol::AgentRole::Admin
-        || c.agent_id.as_deref() == Some(agent.id.as_str())
-        || (c.status == ConversationStatus::Queued && agent.serves(c.topic.as_deref(), &c.queue))
-}
-
 /// Places in the queues: conversation id → place.
 pub async fn queue_places(state: &AppState) -> Result<HashMap<String, QueueInfo>, AppError> {
     let queued = state.db.queued().await?;
@@ -218,7 +172,7 @@ pub async fn send(
 ) -> Result<(u64, i64), AppError> {
     let body = crate::sniff::plain_text(body.to_string());
     let body = body.as_str();
-    let conversation = visible(state, actor, conversation).await?;
+    let conversation = access::conversation(state, actor, conversation).await?;
     if client_id.trim().is_empty() || client_id.chars().count() > MAX_ID_CHARS {
         return Err(AppError::invalid("clientId", format!("clientId must have 1 to {MAX_ID_CHARS} characters.")));
     }
@@ -408,7 +362,7 @@ pub async fn typing(state: &AppState, actor: Actor<'_>, conversation: &str, typi
     if !state.typing_gate.pass(who, conversation, typing) {
         return Ok(());
     }
-    let conversation = visible(state, actor, conversation).await?;
+    let conversation = access::conversation(state, actor, conversation).await?;
     let frame = ServerFrame::Typing { conversation: conversation.id.clone(), author: actor.kind(), typing };
     match actor {
         Actor::Visitor(_) => {
@@ -427,7 +381,7 @@ pub async fn typing(state: &AppState, actor: Actor<'_>, conversation: &str, typi
 
 /// Records a read receipt and tells the other side.
 pub async fn read(state: &AppState, actor: Actor<'_>, conversation: &str, seq: u64) -> Result<(), AppError> {
-    let conversation = visible(state, actor, conversation).await?;
+    let conversation = access::conversation(state, actor, conversation).await?;
     let seq = i64::try_from(seq).unwrap_or(i64::MAX).min(conversation.last_seq);
     if seq <= 0 {
         return Ok(());
@@ -449,7 +403,7 @@ pub async fn read(state: &AppState, actor: Actor<'_>, conversation: &str, seq: u
 
 /// Ends a conversation.
 pub async fn close(state: &AppState, actor: Actor<'_>, conversation: &str) -> Result<(), AppError> {
-    let conversation = visible(state, actor, conversation).await?;
+    let conversation = access::conversation(state, actor, conversation).await?;
     if let Actor::Agent(agent) = actor {
         if agent.role != helpdock_core::protocol::AgentRole::Admin
             && conversation.agent_id.as_deref() != Some(agent.id.as_str())
@@ -487,7 +441,8 @@ pub async fn accept(state: &AppState, agent: &AgentRow, conversation: &str) -> R
     let not_found = || AppError::not_found("conversation");
     let found = if conversation.len() <= MAX_ID_CHARS { state.db.conversation(conversation).await? } else { None };
     let conversation = found.ok_or_else(not_found)?;
-    if !may_see(agent, &conversation) && !agent.serves(conversation.topic.as_deref(), &conversation.queue) {
+    if !may_see_conversation(agent, &conversation) && !agent.serves(conversation.topic.as_deref(), &conversation.queue)
+    {
         return Err(not_found());
     }
     match conversation.status {
@@ -532,7 +487,7 @@ pub async fn transfer(
     to_agent: Option<&str>,
     to_topic: Option<&str>,
 ) -> Result<(), AppError> {
-    let conversation = visible(state, Actor::Agent(agent), conversation).await?;
+    let conversation = access::conversation(state, Actor::Agent(agent), conversation).await?;
     let admin = agent.role == helpdock_core::protocol::AgentRole::Admin;
     if conversation.status == ConversationStatus::Closed {
         return Err(AppError::closed());
@@ -591,7 +546,7 @@ pub async fn rate(
     conversation: &str,
     rating: Rating,
 ) -> Result<ConversationSummary, AppError> {
-    let conversation = visible(state, Actor::Visitor(visitor), conversation).await?;
+    let conversation = access::conversation(state, Actor::Visitor(visitor), conversation).await?;
     if !(1..=5).contains(&rating.score) {
         return Err(AppError::invalid("score", format!("score must be 1 to 5, not {}.", rating.score)));
     }

@@ -10,20 +10,16 @@
 //! ticket's confirmation, a transcript) is held and sent when the owner
 //! confirms.
 //!
-//! The link opens `GET /mail/confirm?token=…`, a page with a button (so a
-//! mail scanner that follows links confirms nothing); the button POSTs the
-//! token. Tokens are stored by hash and expire after seven days.
-
-use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::{Form, Router};
-use serde::Deserialize;
+//! The link opens `GET /mail/confirm?token=…` (`http::confirm`), a page with
+//! a button (so a mail scanner that follows links confirms nothing); the
+//! button POSTs the token to [`confirm`]. Tokens are stored by hash and
+//! expire after seven days.
 
 use crate::db::VisitorRow;
-use crate::http::{AppError, AppState};
+use crate::error::AppError;
 use crate::mail::{transcript_subject, transcript_text};
 use crate::notes::Lang;
+use crate::state::AppState;
 use crate::token::{now_ms, random_hex, sha256_hex};
 
 /// How far an address is trusted with what a visitor wrote.
@@ -181,79 +177,30 @@ pub async fn send_transcript(state: &AppState, conversation_id: &str, address: &
     })
 }
 
-/// `/mail/confirm`: the page the link opens, and its button.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/mail/confirm", get(page).post(confirm))
-}
-
-#[derive(Debug, Deserialize)]
-struct TokenParam {
-    #[serde(default)]
-    token: String,
-}
-
-/// Both languages on one page: the link's reader may be either.
-fn html(title: &str, body: &str) -> Html<String> {
-    Html(format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width, initial-scale=1\"><title>{title}</title></head>\
-         <body><main>{body}</main></body></html>"
-    ))
-}
-
-fn token_ok(token: &str) -> bool {
+/// Whether a token is one this server could have made.
+pub fn token_ok(token: &str) -> bool {
     token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-async fn page(Query(param): Query<TokenParam>) -> Response {
-    if !token_ok(&param.token) {
-        return (axum::http::StatusCode::NOT_FOUND, invalid()).into_response();
-    }
-    html(
-        "Confirm your address · 确认邮箱",
-        &format!(
-            "<h1>Confirm your e-mail address</h1><p>Support e-mails for you will then come to this address.</p>\
-             <h1 lang=\"zh-CN\">确认邮箱地址</h1><p lang=\"zh-CN\">确认后，客服邮件将发送到此邮箱。</p>\
-             <form method=\"post\" action=\"/mail/confirm\"><input type=\"hidden\" name=\"token\" value=\"{}\">\
-             <button type=\"submit\">Confirm · 确认</button></form>",
-            param.token
-        ),
-    )
-    .into_response()
-}
-
-fn invalid() -> Html<String> {
-    html(
-        "Link not valid · 链接无效",
-        "<h1>This link is not valid</h1><p>It may have expired (links last seven days) or been replaced by a newer \
-         e-mail. Ask for the e-mail again from the help widget.</p>\
-         <h1 lang=\"zh-CN\">链接无效</h1><p lang=\"zh-CN\">链接可能已过期（有效期七天）或已被新邮件取代，请在客服中心重新请求。</p>",
-    )
-}
-
-async fn confirm(State(state): State<AppState>, Form(param): Form<TokenParam>) -> Response {
-    if !token_ok(&param.token) {
-        return (axum::http::StatusCode::NOT_FOUND, invalid()).into_response();
+/// Confirms the address a link's token was sent to, and sends what was held
+/// for it (a transcript, a ticket's confirmation); `false` for a token that
+/// is unknown, used or expired.
+pub async fn confirm(state: &AppState, token: &str) -> Result<bool, AppError> {
+    if !token_ok(token) {
+        return Ok(false);
     }
     let now = now_ms();
-    let confirmed = match state.db.confirm_mail_address(&sha256_hex(&param.token), now - LINK_VALID_MS, now).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return (axum::http::StatusCode::NOT_FOUND, invalid()).into_response(),
-        Err(e) => return AppError::from(e).into_response(),
+    let Some(confirmed) = state.db.confirm_mail_address(&sha256_hex(token), now - LINK_VALID_MS, now).await? else {
+        return Ok(false);
     };
     match confirmed.held.as_deref().and_then(|h| h.split_once(':')) {
         Some(("conversation", id)) => {
-            if let Err(e) = send_transcript(&state, id, &confirmed.address).await {
+            if let Err(e) = send_transcript(state, id, &confirmed.address).await {
                 tracing::warn!(conversation = %id, error = ?e, "held transcript not sent");
             }
         }
-        Some(("ticket", id)) => crate::tickets::mail_confirmation(&state, id).await,
+        Some(("ticket", id)) => crate::tickets::mail_confirmation(state, id).await,
         _ => {}
     }
-    html(
-        "Address confirmed · 邮箱已确认",
-        "<h1>Address confirmed</h1><p>Support e-mails for you will come to this address. You can close this page.</p>\
-         <h1 lang=\"zh-CN\">邮箱已确认</h1><p lang=\"zh-CN\">客服邮件将发送到此邮箱，您可以关闭此页面。</p>",
-    )
-    .into_response()
+    Ok(true)
 }

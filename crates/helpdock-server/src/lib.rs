@@ -11,11 +11,14 @@
 //! transaction, then `ack`), and a resend with the same `clientId` is
 //! answered from the stored row.
 
+pub mod access;
+pub mod attachments;
 pub mod chat;
 pub mod client_ip;
 pub mod config;
 pub mod confirm;
 pub mod db;
+pub mod error;
 pub mod http;
 pub mod hub;
 pub mod inbox;
@@ -26,9 +29,10 @@ pub mod rate;
 pub mod secrets;
 pub mod serve;
 pub mod sniff;
+pub mod socket;
+pub mod state;
 pub mod tickets;
 pub mod token;
-pub mod ws;
 
 use std::net::SocketAddr;
 
@@ -39,7 +43,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::db::{AgentRow, Db, DbError};
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use helpdock_core::guard::{self, Guard, Stopped};
 use helpdock_core::locale::Locale;
 
-use crate::http::AppError;
+use crate::error::AppError;
 
 /// One guard for the process: blocking needs no official domains (links
 /// only ever warn).

@@ -14,19 +14,20 @@ use helpdock_core::protocol::{
 };
 use helpdock_core::tickets::{MAX_DESCRIPTION, MAX_TITLE};
 
-use crate::chat::{agent_info, Actor, MAX_ID_CHARS};
+use crate::access::{self, may_see_ticket, Actor, MAX_ID_CHARS};
+use crate::chat::agent_info;
 use crate::config::{InboundMailConfig, QueueConfig};
 use crate::db::{AgentRow, Appended, Db, EntryRow, NewEntry, NewTicketRow, TicketFilter, TicketRow, VisitorRow};
-use crate::http::{AppError, AppState};
+use crate::error::AppError;
 use crate::hub::Channel;
 use crate::secrets;
-use crate::sniff::{clean_name, sniff};
+use crate::state::AppState;
 use crate::token::{now_ms, random_hex, random_id, sha256_hex};
 
 /// What ticket numbers start with (`HD-000123`).
 pub const NUMBER_PREFIX: &str = "HD";
 /// Most attachments a ticket or one reply may carry.
-const MAX_ATTACHMENTS: usize = 10;
+pub(crate) const MAX_ATTACHMENTS: usize = 10;
 /// Most fields a ticket may carry.
 const MAX_FIELDS: usize = 100;
 /// Most transcript lines a ticket may carry.
@@ -46,11 +47,11 @@ fn not_found() -> AppError {
     AppError::not_found("ticket")
 }
 
-fn closed() -> AppError {
+pub(crate) fn closed() -> AppError {
     AppError::Client(ErrorInfo::new(ErrorCode::Closed, "This ticket is closed; reopen it to reply."))
 }
 
-fn changed() -> AppError {
+pub(crate) fn changed() -> AppError {
     AppError::conflict("The ticket changed at the same moment; please try again.")
 }
 
@@ -62,42 +63,6 @@ pub fn route(queue: &QueueConfig, category: &str, urgency: Urgency) -> String {
     match queue.topics.get(&specific) {
         Some(q) => q.clone(),
         None => queue.route(Some(category)).to_string(),
-    }
-}
-
-/// An agent sees the tickets assigned to them and those in the categories
-/// or queues they serve; an admin sees everything.
-pub fn may_see(agent: &AgentRow, ticket: &TicketRow) -> bool {
-    agent.role == AgentRole::Admin
-        || ticket.agent_id.as_deref() == Some(agent.id.as_str())
-        || agent.serves(Some(&ticket.category), &ticket.queue)
-}
-
-/// The ticket if the visitor (or their verified user, from any device)
-/// wrote it; otherwise `not_found`, like an id that does not exist.
-pub async fn visible_to_visitor(state: &AppState, visitor: &VisitorRow, id: &str) -> Result<TicketRow, AppError> {
-    if id.len() > MAX_ID_CHARS {
-        return Err(not_found());
-    }
-    let ticket = state.db.ticket(id).await?.ok_or_else(not_found)?;
-    let same_user = visitor.user_id.is_some() && ticket.user_id == visitor.user_id;
-    if ticket.visitor_id == visitor.id || same_user {
-        Ok(ticket)
-    } else {
-        Err(not_found())
-    }
-}
-
-/// The ticket if this agent may see it; otherwise `not_found`.
-pub async fn visible_to_agent(state: &AppState, agent: &AgentRow, id: &str) -> Result<TicketRow, AppError> {
-    if id.len() > MAX_ID_CHARS {
-        return Err(not_found());
-    }
-    let ticket = state.db.ticket(id).await?.ok_or_else(not_found)?;
-    if may_see(agent, &ticket) {
-        Ok(ticket)
-    } else {
-        Err(not_found())
     }
 }
 
@@ -171,7 +136,7 @@ pub async fn visitor_info(state: &AppState, row: &TicketRow) -> Result<VisitorIn
 /// Reads the ticket again and pushes it (and the new entry, if any) to the
 /// visitor's sockets and to every online agent who may see it. Internal
 /// notes reach only the console.
-async fn publish(state: &AppState, id: &str, entry: Option<&TicketReply>) -> Result<TicketRow, AppError> {
+pub(crate) async fn publish(state: &AppState, id: &str, entry: Option<&TicketReply>) -> Result<TicketRow, AppError> {
     let row = state.db.ticket(id).await?.ok_or_else(not_found)?;
     let online = state.hub.online_agents();
     let everyone = if row.agent_id.is_some() || !online.is_empty() { state.db.agents().await? } else { Vec::new() };
@@ -185,7 +150,7 @@ async fn publish(state: &AppState, id: &str, entry: Option<&TicketReply>) -> Res
         state.hub.publish(&visitor, &ServerFrame::Ticket { ticket: summary_with(&row, &agents, View::Visitor) });
     }
     let console = ServerFrame::Ticket { ticket: summary_with(&row, &agents, View::Console) };
-    for agent in everyone.iter().filter(|a| online.contains(&a.id) && may_see(a, &row)) {
+    for agent in everyone.iter().filter(|a| online.contains(&a.id) && may_see_ticket(a, &row)) {
         let channel = Channel::Agent(agent.id.clone());
         if let Some(entry) = entry {
             state.hub.publish(&channel, &ServerFrame::TicketReply { reply: entry.clone() });
@@ -195,7 +160,7 @@ async fn publish(state: &AppState, id: &str, entry: Option<&TicketReply>) -> Res
     Ok(row)
 }
 
-fn check_client_id(client_id: &str) -> Result<(), AppError> {
+pub(crate) fn check_client_id(client_id: &str) -> Result<(), AppError> {
     if client_id.trim().is_empty() || client_id.chars().count() > MAX_ID_CHARS {
         return Err(AppError::invalid("clientId", format!("clientId must have 1 to {MAX_ID_CHARS} characters.")));
     }
@@ -443,7 +408,7 @@ async fn reply_address(db: &Db, inbound: &InboundMailConfig, ticket: &str) -> Op
 
 /// What a visitor's reply does to the status: one to a `resolved` ticket
 /// reopens it, one to a `pending_user` ticket hands it back to the team.
-fn status_after_visitor_reply(status: TicketStatus) -> Option<TicketStatus> {
+pub(crate) fn status_after_visitor_reply(status: TicketStatus) -> Option<TicketStatus> {
     matches!(status, TicketStatus::Resolved | TicketStatus::PendingUser).then_some(TicketStatus::Open)
 }
 
@@ -457,10 +422,7 @@ pub async fn reply(
     id: &str,
     request: NewTicketReply,
 ) -> Result<TicketReply, AppError> {
-    let ticket = match actor {
-        Actor::Visitor(visitor) => visible_to_visitor(state, visitor, id).await?,
-        Actor::Agent(agent) => visible_to_agent(state, agent, id).await?,
-    };
+    let ticket = access::ticket(state, actor, id).await?;
     check_client_id(&request.client_id)?;
     if let Some(existing) = state.db.ticket_entry_by_client(&ticket.id, &request.client_id).await? {
         return own_duplicate(actor, existing);
@@ -534,127 +496,6 @@ pub async fn reply(
     }
 }
 
-/// A file that came with an e-mailed reply, as the mail named it.
-#[derive(Debug, Clone)]
-pub struct MailedFile {
-    /// The name in the mail.
-    pub name: String,
-    /// The decoded bytes.
-    pub data: Vec<u8>,
-}
-
-/// A reply the user e-mailed to a ticket's Reply-To address (the caller
-/// has checked the token and the sender): stored as the visitor's reply,
-/// `byEmail`, with the widget's limits, status rules and frames. The same
-/// `client_id` (made from the Message-ID) stores nothing twice. Files too
-/// large, of a refused type or beyond the tenth are skipped and logged.
-pub async fn reply_by_email(
-    state: &AppState,
-    ticket: &TicketRow,
-    client_id: String,
-    body: String,
-    files: Vec<MailedFile>,
-) -> Result<TicketReply, AppError> {
-    check_client_id(&client_id)?;
-    if let Some(existing) = state.db.ticket_entry_by_client(&ticket.id, &client_id).await? {
-        return Ok(existing.reply);
-    }
-    let body = crate::sniff::plain_text(body);
-    let max = state.config.limits.max_message_chars;
-    let chars = body.chars().count();
-    if chars > max as usize {
-        return Err(AppError::too_large(
-            "body",
-            format!("A reply can have at most {max} characters; this one has {chars}."),
-        ));
-    }
-    if ticket.status == TicketStatus::Closed {
-        return Err(closed());
-    }
-    state.visitor_rate.check(&ticket.visitor_id).map_err(AppError::rate_limited)?;
-    let attachments = store_mailed_files(state, ticket, files).await?;
-    if body.trim().is_empty() && attachments.is_empty() {
-        return Err(AppError::invalid("body", "The reply is empty."));
-    }
-    // An e-mail cannot be refused to its writer: what looks like a secret
-    // is hidden before it is stored, and the agent is told (an internal
-    // note, after the reply).
-    let (body, hid_secret) = secrets::redact(&body);
-    let new = NewEntry {
-        ticket: ticket.id.clone(),
-        client_id: Some(client_id),
-        author: AuthorKind::Visitor,
-        author_name: None,
-        agent_id: None,
-        body,
-        attachments,
-        internal: false,
-        status: status_after_visitor_reply(ticket.status),
-        by_email: true,
-        at: now_ms(),
-    };
-    state.db.mark_referenced(&new.attachments, new.at).await?;
-    match state.db.append_ticket_entry(&new, ticket.status).await? {
-        Appended::New(entry) => {
-            publish(state, &ticket.id, Some(&entry.reply)).await?;
-            if hid_secret {
-                let note = NewEntry {
-                    client_id: None,
-                    author: AuthorKind::System,
-                    body: "Helpdock hid what looked like a password, code, recovery phrase or key in this e-mail \
-                           before storing it. Ask the customer to change it: it has been sent by e-mail."
-                        .to_owned(),
-                    attachments: Vec::new(),
-                    internal: true,
-                    status: None,
-                    by_email: false,
-                    ..new.clone()
-                };
-                let now = new.status.unwrap_or(ticket.status);
-                if let Appended::New(note) = state.db.append_ticket_entry(&note, now).await? {
-                    publish(state, &ticket.id, Some(&note.reply)).await?;
-                }
-            }
-            Ok(entry.reply)
-        }
-        Appended::Duplicate(entry) => Ok(entry.reply),
-        Appended::Changed => Err(changed()),
-    }
-}
-
-/// Stores an e-mailed reply's files as the visitor's uploads would be,
-/// skipping (and logging) what an upload would refuse.
-async fn store_mailed_files(
-    state: &AppState,
-    ticket: &TicketRow,
-    files: Vec<MailedFile>,
-) -> Result<Vec<Attachment>, AppError> {
-    let limit = state.config.limits.max_attachment_bytes;
-    let mut stored = Vec::new();
-    for file in files {
-        let name = clean_name(&file.name);
-        if stored.len() == MAX_ATTACHMENTS {
-            tracing::info!(ticket = %ticket.id, file = %name, "e-mailed attachment skipped: at most {MAX_ATTACHMENTS}");
-            continue;
-        }
-        if file.data.len() as u64 > limit {
-            tracing::info!(ticket = %ticket.id, file = %name, size = file.data.len(), "e-mailed attachment skipped: too large");
-            continue;
-        }
-        let content_type = match sniff(&name, &file.data) {
-            Ok(content_type) => content_type,
-            Err(refused) => {
-                tracing::info!(ticket = %ticket.id, reason = %refused.0, "e-mailed attachment skipped");
-                continue;
-            }
-        };
-        stored.push(
-            crate::http::store_attachment(state, "visitor", &ticket.visitor_id, name, content_type, &file.data).await?,
-        );
-    }
-    Ok(stored)
-}
-
 fn own_duplicate(actor: Actor<'_>, existing: EntryRow) -> Result<TicketReply, AppError> {
     let same_author = match actor {
         Actor::Visitor(_) => existing.reply.author.kind == AuthorKind::Visitor,
@@ -702,7 +543,7 @@ pub async fn set_status(
     id: &str,
     to: TicketStatus,
 ) -> Result<TicketSummary, AppError> {
-    let ticket = visible_to_visitor(state, visitor, id).await?;
+    let ticket = access::ticket(state, Actor::Visitor(visitor), id).await?;
     let needed = match to {
         TicketStatus::Closed => ticket.status != TicketStatus::Closed,
         TicketStatus::Open => !ticket.status.is_active(),
@@ -720,7 +561,7 @@ pub async fn set_status(
 /// The visitor has read the thread up to `seq`; their other sockets learn
 /// the new unread count.
 pub async fn read(state: &AppState, visitor: &VisitorRow, id: &str, seq: u64) -> Result<(), AppError> {
-    let ticket = visible_to_visitor(state, visitor, id).await?;
+    let ticket = access::ticket(state, Actor::Visitor(visitor), id).await?;
     let seq = i64::try_from(seq).unwrap_or(i64::MAX).min(ticket.last_seq);
     if seq <= ticket.visitor_read_seq {
         return Ok(());
@@ -746,7 +587,7 @@ pub async fn agent_read(state: &AppState, agent: &AgentRow, ticket: &TicketRow) 
 
 /// Rates a resolved or closed ticket.
 pub async fn rate(state: &AppState, visitor: &VisitorRow, id: &str, rating: Rating) -> Result<TicketSummary, AppError> {
-    let ticket = visible_to_visitor(state, visitor, id).await?;
+    let ticket = access::ticket(state, Actor::Visitor(visitor), id).await?;
     if !(1..=5).contains(&rating.score) {
         return Err(AppError::invalid("score", format!("score must be 1 to 5, not {}.", rating.score)));
     }
@@ -775,7 +616,7 @@ pub async fn update(
     id: &str,
     update: TicketUpdate,
 ) -> Result<TicketSummary, AppError> {
-    let ticket = visible_to_agent(state, agent, id).await?;
+    let ticket = access::ticket(state, Actor::Agent(agent), id).await?;
     let held_by_another = ticket.agent_id.as_deref().is_some_and(|holder| holder != agent.id);
     let takes_over = update.assignee.is_some() || update.unassign || update.status.is_some_and(|s| s != ticket.status);
     if held_by_another && takes_over && agent.role != AgentRole::Admin {

@@ -12,9 +12,9 @@ use helpdock_core::protocol::Attachment;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 
 use super::{AgentAuth, AppError, AppState, ClientIp, VisitorAuth};
-use crate::db::{attachment_url, NewAttachment};
+use crate::attachments::store;
 use crate::sniff::{clean_name, sniff, stored_name};
-use crate::token::{constant_time_eq, random_id, random_secret};
+use crate::token::constant_time_eq;
 
 pub(super) fn visitor_router() -> Router<AppState> {
     Router::new()
@@ -122,38 +122,6 @@ async fn upload(
     let content_type = sniff(&name, &data).map_err(|refused| AppError::unsupported_type(refused.0))?;
     let name = stored_name(&name, content_type);
     Ok(Json(store(state, owner_kind, owner_id, name, content_type, &data).await?))
-}
-
-/// Stores a file already checked (size, sniffed `content_type`) under a new
-/// id and capability secret; the protocol's `Attachment` for it.
-pub async fn store(
-    state: &AppState,
-    owner_kind: &str,
-    owner_id: &str,
-    name: String,
-    content_type: &'static str,
-    data: &[u8],
-) -> Result<Attachment, AppError> {
-    let (id, secret) = (random_id("at_"), random_secret(""));
-    state
-        .db
-        .insert_attachment(&NewAttachment {
-            id: &id,
-            secret: &secret,
-            owner_kind,
-            owner_id,
-            name: &name,
-            content_type,
-            data,
-        })
-        .await?;
-    Ok(Attachment {
-        url: attachment_url(&id, &secret),
-        id,
-        name,
-        content_type: content_type.to_string(),
-        size: data.len() as u64,
-    })
 }
 
 /// `GET /api/v1/attachments/{id}/{secret}`: the URL is the capability, so

@@ -14,7 +14,8 @@ use helpdock_core::protocol::{
 };
 
 use super::{AgentAuth, AppError, AppState, ClientIp, JsonBody, SECURE_SESSION_COOKIE, SESSION_COOKIE};
-use crate::chat::{self, Actor};
+use crate::access::{self, Actor};
+use crate::chat;
 use crate::db::AgentRow;
 use crate::hub::Channel;
 use crate::rate::remaining;
@@ -161,7 +162,7 @@ async fn conversation(
     RawQuery(query): RawQuery,
 ) -> Result<Json<ConsoleConversation>, AppError> {
     let after = super::conversations::after_param(query.as_deref())?;
-    let conversation = chat::visible(&state, Actor::Agent(&auth.agent), &id).await?;
+    let conversation = access::conversation(&state, Actor::Agent(&auth.agent), &id).await?;
     let messages = state.db.messages_after(&conversation.id, after).await?;
     let visitor = state.db.visitor(&conversation.visitor_id).await?.ok_or_else(|| AppError::not_found("visitor"))?;
     Ok(Json(ConsoleConversation {

@@ -7,7 +7,8 @@ use axum::{Json, Router};
 use helpdock_core::protocol::{ConversationDetail, ConversationSummary, Rating, StartConversation, TranscriptRequest};
 
 use super::{AppError, AppState, ClientIp, JsonBody, VisitorAuth};
-use crate::chat::{self, Actor};
+use crate::access::{self, Actor};
+use crate::chat;
 use crate::confirm;
 
 pub(super) fn router() -> Router<AppState> {
@@ -54,7 +55,7 @@ async fn read(
     RawQuery(query): RawQuery,
 ) -> Result<Json<ConversationDetail>, AppError> {
     let after = after_param(query.as_deref())?;
-    let conversation = chat::visible(&state, Actor::Visitor(&visitor), &id).await?;
+    let conversation = access::conversation(&state, Actor::Visitor(&visitor), &id).await?;
     let messages = state.db.messages_after(&conversation.id, after).await?;
     Ok(Json(ConversationDetail {
         summary: chat::summary(&state, &conversation).await?,
@@ -83,7 +84,7 @@ async fn email_transcript(
     Path(id): Path<String>,
     JsonBody(request): JsonBody<TranscriptRequest>,
 ) -> Result<StatusCode, AppError> {
-    let conversation = chat::visible(&state, Actor::Visitor(&visitor), &id).await?;
+    let conversation = access::conversation(&state, Actor::Visitor(&visitor), &id).await?;
     if state.mailer.is_none() {
         return Err(AppError::unavailable("E-mail is not set up on this server, so the transcript cannot be sent."));
     }

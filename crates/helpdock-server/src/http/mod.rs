@@ -1,19 +1,19 @@
-//! The HTTP side: [`AppState`], [`app`] (every route), and what the
-//! handlers share: who is calling (a visitor's bearer token, an agent's
+//! The HTTP side: [`app`] (every route), the answer an [`AppError`] becomes,
+//! and what the handlers share: who is calling (a visitor's bearer token, an agent's
 //! session cookie and CSRF token), JSON bodies with readable errors, and the
 //! per-IP rate limit.
 
 mod attachments;
+mod confirm;
 mod console;
 mod conversations;
 mod error;
 mod files;
 mod session;
 mod tickets;
+mod ws;
 
 use std::net::SocketAddr;
-use std::ops::Deref;
-use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Request, State};
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
@@ -23,91 +23,18 @@ use axum::routing::{any, get};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
-pub use attachments::store as store_attachment;
-pub use error::{status_of, AppError};
+pub use error::status_of;
 pub use files::CSP;
 
-use crate::config::Config;
-use crate::db::{AgentRow, Db, VisitorRow};
-use crate::hub::Hub;
-use crate::mail::Mailer;
-use crate::rate::RateLimiter;
+use crate::db::{AgentRow, VisitorRow};
+use crate::error::AppError;
+use crate::state::AppState;
 use crate::token::{constant_time_eq, sha256_hex};
 
 /// The name of the console's session cookie.
 pub const SESSION_COOKIE: &str = "helpdock_session";
 /// Its name when the cookie is `Secure` (behind TLS).
 pub const SECURE_SESSION_COOKIE: &str = "__Host-helpdock_session";
-
-/// What every handler can reach.
-#[derive(Debug, Clone)]
-pub struct AppState(Arc<Shared>);
-
-/// The parts of [`AppState`].
-#[derive(Debug)]
-pub struct Shared {
-    /// Settings.
-    pub config: Config,
-    /// Storage.
-    pub db: Db,
-    /// Fan-out to sockets.
-    pub hub: Arc<Hub>,
-    /// Messages and uploads per visitor.
-    pub visitor_rate: RateLimiter,
-    /// Requests per client IP.
-    pub ip_rate: RateLimiter,
-    /// Console sign-in attempts per client IP.
-    pub login_rate: RateLimiter,
-    /// Failed sign-ins per account and client address: an address that
-    /// keeps guessing one account is locked out of it, while the right
-    /// password from anywhere else still works.
-    pub login_failures: RateLimiter,
-    /// The SMTP relay, when configured.
-    pub mailer: Option<Mailer>,
-    /// Confirmation e-mails per client IP (`limits.mails_per_ip_per_hour`).
-    pub mail_ip_budget: RateLimiter,
-    /// Confirmation e-mails for the whole server (`limits.mails_per_hour`).
-    pub mail_budget: RateLimiter,
-    /// Upload bytes per client IP (`limits.upload_bytes_per_ip_per_hour`).
-    pub upload_budget: RateLimiter,
-    /// Open visitor sockets per client address.
-    pub ip_sockets: crate::rate::ConnectionCounts,
-    /// Typing indicators, coalesced per person and conversation.
-    pub typing_gate: crate::chat::TypingGate,
-    /// `trusted_proxies`, read (validated with the configuration).
-    pub proxies: Vec<crate::client_ip::Block>,
-}
-
-impl Deref for AppState {
-    type Target = Shared;
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-impl AppState {
-    /// State over an open database.
-    pub fn new(config: Config, db: Db) -> Result<AppState, crate::mail::MailError> {
-        let db = db.with_visitor_token_idle(config.limits.visitor_token_idle_secs);
-        let mailer = config.smtp.as_ref().map(Mailer::new).transpose()?;
-        Ok(AppState(Arc::new(Shared {
-            visitor_rate: RateLimiter::new(config.limits.messages_per_minute),
-            ip_rate: RateLimiter::new(config.limits.requests_per_minute),
-            login_rate: RateLimiter::new(10),
-            login_failures: RateLimiter::per_hour(10),
-            hub: Arc::new(Hub::default()),
-            mailer,
-            typing_gate: crate::chat::TypingGate::default(),
-            ip_sockets: crate::rate::ConnectionCounts::default(),
-            upload_budget: RateLimiter::per_hour_of(config.limits.upload_bytes_per_ip_per_hour as f64),
-            mail_ip_budget: RateLimiter::per_hour(config.limits.mails_per_ip_per_hour),
-            mail_budget: RateLimiter::per_hour(config.limits.mails_per_hour),
-            proxies: config.proxies().unwrap_or_default(),
-            db,
-            config,
-        })))
-    }
-}
 
 /// Every route; a request body that stalls `limits.body_timeout_secs`
 /// between two parts ends the request.
@@ -118,16 +45,16 @@ pub fn app(state: AppState) -> Router {
         .merge(conversations::router())
         .merge(attachments::visitor_router())
         .merge(tickets::visitor_router())
-        .route("/ws", get(crate::ws::visitor_socket))
+        .route("/ws", get(ws::visitor_socket))
         .route("/{*rest}", any(api_not_found))
         .layer(middleware::from_fn_with_state(state.clone(), cors));
     let console_api = console::router()
         .merge(attachments::console_router())
         .merge(tickets::console_router())
-        .route("/ws", get(crate::ws::console_socket))
+        .route("/ws", get(ws::console_socket))
         .route("/{*rest}", any(api_not_found));
     let limited = Router::new()
-        .merge(crate::confirm::router())
+        .merge(confirm::router())
         .nest("/api/v1", api)
         .nest("/console/api", console_api)
         .layer(middleware::from_fn_with_state(state.clone(), api_guard));

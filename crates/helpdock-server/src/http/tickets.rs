@@ -13,7 +13,7 @@ use helpdock_core::protocol::{
 use percent_encoding::percent_decode_str;
 
 use super::{AgentAuth, AppError, AppState, ClientIp, JsonBody, VisitorAuth};
-use crate::chat::{Actor, MAX_ID_CHARS};
+use crate::access::{self, Actor, MAX_ID_CHARS};
 use crate::db::TicketFilter;
 use crate::tickets::{self, View};
 
@@ -60,7 +60,7 @@ async fn read(
     VisitorAuth(visitor): VisitorAuth,
     Path(id): Path<String>,
 ) -> Result<Json<TicketDetail>, AppError> {
-    let ticket = tickets::visible_to_visitor(&state, &visitor, &id).await?;
+    let ticket = access::ticket(&state, Actor::Visitor(&visitor), &id).await?;
     Ok(Json(tickets::detail(&state, &ticket, View::Visitor).await?))
 }
 
@@ -160,7 +160,7 @@ async fn console_read(
     auth: AgentAuth,
     Path(id): Path<String>,
 ) -> Result<Json<ConsoleTicket>, AppError> {
-    let ticket = tickets::visible_to_agent(&state, &auth.agent, &id).await?;
+    let ticket = access::ticket(&state, Actor::Agent(&auth.agent), &id).await?;
     // What the agent gets now is read; the answer still shows what was new.
     let detail = tickets::detail(&state, &ticket, View::Console).await?;
     tickets::agent_read(&state, &auth.agent, &ticket).await?;

@@ -3,7 +3,7 @@
 //! SMTP receiver (`smtp`) takes mail for such addresses, and `Inbox`
 //! checks the token and the sender, keeps what the user wrote above the
 //! quoted e-mail (`reply`) and the files, and adds it to the thread as the
-//! visitor's reply by e-mail (`tickets::reply_by_email`).
+//! visitor's reply by e-mail (`thread::reply_by_email`).
 //!
 //! Refusals are SMTP replies the sender's mail system turns into a bounce:
 //! 550 for an unknown address, a sender who is not the ticket's or a closed
@@ -13,6 +13,7 @@
 
 pub mod reply;
 mod smtp;
+pub mod thread;
 
 use std::sync::Arc;
 
@@ -24,10 +25,12 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use crate::config::{InboundMailConfig, LimitsConfig};
 use crate::db::TicketRow;
-use crate::http::{AppError, AppState};
-use crate::tickets::{self, MailedFile, NUMBER_PREFIX};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::tickets::NUMBER_PREFIX;
 use crate::token::sha256_hex;
 use smtp::{Mailbox, Reply};
+use thread::MailedFile;
 
 /// Connections served at once; more are told to come back later.
 const MAX_CONNECTIONS: usize = 32;
@@ -190,7 +193,7 @@ impl Inbox {
         // answer) has the same Message-ID, or at least the same bytes.
         let identity = parsed.message_id().map_or_else(|| sha256_hex(&String::from_utf8_lossy(message)), sha256_hex);
         let client_id = format!("email-{}", &identity[..32]);
-        match tickets::reply_by_email(&self.state, ticket, client_id, body, files).await {
+        match thread::reply_by_email(&self.state, ticket, client_id, body, files).await {
             Ok(reply) => {
                 tracing::info!(ticket = %ticket.id, seq = reply.seq, "reply by e-mail added");
                 Reply::new(250, "2.0.0", format!("Added to {}", number(ticket)))

@@ -2,7 +2,7 @@
 //! what a hand-over carries is bounded, a visitor holds only a few open
 //! conversations, queue events read no transcripts, and abandoned queued
 //! conversations are closed. (Issue 13; the socket bounds are tested in
-//! `ws.rs`; the rest of its abuse suite is still to come.)
+//! `socket.rs`; the rest of its abuse suite is still to come.)
 
 use std::time::Duration;
 

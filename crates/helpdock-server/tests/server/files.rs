@@ -7,7 +7,8 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use helpdock_server::config::Config;
 use helpdock_server::db::Db;
-use helpdock_server::http::{app, AppState, CSP};
+use helpdock_server::http::{app, CSP};
+use helpdock_server::state::AppState;
 use tower::ServiceExt;
 
 use crate::support::{temp_dir, TempDir};

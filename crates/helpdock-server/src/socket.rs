@@ -1,41 +1,30 @@
-//! The sockets: `/api/v1/ws` for visitors and `/console/api/ws` for agents.
+//! One socket's conversation with the server, visitor's or agent's.
 //!
 //! [`run`] is the whole conversation with one socket and is generic over a
-//! `Sink` of text frames and a `Stream` of [`Inbound`] events, so tests
-//! drive it with plain channels; the axum handlers only authenticate the
-//! upgrade and adapt axum's socket to it.
+//! `Sink` of text frames and a `Stream` of [`Inbound`] events: it knows no
+//! web framework, so tests drive it with plain channels, and the web layer
+//! (`http::ws`) only authenticates the upgrade and adapts its socket.
 
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::time::Duration;
 
-use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
-use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
 use futures_util::{future, Sink, SinkExt, Stream, StreamExt};
-use helpdock_core::protocol::{ClientFrame, ErrorCode, ErrorInfo, Resume, ServerFrame, VERSION};
+use helpdock_core::protocol::{ClientFrame, ErrorCode, Resume, ServerFrame, VERSION};
 
-use crate::chat::{self, Actor};
+use crate::access::{self, Actor};
+use crate::chat;
 use crate::db::{AgentRow, VisitorRow};
-use crate::http::{console_agent, AppError, AppState, ClientIp};
+use crate::error::AppError;
 use crate::hub::{Channel, Subscription};
 use crate::rate::RateLimiter;
+use crate::state::AppState;
 use crate::token::sha256_hex;
 
-/// Largest frame read, in bytes (a message of the longest allowed length in
-/// any script fits several times over).
-const MAX_FRAME_BYTES: usize = 256 * 1024;
 /// Frames one socket may send per minute (typing and read included).
 const FRAMES_PER_MINUTE: u32 = 600;
 /// Conversations one `hello` may resume.
 const MAX_RESUME: usize = 100;
-/// Each socket's read buffer, in bytes. tungstenite's default, 128 KiB,
-/// is zero-filled on the first read, so it is resident memory per open
-/// socket (1.3 GB at 10 000 sockets); frames here are mostly under 1 KiB,
-/// and the buffer grows for a larger one.
-const READ_BUFFER_BYTES: usize = 4 * 1024;
-
 /// What arrives from a socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inbound {
@@ -321,7 +310,7 @@ impl Connection {
             // Agents coming online change what the queue frames say.
         }
         for r in resume.iter().take(MAX_RESUME) {
-            let conversation = match chat::visible(state, who.actor(), &r.conversation).await {
+            let conversation = match access::conversation(state, who.actor(), &r.conversation).await {
                 Ok(c) => c,
                 Err(e) => {
                     out.push(error_frame(e, None, Some(r.conversation.clone())));
@@ -341,69 +330,6 @@ impl Connection {
     }
 }
 
-fn adapt(socket: WebSocket) -> (impl Sink<String, Error = axum::Error> + Unpin, impl Stream<Item = Inbound> + Unpin) {
-    let (sink, stream) = socket.split();
-    let sink = sink.with(|text: String| future::ready(Ok::<_, axum::Error>(WsMessage::Text(text.into()))));
-    let stream = stream.map(|message| match message {
-        Ok(WsMessage::Text(text)) => Inbound::Text(text.to_string()),
-        Ok(WsMessage::Binary(_)) => Inbound::Binary,
-        Ok(WsMessage::Ping(_) | WsMessage::Pong(_)) => Inbound::Alive,
-        Ok(WsMessage::Close(_)) | Err(_) => Inbound::Close,
-    });
-    (sink, stream)
-}
-
-/// `GET /api/v1/ws`.
-pub async fn visitor_socket(State(state): State<AppState>, client: ClientIp, upgrade: WebSocketUpgrade) -> Response {
-    let mut held = None;
-    if let Some(key) = client.key() {
-        if let Err(wait) = state.ip_rate.check(&key) {
-            return AppError::rate_limited(wait).into_response();
-        }
-        // Sockets per client address, whoever their visitors are.
-        let most = state.config.limits.sockets_per_ip as usize;
-        match crate::rate::ConnectionSlot::take(&state.ip_sockets, key, most) {
-            Some(slot) => held = Some(slot),
-            None => {
-                return AppError::rate_limited(10_000).into_response();
-            }
-        }
-    }
-    upgrade.max_message_size(MAX_FRAME_BYTES).read_buffer_size(READ_BUFFER_BYTES).on_upgrade(move |socket| {
-        let (sink, stream) = adapt(socket);
-        async move {
-            run(state, Peer::Visitor, sink, stream).await;
-            drop(held);
-        }
-    })
-}
-
-/// `GET /console/api/ws`: the session cookie authenticates, and the page
-/// must be the server's own (`Origin`), so another site cannot ride an
-/// agent's cookie.
-pub async fn console_socket(State(state): State<AppState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
-    let same_origin = match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
-        (Some(origin), Some(host)) => {
-            let (origin, host) = (origin.to_str().unwrap_or(""), host.to_str().unwrap_or("-"));
-            origin == format!("http://{host}") || origin == format!("https://{host}")
-        }
-        _ => false,
-    };
-    if !same_origin {
-        let info =
-            ErrorInfo::new(ErrorCode::Forbidden, "The console socket only accepts pages of this server (Origin).");
-        return AppError::Client(info).into_response();
-    }
-    let agent = match console_agent(&state, &headers).await {
-        Ok((agent, _csrf)) => agent,
-        Err(e) => return e.into_response(),
-    };
-    upgrade.max_message_size(MAX_FRAME_BYTES).read_buffer_size(READ_BUFFER_BYTES).on_upgrade(move |socket| {
-        let (sink, stream) = adapt(socket);
-        run(state, Peer::Agent(agent), sink, stream)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -415,7 +341,7 @@ mod tests {
     use super::{run, Inbound, Peer};
     use crate::config::{Config, LimitsConfig};
     use crate::db::{Db, VisitorRow};
-    use crate::http::AppState;
+    use crate::state::AppState;
     use crate::token::{random_id, random_secret, sha256_hex};
 
     /// A socket made of two channels: what the test sends in, what the

@@ -1,0 +1,81 @@
+//! [`AppState`]: what every request, socket and background task reaches —
+//! the settings, the store, the hub and the rate limits.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::hub::Hub;
+use crate::mail::Mailer;
+use crate::rate::RateLimiter;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Shared>);
+
+/// The parts of [`AppState`].
+#[derive(Debug)]
+pub struct Shared {
+    /// Settings.
+    pub config: Config,
+    /// Storage.
+    pub db: Db,
+    /// Fan-out to sockets.
+    pub hub: Arc<Hub>,
+    /// Messages and uploads per visitor.
+    pub visitor_rate: RateLimiter,
+    /// Requests per client IP.
+    pub ip_rate: RateLimiter,
+    /// Console sign-in attempts per client IP.
+    pub login_rate: RateLimiter,
+    /// Failed sign-ins per account and client address: an address that
+    /// keeps guessing one account is locked out of it, while the right
+    /// password from anywhere else still works.
+    pub login_failures: RateLimiter,
+    /// The SMTP relay, when configured.
+    pub mailer: Option<Mailer>,
+    /// Confirmation e-mails per client IP (`limits.mails_per_ip_per_hour`).
+    pub mail_ip_budget: RateLimiter,
+    /// Confirmation e-mails for the whole server (`limits.mails_per_hour`).
+    pub mail_budget: RateLimiter,
+    /// Upload bytes per client IP (`limits.upload_bytes_per_ip_per_hour`).
+    pub upload_budget: RateLimiter,
+    /// Open visitor sockets per client address.
+    pub ip_sockets: crate::rate::ConnectionCounts,
+    /// Typing indicators, coalesced per person and conversation.
+    pub typing_gate: crate::chat::TypingGate,
+    /// `trusted_proxies`, read (validated with the configuration).
+    pub proxies: Vec<crate::client_ip::Block>,
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// State over an open database.
+    pub fn new(config: Config, db: Db) -> Result<AppState, crate::mail::MailError> {
+        let db = db.with_visitor_token_idle(config.limits.visitor_token_idle_secs);
+        let mailer = config.smtp.as_ref().map(Mailer::new).transpose()?;
+        Ok(AppState(Arc::new(Shared {
+            visitor_rate: RateLimiter::new(config.limits.messages_per_minute),
+            ip_rate: RateLimiter::new(config.limits.requests_per_minute),
+            login_rate: RateLimiter::new(10),
+            login_failures: RateLimiter::per_hour(10),
+            hub: Arc::new(Hub::default()),
+            mailer,
+            typing_gate: crate::chat::TypingGate::default(),
+            ip_sockets: crate::rate::ConnectionCounts::default(),
+            upload_budget: RateLimiter::per_hour_of(config.limits.upload_bytes_per_ip_per_hour as f64),
+            mail_ip_budget: RateLimiter::per_hour(config.limits.mails_per_ip_per_hour),
+            mail_budget: RateLimiter::per_hour(config.limits.mails_per_hour),
+            proxies: config.proxies().unwrap_or_default(),
+            db,
+            config,
+        })))
+    }
+}
