@@ -575,7 +575,7 @@ pub async fn notify_queue(state: &AppState) -> Result<(), AppError> {
             state.hub.publish(&Channel::Visitor(c.visitor_id.clone()), &frame);
         }
     }
-    let online = state.hub.online_agents();
+    let online = state.hub.online_agents().await;
     if online.is_empty() {
         return Ok(());
     }
@@ -595,7 +595,7 @@ pub async fn expire_abandoned(state: &AppState) -> Result<usize, AppError> {
     let mut closed = 0;
     for c in state.db.queued().await? {
         let visitor = Channel::Visitor(c.visitor_id.clone());
-        if c.updated_at > oldest || state.hub.subscribers(&visitor) > 0 {
+        if c.updated_at > oldest || state.hub.subscribers(&visitor).await > 0 {
             continue;
         }
         if state.db.close_conversation(&c.id, now).await? {

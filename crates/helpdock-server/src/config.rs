@@ -29,6 +29,10 @@ pub struct Config {
     pub cookie_secure: Option<bool>,
     /// `sqlite://path` (or a plain file path) or `postgres://…`.
     pub database: String,
+    /// `redis://host:port`: this node is one of several that share the
+    /// (PostgreSQL) database and reach each other's sockets through this
+    /// Redis. Unset: one node, fan-out in process.
+    pub redis: Option<String>,
     /// The built widget folder served at `/`.
     pub static_dir: PathBuf,
     /// The secret shared with the host's server, keying `userHash`. Unset:
@@ -238,6 +242,7 @@ impl Default for Config {
             public_url: None,
             cookie_secure: None,
             database: "helpdock.sqlite".into(),
+            redis: None,
             static_dir: PathBuf::from("dist"),
             host_secret: None,
             allowed_origins: Vec::new(),
@@ -298,6 +303,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("listen", "HELPDOCK_LISTEN"),
     ("public_url", "HELPDOCK_PUBLIC_URL"),
     ("database", "HELPDOCK_DATABASE_URL"),
+    ("redis", "HELPDOCK_REDIS_URL"),
     ("static_dir", "HELPDOCK_STATIC_DIR"),
     ("cookie_secure", "HELPDOCK_COOKIE_SECURE"),
     ("host_secret", "HELPDOCK_HOST_SECRET"),
@@ -435,10 +441,28 @@ impl Config {
         Ok(config)
     }
 
+    /// What is wrong with `redis` (a node of several), if anything.
+    pub fn cluster_problem(&self) -> Option<String> {
+        let redis = self.redis.as_ref()?;
+        if !(redis.starts_with("redis://") || redis.starts_with("rediss://")) {
+            return Some(format!("redis must be a redis:// or rediss:// URL, not {redis:?}"));
+        }
+        if !self.database.starts_with("postgres://") && !self.database.starts_with("postgresql://") {
+            return Some(
+                "several nodes share one PostgreSQL database: with redis set, database must be a postgres:// URL"
+                    .into(),
+            );
+        }
+        None
+    }
+
     /// Checks what types cannot: (field, problem).
     fn validate(&self) -> Result<(), (String, String)> {
         if self.database.trim().is_empty() {
             return Err(("database".into(), "must not be empty".into()));
+        }
+        if let Some(message) = self.cluster_problem() {
+            return Err(("redis".into(), message));
         }
         if let Err(message) = self.proxies() {
             return Err(("trusted_proxies".into(), message));

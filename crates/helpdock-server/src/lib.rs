@@ -62,6 +62,17 @@ pub enum StartError {
     /// The SMTP settings.
     #[error(transparent)]
     Mail(#[from] mail::MailError),
+    /// Settings that do not go together.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// Redis, for a node of several.
+    #[error("cannot reach Redis at {url}: {source}")]
+    Redis {
+        /// Where.
+        url: String,
+        /// Why.
+        source: redis::RedisError,
+    },
 }
 
 /// A server serving in the background.
@@ -119,6 +130,9 @@ impl Running {
 /// Opens the database (migrating it), binds `config.listen` (and
 /// `inbound_mail.listen`), and serves.
 pub async fn start(config: Config) -> Result<Running, StartError> {
+    if let Some(problem) = config.cluster_problem() {
+        return Err(StartError::Config(problem));
+    }
     let db = Db::open(&config.database).await?;
     let bind = |addr: SocketAddr| async move {
         let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
@@ -133,7 +147,15 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         Some(inbound) => Some(bind(inbound.listen).await?),
         None => None,
     };
-    let state = AppState::new(config, db)?;
+    let hub: std::sync::Arc<dyn hub::Hub> = match &config.redis {
+        Some(url) => std::sync::Arc::new(
+            hub::redis::RedisHub::connect(url)
+                .await
+                .map_err(|source| StartError::Redis { url: url.clone(), source })?,
+        ),
+        None => std::sync::Arc::new(hub::InProcess::default()),
+    };
+    let state = AppState::with_hub(config, db, hub)?;
     let mail_addr = mail_listener.as_ref().map(|(_, bound)| *bound);
     let inbox = mail_listener.map(|(listener, _)| inbox::spawn(listener, state.clone()));
     let sweeper = tokio::spawn(sweep(state.clone()));

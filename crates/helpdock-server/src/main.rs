@@ -30,6 +30,9 @@ enum Command {
         /// sqlite://PATH, a file path, or postgres://…
         #[arg(long)]
         database: Option<String>,
+        /// redis://HOST:PORT: one node of several sharing a PostgreSQL database.
+        #[arg(long)]
+        redis: Option<String>,
         /// The built widget folder served at /.
         #[arg(long = "static")]
         static_dir: Option<PathBuf>,
@@ -113,7 +116,7 @@ fn load_config(file: Option<&std::path::Path>) -> Result<Config> {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { config, listen, database, static_dir, demo } => {
+        Command::Serve { config, listen, database, redis, static_dir, demo } => {
             let mut config = load_config(config.as_deref())?;
             if demo {
                 // The demo prints its agent's password and the host secret,
@@ -140,6 +143,9 @@ async fn run(cli: Cli) -> Result<()> {
             }
             if let Some(database) = database {
                 config.database = database;
+            }
+            if let Some(redis) = redis {
+                config.redis = Some(redis);
             }
             if let Some(dir) = static_dir {
                 config.static_dir = dir;

@@ -285,7 +285,7 @@ impl Connection {
             Who::Agent(a) => (a.id.clone(), Channel::Agent(a.id.clone())),
         };
         let most = self.state.config.limits.sockets_per_visitor as usize;
-        if matches!(who, Who::Visitor(_)) && self.state.hub.subscribers(&channel) >= most {
+        if matches!(who, Who::Visitor(_)) && self.state.hub.subscribers(&channel).await >= most {
             out.push(ServerFrame::error(
                 ErrorCode::RateLimited,
                 format!("A visitor may have at most {most} sockets open; close another tab first."),
@@ -427,14 +427,14 @@ mod tests {
         }));
         let task = tokio::spawn(run(state.clone(), Peer::Visitor, sink, stream));
         to_server.send(Inbound::Text(ClientFrame::Hello { v: 1, token, resume: vec![] }.to_json())).unwrap();
-        while !state.hub.is_online(&crate::hub::Channel::Visitor(visitor.id.clone())) {
+        while state.hub.subscribers(&crate::hub::Channel::Visitor(visitor.id.clone())).await == 0 {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         let started = std::time::Instant::now();
         state.hub.publish(&crate::hub::Channel::Visitor(visitor.id.clone()), &ServerFrame::Pong);
         tokio::time::timeout(Duration::from_secs(5), task).await.expect("the task ends").unwrap();
         assert!(started.elapsed() >= Duration::from_millis(900));
-        assert!(!state.hub.is_online(&crate::hub::Channel::Visitor(visitor.id)), "and unsubscribes");
+        assert_eq!(state.hub.subscribers(&crate::hub::Channel::Visitor(visitor.id)).await, 0, "and unsubscribes");
         let _ = std::fs::remove_dir_all(dir);
     }
 
@@ -453,10 +453,10 @@ mod tests {
         third.send(&hello);
         assert!(is_error(third.recv().await, ErrorCode::RateLimited));
         task.await.unwrap();
-        assert_eq!(state.hub.subscribers(&crate::hub::Channel::Visitor(visitor.id.clone())), 2);
+        assert_eq!(state.hub.subscribers(&crate::hub::Channel::Visitor(visitor.id.clone())).await, 2);
         // Once one closes, another may open.
         first.to_server.send(Inbound::Close).unwrap();
-        while state.hub.subscribers(&crate::hub::Channel::Visitor(visitor.id.clone())) > 1 {
+        while state.hub.subscribers(&crate::hub::Channel::Visitor(visitor.id.clone())).await > 1 {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         let (mut fourth, _d) = open(&state, Peer::Visitor);
@@ -506,7 +506,7 @@ mod tests {
         assert_eq!(pipe.recv().await, Some(ServerFrame::Pong));
         pipe.to_server.send(Inbound::Close).unwrap();
         task.await.unwrap();
-        assert!(!state.hub.is_online(&crate::hub::Channel::Visitor(visitor.id)), "closing unsubscribes");
+        assert_eq!(state.hub.subscribers(&crate::hub::Channel::Visitor(visitor.id)).await, 0, "closing unsubscribes");
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::hub::Hub;
+use crate::hub::{Hub, InProcess};
 use crate::mail::Mailer;
 use crate::rate::RateLimiter;
 
@@ -21,8 +21,9 @@ pub struct Shared {
     pub config: Config,
     /// Storage.
     pub db: Db,
-    /// Fan-out to sockets.
-    pub hub: Arc<Hub>,
+    /// Fan-out to sockets: this node's ([`InProcess`]) or every node's
+    /// (`hub::redis::RedisHub`).
+    pub hub: Arc<dyn Hub>,
     /// Messages and uploads per visitor.
     pub visitor_rate: RateLimiter,
     /// Requests per client IP.
@@ -57,8 +58,13 @@ impl Deref for AppState {
 }
 
 impl AppState {
-    /// State over an open database.
+    /// State over an open database, for one node.
     pub fn new(config: Config, db: Db) -> Result<AppState, crate::mail::MailError> {
+        AppState::with_hub(config, db, Arc::new(InProcess::default()))
+    }
+
+    /// State over an open database and a hub.
+    pub fn with_hub(config: Config, db: Db, hub: Arc<dyn Hub>) -> Result<AppState, crate::mail::MailError> {
         let db = db.with_visitor_token_idle(config.limits.visitor_token_idle_secs);
         let mailer = config.smtp.as_ref().map(Mailer::new).transpose()?;
         Ok(AppState(Arc::new(Shared {
@@ -66,7 +72,7 @@ impl AppState {
             ip_rate: RateLimiter::new(config.limits.requests_per_minute),
             login_rate: RateLimiter::new(10),
             login_failures: RateLimiter::per_hour(10),
-            hub: Arc::new(Hub::default()),
+            hub,
             mailer,
             typing_gate: crate::chat::TypingGate::default(),
             ip_sockets: crate::rate::ConnectionCounts::default(),

@@ -138,7 +138,7 @@ pub async fn visitor_info(state: &AppState, row: &TicketRow) -> Result<VisitorIn
 /// notes reach only the console.
 pub(crate) async fn publish(state: &AppState, id: &str, entry: Option<&TicketReply>) -> Result<TicketRow, AppError> {
     let row = state.db.ticket(id).await?.ok_or_else(not_found)?;
-    let online = state.hub.online_agents();
+    let online = state.hub.online_agents().await;
     let everyone = if row.agent_id.is_some() || !online.is_empty() { state.db.agents().await? } else { Vec::new() };
     let agents: HashMap<String, AgentInfo> = everyone.iter().map(|a| (a.id.clone(), agent_info(a))).collect();
     // An internal note is not the visitor's business, not even as a change.

@@ -17,7 +17,6 @@ use super::{AgentAuth, AppError, AppState, ClientIp, JsonBody, SECURE_SESSION_CO
 use crate::access::{self, Actor};
 use crate::chat;
 use crate::db::AgentRow;
-use crate::hub::Channel;
 use crate::rate::remaining;
 use crate::token::{now_ms, random_secret, sha256_hex};
 
@@ -37,14 +36,16 @@ pub(super) fn router() -> Router<AppState> {
         .route("/conversations/{id}", get(conversation))
 }
 
-fn agent_view(state: &AppState, agent: &AgentRow) -> Agent {
+/// An agent as the console shows them; `online` among `online`, the agents
+/// with a socket open on any node.
+fn agent_view(agent: &AgentRow, online: &[String]) -> Agent {
     Agent {
         id: agent.id.clone(),
         email: agent.email.clone(),
         name: agent.name.clone(),
         role: agent.role,
         topics: agent.topics.clone(),
-        online: state.hub.is_online(&Channel::Agent(agent.id.clone())),
+        online: online.contains(&agent.id),
     }
 }
 
@@ -96,7 +97,7 @@ async fn login(
     let expires = now_ms() + SESSION_HOURS * 3_600_000;
     state.db.create_agent_session(&sha256_hex(&token), &agent.id, &csrf_token, expires).await?;
     let body = AgentSession {
-        agent: agent_view(&state, &agent),
+        agent: agent_view(&agent, &state.hub.online_agents().await),
         csrf_token,
         official_domains: state.config.official_domains.clone(),
     };
@@ -114,7 +115,7 @@ async fn logout(State(state): State<AppState>, auth: AgentAuth) -> Result<Respon
 
 async fn me(State(state): State<AppState>, auth: AgentAuth) -> Json<AgentSession> {
     Json(AgentSession {
-        agent: agent_view(&state, &auth.agent),
+        agent: agent_view(&auth.agent, &state.hub.online_agents().await),
         csrf_token: auth.csrf_token,
         official_domains: state.config.official_domains.clone(),
     })
@@ -122,7 +123,8 @@ async fn me(State(state): State<AppState>, auth: AgentAuth) -> Json<AgentSession
 
 async fn agents(State(state): State<AppState>, _auth: AgentAuth) -> Result<Json<Vec<Agent>>, AppError> {
     let agents = state.db.agents().await?;
-    Ok(Json(agents.iter().map(|a| agent_view(&state, a)).collect()))
+    let online = state.hub.online_agents().await;
+    Ok(Json(agents.iter().map(|a| agent_view(a, &online)).collect()))
 }
 
 async fn queue(State(state): State<AppState>, auth: AgentAuth) -> Result<Json<Vec<ConversationSummary>>, AppError> {

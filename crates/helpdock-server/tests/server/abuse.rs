@@ -243,7 +243,10 @@ async fn a_flood_of_typing_frames_is_coalesced_and_cannot_push_the_agent_offline
     let typing = before.iter().filter(|f| matches!(f, ServerFrame::Typing { .. })).count();
     // 1 500 frames in well under two seconds: a handful get through.
     assert!(typing <= 16, "{typing} typing frames reached the agent");
-    assert_eq!(server.running.state.hub.subscribers(&helpdock_server::hub::Channel::Agent(mei.id().to_string())), 1);
+    assert_eq!(
+        server.running.state.hub.subscribers(&helpdock_server::hub::Channel::Agent(mei.id().to_string())).await,
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,6 +4,7 @@
 
 mod abuse;
 mod cli;
+mod cluster;
 mod console;
 mod files;
 mod mail;

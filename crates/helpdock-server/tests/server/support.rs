@@ -276,16 +276,27 @@ impl Agent {
         (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
     }
 
+    /// The same agent, signed in, calling another server node.
+    pub fn on(&self, url: &str) -> Agent {
+        Agent { cookie: self.cookie.clone(), session: self.session.clone(), url: url.into(), http: self.http.clone() }
+    }
+
     /// The console socket after `hello`, `welcome` and the first
     /// `queue_changed`.
     pub async fn socket(&self) -> Ws {
+        self.socket_resuming(vec![]).await
+    }
+
+    /// The console socket after `hello` resuming conversations, `welcome`
+    /// and the first `queue_changed` (the replay comes next).
+    pub async fn socket_resuming(&self, resume: Vec<Resume>) -> Ws {
         let mut request =
             format!("{}/console/api/ws", self.url.replace("http://", "ws://")).into_client_request().unwrap();
         request.headers_mut().insert("cookie", self.cookie.parse().unwrap());
         request.headers_mut().insert("origin", self.url.parse().unwrap());
         let (stream, _) = tokio_tungstenite::connect_async(request).await.unwrap();
         let mut ws = Ws { stream };
-        ws.send(&ClientFrame::Hello { v: 1, token: String::new(), resume: vec![] }).await;
+        ws.send(&ClientFrame::Hello { v: 1, token: String::new(), resume }).await;
         assert!(matches!(ws.recv().await, ServerFrame::Welcome { .. }));
         assert!(matches!(ws.recv().await, ServerFrame::QueueChanged { .. }));
         ws
