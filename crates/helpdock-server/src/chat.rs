@@ -217,7 +217,7 @@ pub async fn send(
         return Err(AppError::closed());
     }
     if let Actor::Visitor(visitor) = actor {
-        state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
+        state.visitor_rate.check(&visitor.id).await.map_err(AppError::rate_limited)?;
     }
     let (owner_kind, owner_id) = match actor {
         Actor::Visitor(v) => ("visitor", v.id.as_str()),

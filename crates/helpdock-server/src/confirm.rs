@@ -105,9 +105,9 @@ pub async fn request(
         }
     }
     if let Some(key) = ip_key {
-        state.mail_ip_budget.check(key).map_err(AppError::rate_limited)?;
+        state.mail_ip_budget.check(key).await.map_err(AppError::rate_limited)?;
     }
-    state.mail_budget.check("server").map_err(|wait| {
+    state.mail_budget.check("server").await.map_err(|wait| {
         tracing::warn!("limits.mails_per_hour reached: a confirmation e-mail was not sent");
         AppError::rate_limited(wait)
     })?;

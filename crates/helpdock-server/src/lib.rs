@@ -147,15 +147,16 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         Some(inbound) => Some(bind(inbound.listen).await?),
         None => None,
     };
-    let hub: std::sync::Arc<dyn hub::Hub> = match &config.redis {
-        Some(url) => std::sync::Arc::new(
-            hub::redis::RedisHub::connect(url)
+    let state = match &config.redis {
+        Some(url) => {
+            let redis = hub::redis::RedisHub::connect(url)
                 .await
-                .map_err(|source| StartError::Redis { url: url.clone(), source })?,
-        ),
-        None => std::sync::Arc::new(hub::InProcess::default()),
+                .map_err(|source| StartError::Redis { url: url.clone(), source })?;
+            let redis = std::sync::Arc::new(redis);
+            AppState::with_hub(config, db, redis.clone(), Some(redis))?
+        }
+        None => AppState::new(config, db)?,
     };
-    let state = AppState::with_hub(config, db, hub)?;
     let mail_addr = mail_listener.as_ref().map(|(_, bound)| *bound);
     let inbox = mail_listener.map(|(listener, _)| inbox::spawn(listener, state.clone()));
     let sweeper = tokio::spawn(sweep(state.clone()));

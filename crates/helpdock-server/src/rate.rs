@@ -1,8 +1,12 @@
-//! Token buckets, one per key (a visitor, an IP address).
+//! Token buckets, one per key (a visitor, an IP address): [`RateLimiter`]
+//! on this node, and [`Limit`], which holds across every node of a cluster
+//! when they share buckets ([`SharedBuckets`], in Redis).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use futures_util::future::BoxFuture;
 
 /// A set of token buckets: each key may spend `per_minute` requests in a
 /// burst, refilled evenly over a minute.
@@ -45,6 +49,16 @@ impl RateLimiter {
         self.check_at(key, Instant::now(), 1.0)
     }
 
+    /// The burst.
+    pub fn capacity(&self) -> f64 {
+        self.capacity
+    }
+
+    /// Tokens back per millisecond.
+    pub fn per_ms(&self) -> f64 {
+        self.per_ms
+    }
+
     /// Spends `cost` tokens of `key` (bytes, for a byte budget); `Err(ms)`
     /// says how long until they are back. A cost over the whole burst is
     /// never allowed.
@@ -82,9 +96,71 @@ impl RateLimiter {
     }
 }
 
+/// Token buckets every node of a cluster shares.
+pub trait SharedBuckets: Send + Sync + std::fmt::Debug {
+    /// In the bucket `bucket` (of `capacity` tokens, refilled by `per_ms`
+    /// a millisecond), spends `cost` tokens if at least `need` are there;
+    /// the inner `Err(ms)` says how long until they are. The outer `Err`
+    /// is a failure to reach the buckets.
+    fn take<'a>(
+        &'a self,
+        bucket: String,
+        capacity: f64,
+        per_ms: f64,
+        cost: f64,
+        need: f64,
+    ) -> BoxFuture<'a, Result<Result<(), u64>, String>>;
+}
+
+/// A limit that holds across every node when they share buckets, and on
+/// this node alone otherwise, or while the shared buckets cannot be
+/// reached (then each node allows its own share, and says so in the log).
+#[derive(Debug)]
+pub struct Limit {
+    name: &'static str,
+    local: RateLimiter,
+    shared: Option<Arc<dyn SharedBuckets>>,
+}
+
+impl Limit {
+    /// `local`'s rate under `name` (the shared buckets' namespace).
+    pub fn new(name: &'static str, local: RateLimiter, shared: Option<Arc<dyn SharedBuckets>>) -> Limit {
+        Limit { name, local, shared }
+    }
+
+    /// Spends one token of `key`; `Err(ms)` says how long until one is back.
+    pub async fn check(&self, key: &str) -> Result<(), u64> {
+        self.take(key, 1.0, 1.0).await
+    }
+
+    /// Spends `cost` tokens of `key` (bytes, for a byte budget).
+    pub async fn spend(&self, key: &str, cost: f64) -> Result<(), u64> {
+        self.take(key, cost, cost).await
+    }
+
+    /// Whether `key` has a token left, without spending it.
+    pub async fn allows(&self, key: &str) -> bool {
+        self.take(key, 0.0, 1.0).await.is_ok()
+    }
+
+    async fn take(&self, key: &str, cost: f64, need: f64) -> Result<(), u64> {
+        if let Some(shared) = &self.shared {
+            let bucket = format!("{}:{key}", self.name);
+            match shared.take(bucket, self.local.capacity, self.local.per_ms, cost, need).await {
+                Ok(answer) => return answer,
+                Err(e) => tracing::warn!(limit = self.name, error = %e, "shared limits unreachable: this node's own"),
+            }
+        }
+        if need > cost {
+            return if self.local.allows(key) { Ok(()) } else { Err(1) };
+        }
+        self.local.check_at(key, Instant::now(), cost)
+    }
+}
+
 /// Connections open per key (a client address): what [`ConnectionSlot`]s
 /// count.
-pub type ConnectionCounts = std::sync::Arc<Mutex<HashMap<String, usize>>>;
+pub type ConnectionCounts = Arc<Mutex<HashMap<String, usize>>>;
 
 /// One open connection counted against its key until dropped: visitor
 /// sockets per client address, SMTP sessions per client address.

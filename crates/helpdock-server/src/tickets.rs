@@ -272,7 +272,7 @@ pub async fn create(
     if request.locale.as_ref().is_some_and(|l| l.len() > 35) {
         return Err(AppError::invalid("locale", "locale is a language tag such as en or zh-CN."));
     }
-    state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
+    state.visitor_rate.check(&visitor.id).await.map_err(AppError::rate_limited)?;
     let attachments = owned_attachments(state, &request.attachments, "visitor", &visitor.id).await?;
     let new = NewTicketRow {
         id: random_id("t_"),
@@ -455,7 +455,7 @@ pub async fn reply(
     }
     let (owner_kind, owner_id, author, agent) = match actor {
         Actor::Visitor(v) => {
-            state.visitor_rate.check(&v.id).map_err(AppError::rate_limited)?;
+            state.visitor_rate.check(&v.id).await.map_err(AppError::rate_limited)?;
             ("visitor", v.id.as_str(), AuthorKind::Visitor, None)
         }
         Actor::Agent(a) => ("agent", a.id.as_str(), AuthorKind::Agent, Some(a)),

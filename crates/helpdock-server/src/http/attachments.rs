@@ -37,7 +37,7 @@ async fn visitor_upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Attachment>, AppError> {
-    state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
+    state.visitor_rate.check(&visitor.id).await.map_err(AppError::rate_limited)?;
     crate::secrets::refuse("name", &file_name(&headers))?;
     let limits = &state.config.limits;
     if state.db.pending_uploads("visitor", &visitor.id).await? >= i64::from(limits.pending_uploads_per_visitor) {
@@ -46,23 +46,28 @@ async fn visitor_upload(
             limits.pending_uploads_per_visitor
         )));
     }
-    let budget = |bytes: u64| match ip.key() {
-        Some(key) => state.upload_budget.spend(&key, bytes as f64).map_err(AppError::rate_limited),
-        None => Ok(()),
+    let budget = |bytes: u64| {
+        let (state, key) = (&state, ip.key());
+        async move {
+            match key {
+                Some(key) => state.upload_budget.spend(&key, bytes as f64).await.map_err(AppError::rate_limited),
+                None => Ok(()),
+            }
+        }
     };
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     // The declared size up front (a lie only delays the refusal: what
     // arrives is counted below), and within the server's storage.
     let declared = declared.unwrap_or(0).min(limits.max_attachment_bytes);
-    budget(declared)?;
+    budget(declared).await?;
     let stored = u64::try_from(state.db.stored_upload_bytes().await?).unwrap_or(0);
     if stored.saturating_add(declared) > limits.max_storage_bytes {
         tracing::warn!(stored, "limits.max_storage_bytes reached: uploads refused");
         return Err(AppError::unavailable("Files cannot be stored just now; please try again later."));
     }
     let uploaded = upload(&state, "visitor", &visitor.id, &headers, body).await?;
-    budget(uploaded.size.saturating_sub(declared))?;
+    budget(uploaded.size.saturating_sub(declared)).await?;
     Ok(uploaded)
 }
 

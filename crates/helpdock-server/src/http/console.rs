@@ -72,12 +72,12 @@ async fn login(
 ) -> Result<Response, AppError> {
     let started = Instant::now();
     if let Some(key) = client.key() {
-        state.login_rate.check(&key).map_err(AppError::rate_limited)?;
+        state.login_rate.check(&key).await.map_err(AppError::rate_limited)?;
     }
     // Ten failures an hour per account and address: then this address is
     // refused for this account (whatever it tries), and no other is.
     let failures_key = format!("{}|{}", login.email.trim().to_lowercase(), client.key().unwrap_or_default());
-    if !state.login_failures.allows(&failures_key) {
+    if !state.login_failures.allows(&failures_key).await {
         tokio::time::sleep(remaining(started, FAILED_LOGIN_DELAY)).await;
         return Err(AppError::rate_limited(60_000));
     }
@@ -88,7 +88,7 @@ async fn login(
         .await
         .map_err(|e| AppError::internal("password check", e))?;
     let Some(agent) = agent.filter(|_| ok) else {
-        _ = state.login_failures.check(&failures_key);
+        _ = state.login_failures.check(&failures_key).await;
         tokio::time::sleep(remaining(started, FAILED_LOGIN_DELAY)).await;
         return Err(AppError::unauthorized("Wrong e-mail or password."));
     };

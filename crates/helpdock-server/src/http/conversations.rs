@@ -92,7 +92,7 @@ async fn email_transcript(
     if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
         return Err(AppError::invalid("email", format!("{email:?} is not an e-mail address.")));
     }
-    state.visitor_rate.check(&visitor.id).map_err(AppError::rate_limited)?;
+    state.visitor_rate.check(&visitor.id).await.map_err(AppError::rate_limited)?;
     if confirm::trust(&state, &visitor, email).await?.carries_content() {
         confirm::send_transcript(&state, &conversation.id, email).await?;
     } else {

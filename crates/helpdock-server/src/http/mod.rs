@@ -85,7 +85,7 @@ async fn api_guard(State(state): State<AppState>, request: Request, next: Next) 
     if let Some(ConnectInfo(addr)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
         if request.method() != Method::OPTIONS {
             let client = crate::client_ip::resolve(addr.ip(), request.headers(), &state.proxies);
-            if let Err(wait) = state.ip_rate.check(&crate::client_ip::rate_key(client)) {
+            if let Err(wait) = state.ip_rate.check(&crate::client_ip::rate_key(client)).await {
                 return AppError::rate_limited(wait).into_response();
             }
         }

@@ -41,7 +41,7 @@ pub(super) async fn visitor_socket(
 ) -> Response {
     let mut held = None;
     if let Some(key) = client.key() {
-        if let Err(wait) = state.ip_rate.check(&key) {
+        if let Err(wait) = state.ip_rate.check(&key).await {
             return AppError::rate_limited(wait).into_response();
         }
         // Sockets per client address, whoever their visitors are.

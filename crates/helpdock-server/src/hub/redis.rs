@@ -40,6 +40,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::{Channel, Hub, Local, Subscription};
+use crate::rate::SharedBuckets;
 use crate::token::{now_ms, random_id};
 
 /// What every key and channel of Helpdock's starts with, so a Redis can be
@@ -200,6 +201,53 @@ impl Hub for RedisHub {
                 Err(e) => tracing::warn!(error = %e, "Redis unreachable: only this node's agents count as online"),
             }
             agents.into_iter().collect()
+        })
+    }
+}
+
+/// A token bucket in a Redis hash (`t` tokens, `at` ms, Redis' own clock so
+/// the nodes' clocks do not matter), refilled, checked and spent in one
+/// step; the hash expires once it would be full again.
+const TAKE: &str = r"
+local cap, per_ms, cost, need = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local held = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens = tonumber(held[1]) or cap
+local at = tonumber(held[2]) or now
+tokens = math.min(cap, tokens + math.max(0, now - at) * per_ms)
+local wait = 0
+if tokens >= need then
+  tokens = tokens - cost
+else
+  wait = math.max(1, math.ceil((math.min(need, cap) - tokens) / per_ms))
+end
+redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil((cap - tokens) / per_ms) + 1000)
+return wait
+";
+
+impl SharedBuckets for RedisHub {
+    fn take<'a>(
+        &'a self,
+        bucket: String,
+        capacity: f64,
+        per_ms: f64,
+        cost: f64,
+        need: f64,
+    ) -> BoxFuture<'a, Result<Result<(), u64>, String>> {
+        Box::pin(async move {
+            static SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| redis::Script::new(TAKE));
+            let wait: u64 = SCRIPT
+                .key(format!("{PREFIX}rate:{bucket}"))
+                .arg(capacity)
+                .arg(per_ms)
+                .arg(cost)
+                .arg(need)
+                .invoke_async(&mut self.conn.clone())
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(if wait == 0 { Ok(()) } else { Err(wait) })
         })
     }
 }

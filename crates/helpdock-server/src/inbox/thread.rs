@@ -50,7 +50,7 @@ pub async fn reply_by_email(
     if ticket.status == TicketStatus::Closed {
         return Err(closed());
     }
-    state.visitor_rate.check(&ticket.visitor_id).map_err(AppError::rate_limited)?;
+    state.visitor_rate.check(&ticket.visitor_id).await.map_err(AppError::rate_limited)?;
     let attachments = store_mailed_files(state, ticket, files).await?;
     if body.trim().is_empty() && attachments.is_empty() {
         return Err(AppError::invalid("body", "The reply is empty."));

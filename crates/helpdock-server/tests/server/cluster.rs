@@ -69,15 +69,27 @@ impl Drop for Redis {
 
 /// Two nodes on one database and one Redis, or `None` on SQLite.
 async fn two_nodes(redis: &Redis) -> Option<(TestServer, TestServer)> {
+    two_nodes_with(redis, |_| {}).await
+}
+
+async fn two_nodes_with(
+    redis: &Redis,
+    tweak: impl Fn(&mut helpdock_server::config::Config),
+) -> Option<(TestServer, TestServer)> {
     if std::env::var("HELPDOCK_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()).is_none() {
         eprintln!("cluster tests need PostgreSQL (HELPDOCK_TEST_POSTGRES_URL): not run on SQLite");
         return None;
     }
-    let a = TestServer::with(|c| c.redis = Some(redis.url())).await;
+    let a = TestServer::with(|c| {
+        c.redis = Some(redis.url());
+        tweak(c);
+    })
+    .await;
     let database = a.running.state.config.database.clone();
     let b = TestServer::with(|c| {
         c.database = database;
         c.redis = Some(redis.url());
+        tweak(c);
     })
     .await;
     Some((a, b))
@@ -206,4 +218,28 @@ async fn a_redis_restart_mid_conversation_loses_nothing_acknowledged() {
     let (frame, _) = visitor_ws.recv_until(|f| matches!(f, ServerFrame::Message { .. })).await;
     assert!(matches!(&frame, ServerFrame::Message { message } if message.body == "back again" && message.seq == seq));
     wait_online(&kim.on(&a.url), kim.id(), true).await;
+}
+
+#[tokio::test]
+async fn a_visitors_message_limit_holds_across_nodes() {
+    let redis = Redis::start();
+    let Some((a, b)) = two_nodes_with(&redis, |c| c.limits.messages_per_minute = 5).await else { return };
+    let visitor = a.visitor().await;
+    let c = a.start_conversation(&visitor.visitor_token, "c-1", "kyc-rejected").await;
+    let mut on_a = a.visitor_socket(&visitor.visitor_token, vec![]).await;
+    let mut on_b = b.visitor_socket(&visitor.visitor_token, vec![]).await;
+    // Five a minute in all, wherever they are sent: not five per node.
+    for i in 0..5 {
+        let ws = if i % 2 == 0 { &mut on_a } else { &mut on_b };
+        send(ws, &mut Vec::new(), &c.id, &format!("m-{i}"), "hello").await;
+    }
+    on_b.send(&ClientFrame::Send {
+        conversation: c.id.clone(),
+        client_id: "m-5".into(),
+        body: "one too many".into(),
+        attachments: vec![],
+    })
+    .await;
+    let (refused, _) = on_b.recv_until(|f| matches!(f, ServerFrame::Error { .. } | ServerFrame::Ack { .. })).await;
+    assert_eq!(crate::support::error_code(&refused), helpdock_core::protocol::ErrorCode::RateLimited);
 }
