@@ -4,6 +4,8 @@
 #
 #   url=$(scripts/postgres.sh start)      # postgres://postgres@127.0.0.1:PORT/postgres
 #   scripts/postgres.sh stop "$url"       # stops it and deletes its folder
+#   scripts/postgres.sh pause "$url"      # stops it, keeping its data (an outage)
+#   scripts/postgres.sh resume "$url"     # starts it again on the same port
 #
 # Runs the server as the `postgres` user (initdb refuses root) via runuser.
 set -euo pipefail
@@ -35,8 +37,8 @@ case "${1:-}" in
       || { cat "$dir/initdb.log" >&2; exit 1; }
     # Loopback only, no Unix socket in a system folder, small and fast:
     # fsync stays on (the server relies on durable commits).
-    as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" start >/dev/null \
+    echo "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" >"$dir/options"
+    as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "$dir" >"$(state_file "$port")"
     echo "postgres://postgres@127.0.0.1:$port/postgres"
@@ -50,8 +52,21 @@ case "${1:-}" in
     as_postgres "$(bin_dir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
     rm -rf "$dir" "$file"
     ;;
+  pause | resume)
+    url=${2:?usage: postgres.sh pause|resume URL}
+    port=$(sed -E 's#.*:([0-9]+)/.*#\1#' <<<"$url")
+    file=$(state_file "$port")
+    [ -f "$file" ] || { echo "postgres.sh: no server started on port $port" >&2; exit 1; }
+    dir=$(cat "$file")
+    if [ "$1" = pause ]; then
+      as_postgres "$(bin_dir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    else
+      as_postgres "$(bin_dir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null \
+        || { cat "$dir/server.log" >&2; exit 1; }
+    fi
+    ;;
   *)
-    echo "usage: scripts/postgres.sh start | stop URL" >&2
+    echo "usage: scripts/postgres.sh start | stop URL | pause URL | resume URL" >&2
     exit 2
     ;;
 esac

@@ -61,11 +61,13 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
 # 6. For the reference server's tests: PostgreSQL (the same tests run on it
-#    as on SQLite), Redis (nodes of a cluster share frames and presence
-#    through it) and aiosmtpd (a real SMTP sink on loopback for the
-#    transcript e-mail).
+#    as on SQLite), Redis (nodes of a cluster share frames, presence and
+#    rate limits through it), nginx (the load balancer in front of a
+#    cluster's nodes, scripts/cluster.sh) and aiosmtpd (a real SMTP sink on
+#    loopback for the transcript e-mail).
 dpkg -s postgresql >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v nginx >/dev/null || missing+=(nginx)
 dpkg -s python3-aiosmtpd >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"

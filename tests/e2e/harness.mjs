@@ -434,6 +434,8 @@ export async function signInAgent(server) {
       send({ type: "send", conversation, clientId, body, attachments: [] });
       return next((f) => f.type === "ack" && f.clientId === clientId, "ack of the agent's message");
     },
+    /** Resolves when the socket closes (the server ended it, or `close`). */
+    closed: new Promise((resolve) => ws.once("close", resolve)),
     close: () => ws.close(),
   };
 }

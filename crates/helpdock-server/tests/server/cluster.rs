@@ -243,3 +243,24 @@ async fn a_visitors_message_limit_holds_across_nodes() {
     let (refused, _) = on_b.recv_until(|f| matches!(f, ServerFrame::Error { .. } | ServerFrame::Ack { .. })).await;
     assert_eq!(crate::support::error_code(&refused), helpdock_core::protocol::ErrorCode::RateLimited);
 }
+
+#[tokio::test]
+async fn a_ticket_reply_made_on_one_node_reaches_the_visitor_on_another() {
+    let redis = Redis::start();
+    let Some((a, b)) = two_nodes(&redis).await else { return };
+    let (_, _, bo) = b.kim_pat_and_bo().await;
+    let visitor = a.visitor().await;
+    let ticket = serde_json::json!({
+        "clientId": "t-1", "title": "Deposit missing", "category": "deposit-not-arrived", "urgency": "normal",
+        "description": "Sent 250 USDT on TRON two hours ago.", "fields": [], "locale": "en",
+    });
+    let (status, created) = a.call(Method::POST, "/api/v1/tickets", Some(&visitor.visitor_token), Some(ticket)).await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{created}");
+    let id = created["summary"]["id"].as_str().unwrap().to_string();
+    let mut on_a = a.visitor_socket(&visitor.visitor_token, vec![]).await;
+    let reply = serde_json::json!({"clientId": "r-1", "body": "We found it.", "attachments": [], "internal": false});
+    let (status, body) = bo.call(Method::POST, &format!("/console/api/tickets/{id}/replies"), true, Some(reply)).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let (frame, _) = on_a.recv_until(|f| matches!(f, ServerFrame::TicketReply { .. })).await;
+    assert!(matches!(frame, ServerFrame::TicketReply { reply } if reply.body == "We found it." && reply.ticket == id));
+}
