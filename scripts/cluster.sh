@@ -48,11 +48,12 @@ nginx_conf() {
     upstreams+="    server 127.0.0.1:$(cat "$dir/node-$i.port") max_fails=1 fail_timeout=2s;"$'\n'
   done
   cat <<CONF
-worker_processes 1;
+worker_processes auto;
+worker_rlimit_nofile 100000;
 daemon on;
 pid $dir/nginx.pid;
 error_log $dir/nginx.log warn;
-events { worker_connections 16384; }
+events { worker_connections 50000; }
 http {
   access_log off;
   client_body_temp_path $dir/nginx-tmp;

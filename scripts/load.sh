@@ -82,6 +82,8 @@ static_dir = "$dir/no-static-files"
 # (session, conversation, socket upgrade), so the per-IP limit (600 a
 # minute, meant for one abusive client) would stop the ramp at once.
 requests_per_minute = 10000000
+# Likewise the open sockets per client address.
+sockets_per_ip = 1000000
 messages_per_minute = $messages_per_minute
 EOF
 

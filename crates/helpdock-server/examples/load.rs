@@ -13,8 +13,8 @@
 //! sockets=10100 sent=120000 delivered=120000 lost=0 duplicated=0 p50_ms=1.92 p99_ms=9.87
 //! ```
 //!
-//! - `sockets`: visitor and agent sockets still open at the end (after
-//!   the drain);
+//! - `sockets`: visitor and agent sockets open at the end (after the drain;
+//!   a socket that was reopened counts once);
 //! - `sent`: messages the generator sent (or tried to: one due on a socket
 //!   the server had closed counts, and is lost);
 //! - `delivered`: distinct messages that reached their intended recipient
@@ -25,6 +25,15 @@
 //! - `duplicated`: messages delivered more than once;
 //! - `p50_ms`, `p99_ms`: from writing `send` to the `message` frame at the
 //!   recipient, over all delivered messages.
+//!
+//! A socket the server closes (a node killed, a restart) is opened again as
+//! the widget and the console do: with backoff, `hello` resuming each
+//! conversation after the last `seq` it saw, and every message not yet
+//! acknowledged sent again with the same `clientId` (the server stores it
+//! once). `--kill-at` and `--restart-at` run a command at a second of the
+//! timed phase (e.g. `scripts/cluster.sh kill 1`); the line then ends with
+//! `storm_p99_ms`, over the messages sent from the kill until 10 s after the
+//! restart, and `killed=1`.
 //!
 //! Progress and details (ack latency, errors, the server's CPU and memory
 //! with `--server-pid`) go to standard error. The exit status is 0 when every
@@ -103,6 +112,18 @@ struct Args {
     /// phase are reported (Linux `/proc`).
     #[arg(long)]
     server_pid: Option<u32>,
+    /// Seconds into the timed phase at which `--kill-command` runs.
+    #[arg(long, requires = "kill_command")]
+    kill_at: Option<f64>,
+    /// A shell command that takes a server (node) down.
+    #[arg(long)]
+    kill_command: Option<String>,
+    /// Seconds into the timed phase at which `--restart-command` runs.
+    #[arg(long, requires = "restart_command")]
+    restart_at: Option<f64>,
+    /// A shell command that brings it back.
+    #[arg(long)]
+    restart_command: Option<String>,
 }
 
 /// What a socket task is asked to do.
@@ -134,6 +155,17 @@ enum Side {
     Agent { conversations: HashMap<String, u32>, accepting: HashSet<String> },
 }
 
+/// How a socket is opened again after the server closed it.
+struct Reopen {
+    target: Arc<Target>,
+    /// The visitor's token (a visitor socket) or the console cookie (an agent's).
+    credential: String,
+    /// The loopback address an agent connects from.
+    from: Option<IpAddr>,
+    /// A visitor's conversation (`None`: an agent's socket).
+    conversation: Option<Arc<str>>,
+}
+
 /// Every message's fate, shared by all socket tasks.
 struct Ledger {
     base: Instant,
@@ -156,7 +188,11 @@ struct Ledger {
     open_sockets: AtomicUsize,
     disconnected_visitors: AtomicUsize,
     disconnected_agents: AtomicUsize,
+    reopened: AtomicUsize,
+    resent: AtomicUsize,
     delivery_us: Mutex<Vec<u32>>,
+    /// (when sent, µs since `base`; latency, µs) of every delivered message.
+    deliveries_at: Mutex<Vec<(u64, u32)>>,
     ack_us: Mutex<Vec<u32>>,
     first_errors: Mutex<Vec<String>>,
 }
@@ -182,7 +218,10 @@ impl Ledger {
             open_sockets: AtomicUsize::new(0),
             disconnected_visitors: AtomicUsize::new(0),
             disconnected_agents: AtomicUsize::new(0),
+            reopened: AtomicUsize::new(0),
+            resent: AtomicUsize::new(0),
             delivery_us: Mutex::new(Vec::with_capacity(total)),
+            deliveries_at: Mutex::new(Vec::with_capacity(total)),
             ack_us: Mutex::new(Vec::with_capacity(total)),
             first_errors: Mutex::new(Vec::new()),
         }
@@ -232,6 +271,8 @@ impl Ledger {
             0 => {
                 self.delivered.fetch_add(1, Ordering::Relaxed);
                 self.delivery_us.lock().unwrap().push(latency);
+                let sent = self.sent_at[k].load(Ordering::Relaxed).saturating_sub(1);
+                self.deliveries_at.lock().unwrap().push((sent, latency));
             }
             1 => {
                 self.duplicated.fetch_add(1, Ordering::Relaxed);
@@ -357,7 +398,7 @@ async fn call<T: serde::de::DeserializeOwned>(
     bail!("{what}: still rate limited after 10 tries")
 }
 
-async fn sign_in_agent(target: &Target, j: usize, args: &Args, ledger: &Arc<Ledger>) -> Result<Agent> {
+async fn sign_in_agent(target: &Arc<Target>, j: usize, args: &Args, ledger: &Arc<Ledger>) -> Result<Agent> {
     let email = args.agent_email.replace("{}", &(j + 1).to_string());
     let from = target.agent_source(j);
     let http = reqwest::Client::builder().local_address(from).build()?;
@@ -386,12 +427,13 @@ async fn sign_in_agent(target: &Target, j: usize, args: &Args, ledger: &Arc<Ledg
     let (tx, rx) = mpsc::unbounded_channel();
     ledger.open_sockets.fetch_add(1, Ordering::Relaxed);
     let side = Side::Agent { conversations: HashMap::new(), accepting: HashSet::new() };
-    tokio::spawn(run_socket(ws, tx.downgrade(), rx, side, Arc::clone(ledger), j as u64));
+    let reopen = Reopen { target: Arc::clone(target), credential: cookie, from, conversation: None };
+    tokio::spawn(run_socket(ws, tx.downgrade(), rx, side, Arc::clone(ledger), j as u64, reopen));
     Ok(Agent { commands: tx })
 }
 
 async fn set_up_visitor(
-    target: &Target,
+    target: &Arc<Target>,
     http: &reqwest::Client,
     i: u32,
     agents: &[Agent],
@@ -419,7 +461,8 @@ async fn set_up_visitor(
     .await?;
     let mut ws = target.connect(target.ws_url("/api/v1/ws").into_client_request()?, None).await?;
     let resume = vec![Resume { conversation: conversation.id.clone(), after_seq: 0 }];
-    send_frame(&mut ws, &ClientFrame::Hello { v: VERSION, token: session.visitor_token, resume }).await?;
+    let token = session.visitor_token;
+    send_frame(&mut ws, &ClientFrame::Hello { v: VERSION, token: token.clone(), resume }).await?;
     let agent = i as usize % agents.len();
     let accept = Command::Accept { conversation: conversation.id.clone(), visitor: i };
     agents[agent].commands.send(accept).ok().context("the agent's socket has closed")?;
@@ -436,12 +479,16 @@ async fn set_up_visitor(
     tokio::time::timeout(SETUP_TIMEOUT, joined).await.context("no agent joined in time")??;
     let (tx, rx) = mpsc::unbounded_channel();
     ledger.open_sockets.fetch_add(1, Ordering::Relaxed);
-    tokio::spawn(run_socket(ws, tx.downgrade(), rx, Side::Visitor { index: i }, Arc::clone(ledger), u64::from(i)));
-    Ok(Visitor { index: i, conversation: conversation.id.into(), agent, commands: tx })
+    let conversation: Arc<str> = conversation.id.into();
+    let reopen = Reopen { target: Arc::clone(target), credential: token, from: None, conversation: Some(Arc::clone(&conversation)) };
+    let side = Side::Visitor { index: i };
+    tokio::spawn(run_socket(ws, tx.downgrade(), rx, side, Arc::clone(ledger), u64::from(i), reopen));
+    Ok(Visitor { index: i, conversation, agent, commands: tx })
 }
 
-/// One socket's life after set-up: writes what it is told, pings, and
-/// checks every frame that arrives.
+/// One socket's life after set-up: writes what it is told, pings, checks
+/// every frame that arrives, and opens the socket again when the server
+/// closes it.
 async fn run_socket(
     mut ws: Ws,
     me: mpsc::WeakUnboundedSender<Command>,
@@ -449,23 +496,30 @@ async fn run_socket(
     mut side: Side,
     ledger: Arc<Ledger>,
     seed: u64,
+    reopen: Reopen,
 ) {
     // Pings spread over the interval instead of all at once.
     let phase = Duration::from_millis(seed.wrapping_mul(7919) % PING_EVERY.as_millis() as u64);
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + phase, PING_EVERY);
+    // Messages written and not yet acknowledged, sent again on a new socket.
+    let mut unacked: std::collections::BTreeMap<usize, ClientFrame> = std::collections::BTreeMap::new();
+    // The seqs seen per conversation: a replay after a reconnect repeats
+    // some, which a client shows once.
+    let mut seen: HashMap<String, HashSet<u64>> = HashMap::new();
     loop {
         let open = tokio::select! {
             command = commands.recv() => {
                 let Some(command) = command else { return };
                 let frame = match command {
                     Command::Send { k, conversation } => {
-                        ledger.stamp(k);
-                        ClientFrame::Send {
+                        let frame = ClientFrame::Send {
                             conversation: conversation.to_string(),
                             client_id: Ledger::client_id(k),
                             body: format!("Load message {k}: the deposit shows confirmed on the explorer, please check."),
                             attachments: vec![],
-                        }
+                        };
+                        unacked.insert(k, frame.clone());
+                        frame
                     }
                     Command::Accept { conversation, visitor } => {
                         if let Side::Agent { conversations, accepting } = &mut side {
@@ -479,6 +533,19 @@ async fn run_socket(
             }
             _ = ping.tick() => send_frame(&mut ws, &ClientFrame::Ping).await.is_ok(),
             frame = next_frame(&mut ws) => match frame {
+                Some(ServerFrame::Ack { client_id, .. }) => {
+                    if let Some(k) = Ledger::parse_client_id(&client_id) {
+                        unacked.remove(&k);
+                        ledger.acked(k);
+                    }
+                    true
+                }
+                Some(ServerFrame::Message { message }) => {
+                    if seen.entry(message.conversation.clone()).or_default().insert(message.seq) {
+                        handle(ServerFrame::Message { message }, &mut side, &me, &ledger);
+                    }
+                    true
+                }
                 Some(frame) => {
                     handle(frame, &mut side, &me, &ledger);
                     true
@@ -486,24 +553,76 @@ async fn run_socket(
                 None => false,
             },
         };
-        if !open {
-            break;
+        if open {
+            continue;
+        }
+        // The server closed the socket (or it failed): open it again, as
+        // the widget and the console do.
+        let closed = match side {
+            Side::Visitor { .. } => &ledger.disconnected_visitors,
+            Side::Agent { .. } => &ledger.disconnected_agents,
+        };
+        closed.fetch_add(1, Ordering::Relaxed);
+        let conversations: Vec<String> = match &side {
+            Side::Visitor { .. } => reopen.conversation.iter().map(|c| c.to_string()).collect(),
+            Side::Agent { conversations, .. } => conversations.keys().cloned().collect(),
+        };
+        match reconnect(&reopen, &conversations, seed).await {
+            Some(again) => {
+                ws = again;
+                ledger.reopened.fetch_add(1, Ordering::Relaxed);
+                for frame in unacked.values() {
+                    ledger.resent.fetch_add(1, Ordering::Relaxed);
+                    if send_frame(&mut ws, frame).await.is_err() {
+                        break;
+                    }
+                }
+            }
+            None => break,
         }
     }
-    // The server closed the socket (or it failed): what is still due on it
-    // counts as sent, and lost.
+    // Gone for good: what is still due on it counts as sent, and lost.
     ledger.open_sockets.fetch_sub(1, Ordering::Relaxed);
-    let closed = match side {
-        Side::Visitor { .. } => &ledger.disconnected_visitors,
-        Side::Agent { .. } => &ledger.disconnected_agents,
-    };
-    closed.fetch_add(1, Ordering::Relaxed);
     while let Some(command) = commands.recv().await {
         if let Command::Send { .. } = command {
-            ledger.sent.fetch_add(1, Ordering::Relaxed);
             ledger.unwritable.fetch_add(1, Ordering::Relaxed);
         }
     }
+}
+
+/// Opens a closed socket again: backoff from 100 ms doubling to 2 s (with
+/// jitter, so a node's sockets do not all come back at once), `hello`
+/// resuming every conversation, until `welcome`; gives up after 2 minutes.
+async fn reconnect(reopen: &Reopen, conversations: &[String], seed: u64) -> Option<Ws> {
+    let gave_up = Instant::now() + Duration::from_secs(120);
+    let mut backoff = Duration::from_millis(100);
+    while Instant::now() < gave_up {
+        let jitter = Duration::from_millis(seed.wrapping_mul(2_654_435_761) % (backoff.as_millis() as u64 / 2 + 1));
+        tokio::time::sleep(backoff + jitter).await;
+        backoff = (backoff * 2).min(Duration::from_secs(2));
+        let resume = conversations.iter().map(|c| Resume { conversation: c.clone(), after_seq: 0 }).collect();
+        let target = &reopen.target;
+        let attempt = async {
+            let (request, token) = if reopen.conversation.is_none() {
+                let mut request = target.ws_url("/console/api/ws").into_client_request()?;
+                request.headers_mut().insert("cookie", reopen.credential.parse()?);
+                request.headers_mut().insert("origin", target.base.parse()?);
+                (request, String::new())
+            } else {
+                (target.ws_url("/api/v1/ws").into_client_request()?, reopen.credential.clone())
+            };
+            let mut ws = target.connect(request, reopen.from).await?;
+            send_frame(&mut ws, &ClientFrame::Hello { v: VERSION, token, resume }).await?;
+            match tokio::time::timeout(Duration::from_secs(10), next_frame(&mut ws)).await {
+                Ok(Some(ServerFrame::Welcome { .. })) => Ok(ws),
+                other => bail!("expected welcome, got {other:?}"),
+            }
+        };
+        if let Ok(ws) = attempt.await {
+            return Some(ws);
+        }
+    }
+    None
 }
 
 fn handle(frame: ServerFrame, side: &mut Side, me: &mpsc::WeakUnboundedSender<Command>, ledger: &Ledger) {
@@ -643,7 +762,7 @@ async fn main() {
 
 async fn run(args: Args) -> Result<bool> {
     check(&args)?;
-    let target = Target::resolve(&args.url).await?;
+    let target = Arc::new(Target::resolve(&args.url).await?);
     let total = (args.rate * args.duration).round() as usize;
     let ledger = Arc::new(Ledger::new(total, args.reply_share));
 
@@ -665,7 +784,6 @@ async fn run(args: Args) -> Result<bool> {
     eprintln!("load: setting up {} visitors, {}/s", args.visitors, args.connect_rate);
     let ramp_started = Instant::now();
     let http = reqwest::Client::builder().pool_max_idle_per_host(SETUP_IN_FLIGHT).build()?;
-    let target = Arc::new(target);
     let in_flight = Arc::new(Semaphore::new(SETUP_IN_FLIGHT));
     let (ready_tx, mut ready_rx) = mpsc::unbounded_channel::<Result<Visitor>>();
     let pace = Duration::from_secs_f64(1.0 / args.connect_rate);
@@ -733,16 +851,40 @@ async fn run(args: Args) -> Result<bool> {
     let mut tick = tokio::time::interval(Duration::from_millis(1));
     let mut next = 0;
     let mut report = Instant::now();
+    let mut events: Vec<(f64, &str, String)> = [
+        args.kill_at.zip(args.kill_command.clone()).map(|(at, c)| (at, "kill", c)),
+        args.restart_at.zip(args.restart_command.clone()).map(|(at, c)| (at, "restart", c)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    events.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut events = events.into_iter().peekable();
+    let mut killed = 0;
+    let mut ran = Vec::new();
     while next < total {
         tick.tick().await;
+        if let Some((_, what, command)) = events.next_if(|(at, ..)| started.elapsed().as_secs_f64() >= *at) {
+            eprintln!("load: {:.1} s: {what}: {command}", started.elapsed().as_secs_f64());
+            if what == "kill" {
+                killed += 1;
+            }
+            // Off the sending loop: a restart waits for the node to answer.
+            ran.push(tokio::task::spawn_blocking(move || {
+                let status = std::process::Command::new("sh").arg("-c").arg(&command).status();
+                (command, status)
+            }));
+        }
         let due = ((started.elapsed().as_secs_f64() * args.rate) as usize).min(total);
         for k in next..due {
             let visitor = &ready[k % ready.len()];
             ledger.visitor[k].store(visitor.index, Ordering::Relaxed);
+            // Stamped when due: a message that waits for a socket to come
+            // back counts the wait, as a user typing during an outage would.
+            ledger.stamp(k);
             let command = Command::Send { k, conversation: Arc::clone(&visitor.conversation) };
             let to = if ledger.is_reply(k) { &agents[visitor.agent].commands } else { &visitor.commands };
             if to.send(command).is_err() {
-                ledger.sent.fetch_add(1, Ordering::Relaxed);
                 ledger.unwritable.fetch_add(1, Ordering::Relaxed);
             }
         }
@@ -761,6 +903,13 @@ async fn run(args: Args) -> Result<bool> {
         }
     }
     let timed = started.elapsed();
+    for command in ran {
+        match command.await {
+            Ok((_, Ok(status))) if status.success() => {}
+            Ok((command, status)) => bail!("the command {command:?} failed: {status:?}"),
+            Err(e) => bail!("a command did not finish: {e}"),
+        }
+    }
     let server_after = args.server_pid.and_then(|pid| usage(&pid.to_string()));
     let self_after = usage("self");
 
@@ -815,10 +964,33 @@ async fn run(args: Args) -> Result<bool> {
     if let (Some(before), Some(after)) = (self_before, self_after) {
         eprintln!("load: generator: cpu {:.0}% of one core during the timed phase", cpu_percent(before, after));
     }
+    eprintln!(
+        "load: sockets opened again {}, messages sent again {}",
+        ledger.reopened.load(Ordering::Relaxed),
+        ledger.resent.load(Ordering::Relaxed)
+    );
+    // The reconnect storm: messages due from the kill until 10 s after the
+    // restart (or the end).
+    let storm = args.kill_at.map(|from| {
+        let base = started.duration_since(ledger.base).as_micros() as u64;
+        let from = base + (from * 1e6) as u64;
+        let to = base + (args.restart_at.map_or(args.duration, |r| r + 10.0) * 1e6) as u64;
+        let mut during: Vec<u32> = ledger
+            .deliveries_at
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(sent, _)| (from..to).contains(sent))
+            .map(|&(_, latency)| latency)
+            .collect();
+        during.sort_unstable();
+        format!(" storm_p99_ms={:.2} killed={killed}", percentile_ms(&during, 0.99))
+    });
     println!(
-        "sockets={sockets} sent={sent} delivered={delivered} lost={lost} duplicated={duplicated} p50_ms={:.2} p99_ms={:.2}",
+        "sockets={sockets} sent={sent} delivered={delivered} lost={lost} duplicated={duplicated} p50_ms={:.2} p99_ms={:.2}{}",
         percentile_ms(&latencies, 0.50),
-        percentile_ms(&latencies, 0.99)
+        percentile_ms(&latencies, 0.99),
+        storm.unwrap_or_default()
     );
     Ok(sockets == args.visitors + args.agents && lost == 0 && duplicated == 0)
 }
