@@ -480,7 +480,12 @@ async fn set_up_visitor(
     let (tx, rx) = mpsc::unbounded_channel();
     ledger.open_sockets.fetch_add(1, Ordering::Relaxed);
     let conversation: Arc<str> = conversation.id.into();
-    let reopen = Reopen { target: Arc::clone(target), credential: token, from: None, conversation: Some(Arc::clone(&conversation)) };
+    let reopen = Reopen {
+        target: Arc::clone(target),
+        credential: token,
+        from: None,
+        conversation: Some(Arc::clone(&conversation)),
+    };
     let side = Side::Visitor { index: i };
     tokio::spawn(run_socket(ws, tx.downgrade(), rx, side, Arc::clone(ledger), u64::from(i), reopen));
     Ok(Visitor { index: i, conversation, agent, commands: tx })

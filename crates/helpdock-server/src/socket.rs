@@ -78,8 +78,28 @@ enum Next {
     Close,
 }
 
+/// Frames waiting to be written to one socket; a writer this far behind
+/// holds up the socket's reading and forwarding, and then the hub drops
+/// it (the client resumes from its last seq).
+const WRITE_BACKLOG: usize = 256;
+
+/// What the socket's writer is given.
+enum Out {
+    /// A frame's JSON.
+    Frame(String),
+    /// Everything before has been written: close the socket.
+    Close,
+}
+
 /// Serves one socket until it closes, fails, falls silent for the idle
 /// timeout, or cannot keep up with its frames.
+///
+/// Three parts run concurrently in the socket's task: the reader handles
+/// one inbound frame at a time (in order: a message is stored before the
+/// next is read), the forwarder passes on what the hub publishes, and the
+/// writer writes both. So a frame that waits on the store (a `send` while
+/// the database is slow) does not hold up what the socket is sent: an
+/// agent keeps receiving while their own reply is being stored.
 pub async fn run<S, R>(state: AppState, peer: Peer, mut sink: S, mut stream: R)
 where
     S: Sink<String> + Unpin,
@@ -90,56 +110,18 @@ where
     let idle = Duration::from_secs(u64::from(limits.idle_timeout_secs));
     let hello_within = Duration::from_secs(u64::from(limits.hello_timeout_secs));
     let write_within = Duration::from_secs(u64::from(limits.write_timeout_secs));
-    let mut conn = Connection {
-        state,
-        peer,
-        who: None,
-        subscription: None,
-        replayed: HashMap::new(),
-        frames: RateLimiter::new(FRAMES_PER_MINUTE),
-    };
-    let deadline = tokio::time::sleep(idle);
-    tokio::pin!(deadline);
-    let hello_deadline = tokio::time::sleep(hello_within);
-    tokio::pin!(hello_deadline);
-    loop {
-        let mut out = Vec::new();
-        let next = tokio::select! {
-            inbound = stream.next() => {
-                deadline.as_mut().reset(tokio::time::Instant::now() + idle);
-                match inbound {
-                    None | Some(Inbound::Close) => Next::Close,
-                    Some(Inbound::Alive) => Next::Continue,
-                    Some(Inbound::Binary) => {
-                        out.push(ServerFrame::error(ErrorCode::BadRequest, "Frames are JSON text; a binary frame was ignored."));
-                        Next::Continue
-                    }
-                    Some(Inbound::Text(text)) => conn.handle(&text, &mut out).await,
-                }
-            }
-            frame = next_published(&mut conn.subscription) => match frame {
-                Some(frame) => {
-                    if conn.is_new(&frame) {
-                        out.push(frame);
-                    }
-                    Next::Continue
-                }
-                // The hub dropped a subscriber that fell behind: close, and
-                // the client resumes from its last seq.
-                None => Next::Close,
-            },
-            () = &mut deadline => Next::Close,
-            // Pings keep a socket alive, but not one that never says who it is.
-            () = &mut hello_deadline, if conn.who.is_none() => {
-                let message = format!("Send hello within {} s of opening the socket.", hello_within.as_secs());
-                out.push(ServerFrame::error(ErrorCode::Unauthorized, message));
-                Next::Close
-            }
-        };
-        for frame in out {
+    let (writes, mut to_write) = tokio::sync::mpsc::channel::<Out>(WRITE_BACKLOG);
+    let (subscribed, on_subscribed) = tokio::sync::oneshot::channel::<(Subscription, HashMap<String, u64>)>();
+
+    let writer = async move {
+        while let Some(out) = to_write.recv().await {
+            let text = match out {
+                Out::Frame(text) => text,
+                Out::Close => break,
+            };
             // A client that stops reading cannot pin this task: the write
             // gives up, and the client resumes from its last seq.
-            match tokio::time::timeout(write_within, sink.send(frame.to_json())).await {
+            match tokio::time::timeout(write_within, sink.send(text)).await {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     tracing::debug!(error = %e, "socket write failed");
@@ -151,17 +133,103 @@ where
                 }
             }
         }
-        if let Next::Close = next {
-            let _ = sink.close().await;
-            return;
+        let _ = sink.close().await;
+    };
+
+    let (forwards, closer) = (writes.clone(), writes.clone());
+    let forwarder = async move {
+        // Nothing to forward before `hello` (and its replay) are done.
+        let Ok((mut subscription, replayed)) = on_subscribed.await else {
+            return future::pending().await;
+        };
+        while let Some(frame) = subscription.frames.recv().await {
+            if is_new(&replayed, &frame) && forwards.send(Out::Frame(frame.to_json())).await.is_err() {
+                return;
+            }
         }
+        // The hub dropped a subscriber that fell behind: close, and the
+        // client resumes from its last seq.
+    };
+
+    let reader = async move {
+        let mut conn = Connection {
+            state,
+            peer,
+            who: None,
+            subscription: None,
+            replayed: HashMap::new(),
+            frames: RateLimiter::new(FRAMES_PER_MINUTE),
+        };
+        let mut subscribed = Some(subscribed);
+        let deadline = tokio::time::sleep(idle);
+        tokio::pin!(deadline);
+        let hello_deadline = tokio::time::sleep(hello_within);
+        tokio::pin!(hello_deadline);
+        loop {
+            let mut out = Vec::new();
+            let next = tokio::select! {
+                inbound = stream.next() => {
+                    deadline.as_mut().reset(tokio::time::Instant::now() + idle);
+                    match inbound {
+                        None | Some(Inbound::Close) => Next::Close,
+                        Some(Inbound::Alive) => Next::Continue,
+                        Some(Inbound::Binary) => {
+                            out.push(ServerFrame::error(ErrorCode::BadRequest, "Frames are JSON text; a binary frame was ignored."));
+                            Next::Continue
+                        }
+                        Some(Inbound::Text(text)) => conn.handle(&text, &mut out).await,
+                    }
+                }
+                () = &mut deadline => Next::Close,
+                // Pings keep a socket alive, but not one that never says who it is.
+                () = &mut hello_deadline, if conn.who.is_none() => {
+                    let message = format!("Send hello within {} s of opening the socket.", hello_within.as_secs());
+                    out.push(ServerFrame::error(ErrorCode::Unauthorized, message));
+                    Next::Close
+                }
+            };
+            for frame in out {
+                if writes.send(Out::Frame(frame.to_json())).await.is_err() {
+                    return;
+                }
+            }
+            // Subscribed by `hello`, replay written: forwarding starts.
+            if let Some(subscription) = conn.subscription.take() {
+                if let Some(subscribed) = subscribed.take() {
+                    let _ = subscribed.send((subscription, conn.replayed.clone()));
+                }
+            }
+            if let Next::Close = next {
+                let _ = writes.send(Out::Close).await;
+                return;
+            }
+        }
+    };
+
+    tokio::pin!(writer, forwarder, reader);
+    tokio::select! {
+        // The writer failed or timed out: nothing more can be sent.
+        () = &mut writer => return,
+        () = &mut forwarder => {}
+        () = &mut reader => {}
     }
+    // The reader or the forwarder ended the socket: what is queued is
+    // written first (within the write timeout), then the socket closes.
+    let _ = tokio::time::timeout(write_within, async {
+        let close = async {
+            let _ = closer.send(Out::Close).await;
+        };
+        tokio::join!(close, &mut writer);
+    })
+    .await;
 }
 
-async fn next_published(subscription: &mut Option<Subscription>) -> Option<ServerFrame> {
-    match subscription {
-        Some(s) => s.frames.recv().await,
-        None => future::pending().await,
+/// Whether a published frame is news to a socket that replayed
+/// conversations up to the seqs in `replayed`.
+fn is_new(replayed: &HashMap<String, u64>, frame: &ServerFrame) -> bool {
+    match frame {
+        ServerFrame::Message { message } => replayed.get(&message.conversation).is_none_or(|&seen| message.seq > seen),
+        _ => true,
     }
 }
 
@@ -170,15 +238,6 @@ fn error_frame(error: AppError, client_id: Option<String>, conversation: Option<
 }
 
 impl Connection {
-    fn is_new(&self, frame: &ServerFrame) -> bool {
-        match frame {
-            ServerFrame::Message { message } => {
-                self.replayed.get(&message.conversation).is_none_or(|&seen| message.seq > seen)
-            }
-            _ => true,
-        }
-    }
-
     async fn handle(&mut self, text: &str, out: &mut Vec<ServerFrame>) -> Next {
         if let Err(wait) = self.frames.check("") {
             out.push(error_frame(AppError::rate_limited(wait), None, None));
