@@ -179,7 +179,7 @@ pub async fn send(
     // A resend is answered from what is stored, before any new check: it
     // was accepted once.
     if let Some(existing) = state.db.message_by_client(&conversation.id, client_id).await? {
-        return own_duplicate(actor, existing);
+        return resent(state, actor, &conversation, existing).await;
     }
     let max = state.config.limits.max_message_chars;
     let chars = body.chars().count();
@@ -261,11 +261,39 @@ pub async fn send(
             state.typing_gate.forget(owner_id, &conversation.id);
             let ack = (row.message.seq, row.message.at);
             publish_message(state, &conversation, &row);
+            // Acknowledged only once its frames have left this node: a node
+            // that dies before publishing has acknowledged nothing, and the
+            // client sends it again.
+            state.hub.flush().await;
             Ok(ack)
         }
-        Stored::Duplicate(row) => own_duplicate(actor, row),
+        Stored::Duplicate(row) => resent(state, actor, &conversation, row).await,
         Stored::Closed => Err(AppError::closed()),
     }
+}
+
+/// A message sent again with a `clientId` already stored: answered from the
+/// stored row, and published again to the other side only. The first copy
+/// may have been stored by a node that died before publishing it; a client
+/// that has it already ignores a seq it holds, and the sender's own sockets
+/// get nothing new.
+async fn resent(
+    state: &AppState,
+    actor: Actor<'_>,
+    conversation: &ConversationRow,
+    existing: MessageRow,
+) -> Result<(u64, i64), AppError> {
+    let other = match actor {
+        Actor::Visitor(_) => conversation.agent_id.clone().map(Channel::Agent),
+        Actor::Agent(_) => Some(Channel::Visitor(conversation.visitor_id.clone())),
+    };
+    let frame = ServerFrame::Message { message: existing.message.clone() };
+    let answer = own_duplicate(actor, existing)?;
+    if let Some(other) = other {
+        state.hub.publish(&other, &frame);
+        state.hub.flush().await;
+    }
+    Ok(answer)
 }
 
 fn own_duplicate(actor: Actor<'_>, existing: MessageRow) -> Result<(u64, i64), AppError> {

@@ -46,6 +46,10 @@ pub trait Hub: Send + Sync + std::fmt::Debug {
     /// Subscribes a socket of this node to a channel.
     fn subscribe(&self, channel: Channel) -> Subscription;
 
+    /// Waits until everything published so far has left this node (handed
+    /// to the other nodes, or delivered here when they cannot be reached).
+    fn flush(&self) -> BoxFuture<'_, ()>;
+
     /// How many sockets are subscribed to `channel`, on every node.
     fn subscribers<'a>(&'a self, channel: &'a Channel) -> BoxFuture<'a, usize>;
 
@@ -200,6 +204,10 @@ impl Hub for InProcess {
 
     fn subscribe(&self, channel: Channel) -> Subscription {
         self.local.subscribe(channel)
+    }
+
+    fn flush(&self) -> BoxFuture<'_, ()> {
+        Box::pin(std::future::ready(()))
     }
 
     fn subscribers<'a>(&'a self, channel: &'a Channel) -> BoxFuture<'a, usize> {

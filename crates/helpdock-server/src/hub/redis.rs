@@ -58,9 +58,18 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 pub struct RedisHub {
     local: Arc<Local>,
     node: String,
-    outbox: mpsc::UnboundedSender<(Channel, ServerFrame)>,
+    outbox: mpsc::UnboundedSender<Outgoing>,
     conn: ConnectionManager,
     tasks: Vec<JoinHandle<()>>,
+}
+
+/// What the publishing task is given, in order.
+#[derive(Debug)]
+enum Outgoing {
+    /// A frame for a channel.
+    Frame(Channel, Box<ServerFrame>),
+    /// Told once everything before it has left.
+    Flushed(tokio::sync::oneshot::Sender<()>),
 }
 
 /// The Redis channel (pub/sub) of a hub channel.
@@ -170,9 +179,21 @@ impl Hub for RedisHub {
     fn publish(&self, channel: &Channel, frame: &ServerFrame) {
         // Kept in order by one task; `forward` delivers here directly
         // whatever Redis does not take.
-        if let Err(mpsc::error::SendError((channel, frame))) = self.outbox.send((channel.clone(), frame.clone())) {
+        if let Err(mpsc::error::SendError(Outgoing::Frame(channel, frame))) =
+            self.outbox.send(Outgoing::Frame(channel.clone(), Box::new(frame.clone())))
+        {
             self.local.deliver(&channel, &frame);
         }
+    }
+
+    fn flush(&self) -> BoxFuture<'_, ()> {
+        let (done, flushed) = tokio::sync::oneshot::channel();
+        let sent = self.outbox.send(Outgoing::Flushed(done)).is_ok();
+        Box::pin(async move {
+            if sent {
+                let _ = flushed.await;
+            }
+        })
     }
 
     fn subscribe(&self, channel: Channel) -> Subscription {
@@ -262,24 +283,32 @@ async fn subscribe(client: &redis::Client) -> redis::RedisResult<PubSub> {
 /// what has queued up meanwhile. What Redis does not take is delivered to
 /// this node's sockets directly (other nodes' sockets catch up when their
 /// subscription comes back).
-async fn forward(
-    mut conn: ConnectionManager,
-    local: Arc<Local>,
-    mut queued: mpsc::UnboundedReceiver<(Channel, ServerFrame)>,
-) {
+async fn forward(mut conn: ConnectionManager, local: Arc<Local>, mut queued: mpsc::UnboundedReceiver<Outgoing>) {
     let mut batch = Vec::new();
     while queued.recv_many(&mut batch, 256).await > 0 {
-        let mut pipe = redis::pipe();
-        for (channel, frame) in &batch {
-            pipe.cmd("PUBLISH").arg(topic(channel)).arg(frame.to_json()).ignore();
-        }
-        if let Err(e) = pipe.query_async::<()>(&mut conn).await {
-            tracing::warn!(error = %e, frames = batch.len(), "Redis unreachable: frames delivered on this node only");
-            for (channel, frame) in &batch {
-                local.deliver(channel, frame);
+        let mut frames = Vec::new();
+        let mut flushed = Vec::new();
+        for out in batch.drain(..) {
+            match out {
+                Outgoing::Frame(channel, frame) => frames.push((channel, frame)),
+                Outgoing::Flushed(done) => flushed.push(done),
             }
         }
-        batch.clear();
+        if !frames.is_empty() {
+            let mut pipe = redis::pipe();
+            for (channel, frame) in &frames {
+                pipe.cmd("PUBLISH").arg(topic(channel)).arg(frame.to_json()).ignore();
+            }
+            if let Err(e) = pipe.query_async::<()>(&mut conn).await {
+                tracing::warn!(error = %e, frames = frames.len(), "Redis unreachable: frames delivered on this node only");
+                for (channel, frame) in &frames {
+                    local.deliver(channel, frame);
+                }
+            }
+        }
+        for done in flushed {
+            let _ = done.send(());
+        }
     }
 }
 
