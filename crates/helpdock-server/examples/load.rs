@@ -632,11 +632,7 @@ async fn reconnect(reopen: &Reopen, conversations: &[String], seed: u64) -> Opti
 
 fn handle(frame: ServerFrame, side: &mut Side, me: &mpsc::WeakUnboundedSender<Command>, ledger: &Ledger) {
     match frame {
-        ServerFrame::Ack { client_id, .. } => {
-            if let Some(k) = Ledger::parse_client_id(&client_id) {
-                ledger.acked(k);
-            }
-        }
+        // Acks are taken in `run_socket`, which resends what has none.
         ServerFrame::Message { message } => {
             let Some(k) = message.client_id.as_deref().and_then(Ledger::parse_client_id) else { return };
             // Each side also gets its own messages back (for other tabs);

@@ -49,16 +49,6 @@ impl RateLimiter {
         self.check_at(key, Instant::now(), 1.0)
     }
 
-    /// The burst.
-    pub fn capacity(&self) -> f64 {
-        self.capacity
-    }
-
-    /// Tokens back per millisecond.
-    pub fn per_ms(&self) -> f64 {
-        self.per_ms
-    }
-
     /// Spends `cost` tokens of `key` (bytes, for a byte budget); `Err(ms)`
     /// says how long until they are back. A cost over the whole burst is
     /// never allowed.
@@ -68,15 +58,16 @@ impl RateLimiter {
 
     /// Whether `key` has a token left, without spending it.
     pub fn allows(&self, key: &str) -> bool {
-        let now = Instant::now();
-        let buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        buckets.get(key).is_none_or(|b| {
-            let elapsed = now.saturating_duration_since(b.at).as_millis() as f64;
-            (b.tokens + elapsed * self.per_ms).min(self.capacity) >= 1.0
-        })
+        self.take_at(key, Instant::now(), 0.0, 1.0).is_ok()
     }
 
     fn check_at(&self, key: &str, now: Instant, cost: f64) -> Result<(), u64> {
+        self.take_at(key, now, cost, cost)
+    }
+
+    /// Spends `cost` tokens of `key` if at least `need` are there (the same
+    /// rule as the shared buckets' script in `hub::redis`).
+    fn take_at(&self, key: &str, now: Instant, cost: f64, need: f64) -> Result<(), u64> {
         let (per_ms, cap) = (self.per_ms, self.capacity);
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() > 100_000 {
@@ -87,11 +78,11 @@ impl RateLimiter {
         let elapsed = now.saturating_duration_since(bucket.at).as_millis() as f64;
         bucket.tokens = (bucket.tokens + elapsed * per_ms).min(cap);
         bucket.at = now;
-        if bucket.tokens >= cost {
+        if bucket.tokens >= need {
             bucket.tokens -= cost;
             Ok(())
         } else {
-            Err(((cost.min(cap) - bucket.tokens) / per_ms).ceil().max(1.0) as u64)
+            Err(((need.min(cap) - bucket.tokens) / per_ms).ceil().max(1.0) as u64)
         }
     }
 }
@@ -151,10 +142,7 @@ impl Limit {
                 Err(e) => tracing::warn!(limit = self.name, error = %e, "shared limits unreachable: this node's own"),
             }
         }
-        if need > cost {
-            return if self.local.allows(key) { Ok(()) } else { Err(1) };
-        }
-        self.local.check_at(key, Instant::now(), cost)
+        self.local.take_at(key, Instant::now(), cost, need)
     }
 }
 
@@ -215,5 +203,13 @@ mod tests {
         assert!((19_000..=20_000).contains(&wait), "{wait}");
         assert_eq!(limiter.check_at("other", t0, 1.0), Ok(()));
         assert_eq!(limiter.check_at("v", t0 + Duration::from_millis(wait), 1.0), Ok(()));
+    }
+
+    #[test]
+    fn asking_whether_a_token_is_left_spends_none() {
+        let limiter = RateLimiter::new(1);
+        assert!(limiter.allows("v") && limiter.allows("v"));
+        assert_eq!(limiter.check("v"), Ok(()));
+        assert!(!limiter.allows("v"));
     }
 }
