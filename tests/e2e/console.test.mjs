@@ -92,6 +92,19 @@ describe("console model", () => {
     assert.deepEqual(w.mine().map((c) => c.id), ["a"]);
   });
 
+  it("counts everyone waiting when the server lists only the first, and knows one beyond the list may still wait", () => {
+    const w = new Workspace(agent);
+    w.setQueue([summary("a", { status: "queued", createdAt: 10 }), summary("b", { status: "queued", createdAt: 20 })], 40);
+    assert.equal(w.queueTotal, 40);
+    assert.ok(w.stillWaiting("a") && w.stillWaiting("z"), "z may be beyond the first two");
+    w.assign(summary("a", { updatedAt: 40 }));
+    assert.equal(w.queueTotal, 39);
+    w.setQueue([summary("b", { status: "queued", createdAt: 20 })], 1);
+    assert.ok(!w.stillWaiting("z"), "the whole list is known: z was taken");
+    w.setQueue([summary("b", { status: "queued", createdAt: 20 })]);
+    assert.equal(w.queueTotal, 1, "a backend that sends no total sends everything");
+  });
+
   it("sends typing once, repeats it every 3 s while typing goes on, then stops after the idle time or on send", () => {
     const sent = [];
     const timers = [];

@@ -585,8 +585,14 @@ pub enum ServerFrame {
     },
     /// Console: the waiting conversations this agent may take changed.
     QueueChanged {
-        /// Everything waiting, oldest first.
+        /// What waits, oldest first: everything, or the first few when
+        /// `total` says how many wait in all.
         waiting: Vec<ConversationSummary>,
+        /// How many conversations wait for this agent in all, when the
+        /// backend lists only the first (the reference server lists
+        /// `queue.shown_to_agents`). Absent: `waiting` is all of them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        total: Option<u32>,
     },
     /// Console: a conversation was assigned to this agent (accepted or
     /// transferred to them).

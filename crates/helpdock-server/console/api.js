@@ -42,7 +42,8 @@ export class ConsoleApi {
     this.csrfToken = null;
   }
 
-  async request(method, path, body) {
+  /** `onResponse(response)` sees a successful answer's headers. */
+  async request(method, path, body, onResponse) {
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET" && this.csrfToken) headers["X-CSRF-Token"] = this.csrfToken;
@@ -60,6 +61,7 @@ export class ConsoleApi {
     }
     const text = await response.text();
     if (!response.ok) throw errorFrom(response.status, text);
+    onResponse?.(response);
     if (response.status === 204 || text === "") return null;
     try {
       return JSON.parse(text);
@@ -96,8 +98,13 @@ export class ConsoleApi {
     return this.request("GET", "/agents");
   }
 
-  queue() {
-    return this.request("GET", "/queue");
+  /** `GET /queue` → { waiting: the first ConversationSummary[] (oldest first), total: how many wait in all }. */
+  async queue() {
+    let total = null;
+    const waiting = await this.request("GET", "/queue", undefined, (response) => {
+      total = Number(response.headers.get("X-Total-Count"));
+    });
+    return { waiting, total: Number.isInteger(total) ? total : waiting.length };
   }
 
   activeConversations() {

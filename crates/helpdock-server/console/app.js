@@ -102,7 +102,7 @@ class ConsoleApp {
   /** Fetches the queue and the agent's conversations, and every detail needed. */
   async resync() {
     const [queue, mine] = await Promise.all([api.queue(), api.activeConversations()]);
-    this.model.setQueue(queue);
+    this.model.setQueue(queue.waiting, queue.total);
     this.model.setMine(mine);
     this.render();
     const ids = new Set(mine.map((s) => s.id));
@@ -174,7 +174,7 @@ class ConsoleApp {
     const m = this.model;
     switch (frame.type) {
       case "queue_changed":
-        m.setQueue(frame.waiting ?? []);
+        m.setQueue(frame.waiting ?? [], frame.total);
         this.loadQueuePreviews();
         break;
       case "assigned": {
@@ -244,7 +244,7 @@ class ConsoleApp {
       const c = this.model.conversation(accepting);
       c.acceptError = code === "conflict" ? "Another agent took this chat." : message;
       this.toast(c.acceptError, { alert: true });
-      api.queue().then((q) => (this.model.setQueue(q), this.render()), () => {});
+      api.queue().then((q) => (this.model.setQueue(q.waiting, q.total), this.render()), () => {});
       return;
     }
     const transferring = conversation ?? (this.pendingTransfers.size === 1 ? [...this.pendingTransfers.keys()][0] : null);
@@ -272,7 +272,7 @@ class ConsoleApp {
   refreshLists() {
     Promise.all([api.queue(), api.activeConversations()]).then(
       ([queue, mine]) => {
-        this.model.setQueue(queue);
+        this.model.setQueue(queue.waiting, queue.total);
         this.model.setMine(mine);
         for (const s of mine) if (!this.model.conversations.get(s.id)?.loaded) this.load(s.id);
         this.loadQueuePreviews();
@@ -444,7 +444,7 @@ class ConsoleApp {
     this.view.render();
     this.ticketsView.render();
     const unread = this.model.mine().reduce((n, c) => n + this.model.unread(c.id), 0);
-    const waiting = this.model.queue.length;
+    const waiting = this.model.queueTotal;
     const prefix = unread ? `(${unread}) ` : "";
     document.title = `${prefix}Helpdock console${waiting ? ` · ${waiting} waiting` : ""}`;
   }

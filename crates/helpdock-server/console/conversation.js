@@ -210,7 +210,7 @@ export class ConversationView {
     if (c?.summary?.createdAt) parts.push(`started ${formatTime(c.summary.createdAt)}`);
     $("conv-sub").textContent = parts.join(" · ");
 
-    const queued = status === "queued" && app.model.queue.some((s) => s.id === c?.id);
+    const queued = status === "queued" && app.model.stillWaiting(c?.id);
     const accepting = app.pendingAccepts.has(this.id);
     show($("accept-btn"), queued);
     $("accept-btn").disabled = accepting || !app.online;

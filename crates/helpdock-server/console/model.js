@@ -156,8 +156,10 @@ export class Workspace {
   /** `saved`: { outbox, read } as `snapshot()` returned them earlier. */
   constructor(agent, saved = {}) {
     this.agent = agent;
-    /** ConversationSummary[] waiting, oldest first. */
+    /** ConversationSummary[] waiting, oldest first: the first the server lists. */
     this.queue = [];
+    /** How many wait in all (the server lists the first few). */
+    this.queueTotal = 0;
     /** id → Conversation (queued ones previewed, and the agent's). */
     this.conversations = new Map();
     /** Messages sent but not yet stored: {clientId, conversation, body, attachments, state, error, createdAt}. */
@@ -180,12 +182,26 @@ export class Workspace {
     return c;
   }
 
-  setQueue(waiting) {
+  /** `total`: how many wait in all, when the server lists only the first. */
+  setQueue(waiting, total) {
     this.queue = [...waiting].sort((a, b) => a.createdAt - b.createdAt);
+    this.queueTotal = Math.max(total ?? 0, this.queue.length);
     for (const s of this.queue) {
       const c = this.conversation(s.id);
       if (!c.summary || c.summary.status === "queued" || s.updatedAt >= c.summary.updatedAt) c.summary = s;
     }
+  }
+
+  /** Takes a conversation off the waiting list (the server's next list follows). */
+  dequeue(id) {
+    const before = this.queue.length;
+    this.queue = this.queue.filter((s) => s.id !== id);
+    this.queueTotal = Math.max(this.queueTotal - (before - this.queue.length), this.queue.length);
+  }
+
+  /** Whether a conversation the agent sees as queued is still waiting: in the list, or maybe beyond it. */
+  stillWaiting(id) {
+    return this.queue.some((s) => s.id === id) || this.queueTotal > this.queue.length;
   }
 
   /** The queue grouped by topic, topics in order of their oldest waiting chat. */
@@ -230,7 +246,7 @@ export class Workspace {
   upsert(summary) {
     const c = this.conversation(summary.id);
     c.summary = summary;
-    if (summary.status !== "queued") this.queue = this.queue.filter((s) => s.id !== summary.id);
+    if (summary.status !== "queued") this.dequeue(summary.id);
     return c;
   }
 
@@ -384,7 +400,7 @@ export class Workspace {
     const c = this.conversation(id);
     if (c.summary) c.summary = { ...c.summary, status: "closed", updatedAt: at ?? c.summary.updatedAt };
     c.closedHere = c.mine;
-    this.queue = this.queue.filter((s) => s.id !== id);
+    this.dequeue(id);
     // Nothing more can be sent there; what had not been stored is marked
     // failed so the agent sees it was not delivered.
     for (const e of this.outbox) if (e.conversation === id) Object.assign(e, { state: "failed", error: { code: "closed", message: "The conversation is closed." } });

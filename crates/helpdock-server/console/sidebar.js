@@ -30,8 +30,11 @@ export class Sidebar {
   render() {
     const { model } = this.app;
     const groups = model.queueByTopic();
-    $("queue-count").textContent = String(model.queue.length);
-    show($("queue-empty"), model.queue.length === 0);
+    $("queue-count").textContent = String(model.queueTotal);
+    show($("queue-empty"), model.queueTotal === 0);
+    const more = model.queueTotal - model.queue.length;
+    $("queue-more").textContent = more > 0 ? `${more} more waiting; the oldest are listed.` : "";
+    show($("queue-more"), more > 0);
     reconcile($("queue"), groups, {
       key: (g) => `t:${g.topic}`,
       create: (g) =>

@@ -20,32 +20,22 @@ use crate::token::{now_ms, random_id};
 
 /// Most attachments one message may carry.
 const MAX_ATTACHMENTS: usize = 10;
-/// Places in the queues: conversation id → place.
-pub async fn queue_places(state: &AppState) -> Result<HashMap<String, QueueInfo>, AppError> {
-    let queued = state.db.queued().await?;
-    Ok(places(state, &queued))
+/// A place in a queue, with its wait estimate.
+fn place_info(state: &AppState, position: u32) -> QueueInfo {
+    QueueInfo { position, estimated_wait_secs: position.saturating_mul(state.config.queue.secs_per_position) }
 }
 
-fn places(state: &AppState, queued: &[ConversationRow]) -> HashMap<String, QueueInfo> {
-    let mut counters: HashMap<&str, u32> = HashMap::new();
-    let per = state.config.queue.secs_per_position;
-    queued
-        .iter()
-        .map(|c| {
-            let position = counters.entry(c.queue.as_str()).or_default();
-            *position += 1;
-            (c.id.clone(), QueueInfo { position: *position, estimated_wait_secs: position.saturating_mul(per) })
-        })
-        .collect()
+/// A queued conversation's place in its queue.
+async fn place(state: &AppState, c: &ConversationRow) -> Result<QueueInfo, AppError> {
+    Ok(place_info(state, state.db.queue_place(&c.queue, c.queued_at, &c.id).await?))
 }
 
 /// Summaries of conversations, with their agents and queue places.
 pub async fn summaries(state: &AppState, rows: &[ConversationRow]) -> Result<Vec<ConversationSummary>, AppError> {
-    let places = if rows.iter().any(|c| c.status == ConversationStatus::Queued) {
-        queue_places(state).await?
-    } else {
-        HashMap::new()
-    };
+    let mut places = HashMap::new();
+    for c in rows.iter().filter(|c| c.status == ConversationStatus::Queued) {
+        places.insert(c.id.clone(), place(state, c).await?);
+    }
     let agents: HashMap<String, AgentInfo> = if rows.iter().any(|c| c.agent_id.is_some()) {
         state.db.agents().await?.into_iter().map(|a| (a.id.clone(), agent_info(&a))).collect()
     } else {
@@ -153,7 +143,7 @@ pub async fn start(
                 system_message(state, &row, note("away", None, None, None)).await?;
             }
         }
-        notify_queue(state).await?;
+        notify_queue(state, QueueChange::Joined(&row)).await?;
     }
     let row = state.db.conversation(&row.id).await?.unwrap_or(row);
     summary(state, &row).await
@@ -457,7 +447,7 @@ pub async fn close(state: &AppState, actor: Actor<'_>, conversation: &str) -> Re
         state.hub.publish(&Channel::Agent(agent.clone()), &frame);
     }
     if conversation.status == ConversationStatus::Queued {
-        notify_queue(state).await?;
+        notify_queue(state, QueueChange::Left(&conversation)).await?;
     }
     Ok(())
 }
@@ -490,7 +480,7 @@ pub async fn accept(state: &AppState, agent: &AgentRow, conversation: &str) -> R
         });
     }
     joined(state, &conversation.id, agent, note("agent_joined", Some(&agent.name), None, None)).await?;
-    notify_queue(state).await
+    notify_queue(state, QueueChange::Left(&conversation)).await
 }
 
 /// After an assignment: the system line, `agent_joined` to the visitor and
@@ -542,7 +532,7 @@ pub async fn transfer(
             let line = note("transferred", Some(&agent.name), Some(&target.name), None);
             joined(state, &conversation.id, &target, line).await?;
             if conversation.status == ConversationStatus::Queued {
-                notify_queue(state).await?;
+                notify_queue(state, QueueChange::Left(&conversation)).await?;
             }
             Ok(())
         }
@@ -561,7 +551,12 @@ pub async fn transfer(
             if let Some(previous) = &previous {
                 state.hub.publish(&Channel::Agent(previous.clone()), &frame);
             }
-            notify_queue(state).await
+            if conversation.status == ConversationStatus::Queued {
+                notify_queue(state, QueueChange::Left(&conversation)).await?;
+            }
+            let requeued =
+                state.db.conversation(&conversation.id).await?.ok_or_else(|| AppError::not_found("conversation"))?;
+            notify_queue(state, QueueChange::Joined(&requeued)).await
         }
         _ => Err(AppError::invalid("toAgent", "Give either toAgent or toTopic.")),
     }
@@ -592,24 +587,54 @@ pub async fn rate(
     summary(state, &row).await
 }
 
-/// The queue changed: every queued visitor gets their place, every online
-/// agent the list of what waits for them.
-pub async fn notify_queue(state: &AppState) -> Result<(), AppError> {
-    let queued = state.db.queued().await?;
-    let places = places(state, &queued);
-    for c in &queued {
-        if let Some(place) = places.get(&c.id) {
-            let frame = ServerFrame::Queue { conversation: c.id.clone(), queue: place.clone() };
+/// How the waiting list changed, for [`notify_queue`].
+#[derive(Debug, Clone, Copy)]
+pub enum QueueChange<'a> {
+    /// The conversation joined the end of its queue (started, or put back).
+    Joined(&'a ConversationRow),
+    /// The conversation left its queue (taken, ended, expired or moved);
+    /// the row as it was while it waited.
+    Left(&'a ConversationRow),
+}
+
+/// The queue changed: the visitors whose place it moved get their new
+/// place, and every online agent who serves that queue the first
+/// `queue.shown_to_agents` of what waits for them and how many wait in all.
+/// A conversation joining at the end moves nobody else, so a start costs
+/// the same however long the queue is.
+pub async fn notify_queue(state: &AppState, change: QueueChange<'_>) -> Result<(), AppError> {
+    let c = match change {
+        QueueChange::Joined(c) => {
+            let frame = ServerFrame::Queue { conversation: c.id.clone(), queue: place(state, c).await? };
             state.hub.publish(&Channel::Visitor(c.visitor_id.clone()), &frame);
+            c
         }
-    }
+        QueueChange::Left(c) => {
+            // Everyone behind it moves up one.
+            let first = state.db.queue_place(&c.queue, c.queued_at, &c.id).await?;
+            for (position, (id, visitor)) in (first..).zip(state.db.queued_behind(&c.queue, c.queued_at, &c.id).await?)
+            {
+                let frame = ServerFrame::Queue { conversation: id, queue: place_info(state, position) };
+                state.hub.publish(&Channel::Visitor(visitor), &frame);
+            }
+            c
+        }
+    };
     let online = state.hub.online_agents().await;
     if online.is_empty() {
         return Ok(());
     }
-    for agent in state.db.agents().await?.into_iter().filter(|a| online.contains(&a.id)) {
-        let waiting = waiting_for(&agent, &queued, &places);
-        state.hub.publish(&Channel::Agent(agent.id.clone()), &ServerFrame::QueueChanged { waiting });
+    let agents: Vec<AgentRow> = state
+        .db
+        .agents()
+        .await?
+        .into_iter()
+        .filter(|a| online.contains(&a.id) && a.serves(c.topic.as_deref(), &c.queue))
+        .collect();
+    for (agent, (waiting, total)) in agents.iter().zip(waiting_lists(state, &agents).await?) {
+        state
+            .hub
+            .publish(&Channel::Agent(agent.id.clone()), &ServerFrame::QueueChanged { waiting, total: Some(total) });
     }
     Ok(())
 }
@@ -621,41 +646,71 @@ pub async fn expire_abandoned(state: &AppState) -> Result<usize, AppError> {
     let now = now_ms();
     let oldest = now - i64::from(state.config.limits.queued_expiry_secs) * 1000;
     let mut closed = 0;
-    for c in state.db.queued().await? {
+    for c in state.db.queued_idle(oldest).await? {
         let visitor = Channel::Visitor(c.visitor_id.clone());
-        if c.updated_at > oldest || state.hub.subscribers(&visitor).await > 0 {
+        if state.hub.subscribers(&visitor).await > 0 {
             continue;
         }
         if state.db.close_conversation(&c.id, now).await? {
             let frame = ServerFrame::Closed { conversation: c.id.clone(), by: AuthorKind::System, at: now };
             state.hub.publish(&visitor, &frame);
+            notify_queue(state, QueueChange::Left(&c)).await?;
             closed += 1;
         }
     }
     if closed > 0 {
         tracing::info!(closed, "closed abandoned queued conversations");
-        notify_queue(state).await?;
     }
     Ok(closed)
 }
 
-/// What waits for one agent, oldest first.
-pub async fn waiting(state: &AppState, agent: &AgentRow) -> Result<Vec<ConversationSummary>, AppError> {
-    let queued = state.db.queued().await?;
-    let places = places(state, &queued);
-    Ok(waiting_for(agent, &queued, &places))
+/// What waits for one agent: the first `queue.shown_to_agents`, oldest
+/// first, and how many wait in all.
+pub async fn waiting(state: &AppState, agent: &AgentRow) -> Result<(Vec<ConversationSummary>, u32), AppError> {
+    Ok(waiting_lists(state, std::slice::from_ref(agent)).await?.remove(0))
 }
 
-fn waiting_for(
-    agent: &AgentRow,
-    queued: &[ConversationRow],
-    places: &HashMap<String, QueueInfo>,
-) -> Vec<ConversationSummary> {
-    queued
+/// [`waiting`] for several agents, reading the queue once: the counts by
+/// queue and topic, then pages in queue order until every agent's list is
+/// full or has all they serve. Transcripts and fields are never read.
+async fn waiting_lists(
+    state: &AppState,
+    agents: &[AgentRow],
+) -> Result<Vec<(Vec<ConversationSummary>, u32)>, AppError> {
+    const PAGE: u32 = 200;
+    let shown = state.config.queue.shown_to_agents as usize;
+    let counts = state.db.queue_counts().await?;
+    let mut lists: Vec<(Vec<ConversationSummary>, u32)> = agents
         .iter()
-        .filter(|c| agent.serves(c.topic.as_deref(), &c.queue))
-        .map(|c| summary_with(c, places, &HashMap::new()))
-        .collect()
+        .map(|a| {
+            let total = counts.iter().filter(|(queue, topic, _)| a.serves(topic.as_deref(), queue)).map(|c| c.2).sum();
+            (Vec::new(), total)
+        })
+        .collect();
+    let full = |lists: &[(Vec<ConversationSummary>, u32)]| {
+        lists.iter().all(|(list, total)| list.len() >= shown.min(*total as usize))
+    };
+    // Places count from the queue's head, so the pages are read from it.
+    let mut positions: HashMap<String, u32> = HashMap::new();
+    let mut after: Option<(i64, String)> = None;
+    while !full(&lists) {
+        let page = state.db.queued_page(after.as_ref().map(|(at, id)| (*at, id.as_str())), PAGE).await?;
+        for c in &page {
+            let position = positions.entry(c.queue.clone()).or_default();
+            *position += 1;
+            let places = HashMap::from([(c.id.clone(), place_info(state, *position))]);
+            for (agent, (list, _)) in agents.iter().zip(lists.iter_mut()) {
+                if list.len() < shown && agent.serves(c.topic.as_deref(), &c.queue) {
+                    list.push(summary_with(c, &places, &HashMap::new()));
+                }
+            }
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE as usize => after = Some((last.queued_at, last.id.clone())),
+            _ => break,
+        }
+    }
+    Ok(lists)
 }
 
 /// The live state a resuming client gets after its replay: the queue place,
@@ -669,9 +724,7 @@ pub async fn live_state(
     let mut frames = Vec::new();
     match conversation.status {
         ConversationStatus::Queued => {
-            if let Some(place) = queue_places(state).await?.remove(&id) {
-                frames.push(ServerFrame::Queue { conversation: id.clone(), queue: place });
-            }
+            frames.push(ServerFrame::Queue { conversation: id.clone(), queue: place(state, conversation).await? });
         }
         ConversationStatus::Active => {
             if let (Actor::Visitor(_), Some(agent_id)) = (actor, &conversation.agent_id) {

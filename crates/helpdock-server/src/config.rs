@@ -75,6 +75,10 @@ pub struct QueueConfig {
     pub topics: BTreeMap<String, String>,
     /// The wait estimate per place in the queue, in seconds.
     pub secs_per_position: u32,
+    /// How many waiting conversations an agent's console lists (oldest
+    /// first) beside the count of all of them: what one queue event costs
+    /// per agent, however long the queue grows.
+    pub shown_to_agents: u32,
 }
 
 /// Limits, checked before anything is stored.
@@ -259,7 +263,7 @@ impl Default for Config {
 
 impl Default for QueueConfig {
     fn default() -> QueueConfig {
-        QueueConfig { default: "general".into(), topics: BTreeMap::new(), secs_per_position: 60 }
+        QueueConfig { default: "general".into(), topics: BTreeMap::new(), secs_per_position: 60, shown_to_agents: 50 }
     }
 }
 
@@ -317,6 +321,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("queue.default", "HELPDOCK_QUEUE_DEFAULT"),
     ("queue.topics", "HELPDOCK_QUEUE_TOPICS"),
     ("queue.secs_per_position", "HELPDOCK_QUEUE_SECS_PER_POSITION"),
+    ("queue.shown_to_agents", "HELPDOCK_QUEUE_SHOWN_TO_AGENTS"),
     ("limits.max_message_chars", "HELPDOCK_MAX_MESSAGE_CHARS"),
     ("limits.max_attachment_bytes", "HELPDOCK_MAX_ATTACHMENT_BYTES"),
     ("limits.messages_per_minute", "HELPDOCK_MESSAGES_PER_MINUTE"),
@@ -493,6 +498,7 @@ impl Config {
         }
         let limits = &self.limits;
         for (field, value) in [
+            ("queue.shown_to_agents", u64::from(self.queue.shown_to_agents)),
             ("limits.max_message_chars", u64::from(limits.max_message_chars)),
             ("limits.max_attachment_bytes", limits.max_attachment_bytes),
             ("limits.messages_per_minute", u64::from(limits.messages_per_minute)),

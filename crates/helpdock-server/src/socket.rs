@@ -365,7 +365,8 @@ impl Connection {
     async fn replay(&mut self, who: &Who, resume: &[Resume], out: &mut Vec<ServerFrame>) -> Result<(), AppError> {
         let state = &self.state;
         if let Who::Agent(agent) = who {
-            out.push(ServerFrame::QueueChanged { waiting: chat::waiting(state, agent).await? });
+            let (waiting, total) = chat::waiting(state, agent).await?;
+            out.push(ServerFrame::QueueChanged { waiting, total: Some(total) });
             // Agents coming online change what the queue frames say.
         }
         for r in resume.iter().take(MAX_RESUME) {

@@ -49,7 +49,7 @@ pub fn server_frame(text: &str) -> Result<ServerFrame, serde_json::Error> {
         },
         "read" => ServerFrame::Read { conversation: f.get("conversation")?, seq: f.get("seq")?, by: f.get("by")? },
         "closed" => ServerFrame::Closed { conversation: f.get("conversation")?, by: f.get("by")?, at: f.get("at")? },
-        "queue_changed" => ServerFrame::QueueChanged { waiting: f.get("waiting")? },
+        "queue_changed" => ServerFrame::QueueChanged { waiting: f.get("waiting")?, total: f.optional("total")? },
         "assigned" => ServerFrame::Assigned { conversation: f.get("conversation")? },
         "ticket" => ServerFrame::Ticket { ticket: f.get("ticket")? },
         "ticket_reply" => ServerFrame::TicketReply { reply: f.get("reply")? },

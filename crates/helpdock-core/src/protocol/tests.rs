@@ -52,7 +52,8 @@ fn every_frame_round_trips() {
         ServerFrame::Typing { conversation: "c1".into(), author: AuthorKind::Agent, typing: true },
         ServerFrame::Read { conversation: "c1".into(), seq: 3, by: AuthorKind::Visitor },
         ServerFrame::Closed { conversation: "c1".into(), by: AuthorKind::Agent, at: 5 },
-        ServerFrame::QueueChanged { waiting: vec![] },
+        ServerFrame::QueueChanged { waiting: vec![], total: None },
+        ServerFrame::QueueChanged { waiting: vec![], total: Some(120) },
         ServerFrame::error(ErrorCode::TooLarge, "too long"),
         ServerFrame::Pong,
     ];

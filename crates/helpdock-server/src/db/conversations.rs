@@ -128,7 +128,7 @@ const COLUMNS: &str = "id, visitor_id, client_id, topic, queue, locale, reason, 
      queued_at, created_at, updated_at, last_seq, visitor_read_seq, agent_read_seq, rating_score, rating_comment";
 
 /// [`COLUMNS`] without the transcript and fields, read as empty: what the
-/// queue needs, which every queue event reads whole.
+/// queue's lists need.
 const QUEUE_COLUMNS: &str = "id, visitor_id, client_id, topic, queue, locale, reason, '[]' AS transcript, \
      '[]' AS fields, status, agent_id, queued_at, created_at, updated_at, last_seq, visitor_read_seq, agent_read_seq, \
      rating_score, rating_comment";
@@ -203,11 +203,81 @@ impl Db {
         rows.iter().map(ConversationRow::from_row).collect()
     }
 
-    /// Every queued conversation, oldest first (queue order), without its
-    /// transcript and fields (empty here; [`Db::conversation`] has them).
-    pub async fn queued(&self) -> Result<Vec<ConversationRow>, sqlx::Error> {
-        let sql = format!("SELECT {QUEUE_COLUMNS} FROM conversations WHERE status = 'queued' ORDER BY queued_at, id");
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+    /// Queued conversations in queue order (oldest first), without their
+    /// transcripts and fields (empty here; [`Db::conversation`] has them):
+    /// at most `limit`, after the one at `after` (`queued_at`, id).
+    pub async fn queued_page(
+        &self,
+        after: Option<(i64, &str)>,
+        limit: u32,
+    ) -> Result<Vec<ConversationRow>, sqlx::Error> {
+        let (at, id) = after.unwrap_or((i64::MIN, ""));
+        let sql = format!(
+            "SELECT {QUEUE_COLUMNS} FROM conversations WHERE status = 'queued' \
+             AND (queued_at > $1 OR (queued_at = $1 AND id > $2)) ORDER BY queued_at, id LIMIT $3"
+        );
+        let rows = sqlx::query(&sql).bind(at).bind(id).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        rows.iter().map(ConversationRow::from_row).collect()
+    }
+
+    /// How many conversations are queued, by queue and topic.
+    pub async fn queue_counts(&self) -> Result<Vec<(String, Option<String>, u32)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT queue, topic, COUNT(*) AS n FROM conversations WHERE status = 'queued' GROUP BY queue, topic",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((r.try_get("queue")?, r.try_get("topic")?, u32::try_from(r.try_get::<i64, _>("n")?).unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    /// The place in `queue` of a conversation queued at `queued_at` with
+    /// id `id` (1 is next): one more than the queued ones ahead of it,
+    /// whether or not it is queued itself.
+    pub async fn queue_place(&self, queue: &str, queued_at: i64, id: &str) -> Result<u32, sqlx::Error> {
+        let ahead: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM conversations WHERE status = 'queued' AND queue = $1 \
+             AND (queued_at < $2 OR (queued_at = $2 AND id < $3))",
+        )
+        .bind(queue)
+        .bind(queued_at)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(ahead).unwrap_or(u32::MAX - 1) + 1)
+    }
+
+    /// The queued conversations behind the one queued at `queued_at` with
+    /// id `id` in `queue`, in order: (conversation id, visitor id).
+    pub async fn queued_behind(
+        &self,
+        queue: &str,
+        queued_at: i64,
+        id: &str,
+    ) -> Result<Vec<(String, String)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, visitor_id FROM conversations WHERE status = 'queued' AND queue = $1 \
+             AND (queued_at > $2 OR (queued_at = $2 AND id > $3)) ORDER BY queued_at, id",
+        )
+        .bind(queue)
+        .bind(queued_at)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("visitor_id")?))).collect()
+    }
+
+    /// Queued conversations unchanged since `before` (ms), oldest first,
+    /// without transcripts and fields.
+    pub async fn queued_idle(&self, before: i64) -> Result<Vec<ConversationRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {QUEUE_COLUMNS} FROM conversations WHERE status = 'queued' AND updated_at <= $1 \
+             ORDER BY queued_at, id"
+        );
+        let rows = sqlx::query(&sql).bind(before).fetch_all(&self.pool).await?;
         rows.iter().map(ConversationRow::from_row).collect()
     }
 

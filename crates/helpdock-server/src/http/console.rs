@@ -127,8 +127,14 @@ async fn agents(State(state): State<AppState>, _auth: AgentAuth) -> Result<Json<
     Ok(Json(agents.iter().map(|a| agent_view(a, &online)).collect()))
 }
 
-async fn queue(State(state): State<AppState>, auth: AgentAuth) -> Result<Json<Vec<ConversationSummary>>, AppError> {
-    Ok(Json(chat::waiting(&state, &auth.agent).await?))
+/// The first `queue.shown_to_agents` waiting; `X-Total-Count` says how many
+/// wait in all.
+async fn queue(
+    State(state): State<AppState>,
+    auth: AgentAuth,
+) -> Result<([(&'static str, String); 1], Json<Vec<ConversationSummary>>), AppError> {
+    let (waiting, total) = chat::waiting(&state, &auth.agent).await?;
+    Ok(([("x-total-count", total.to_string())], Json(waiting)))
 }
 
 async fn conversations(

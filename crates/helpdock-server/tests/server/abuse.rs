@@ -1,7 +1,8 @@
 //! One anonymous visitor cannot make the queue expensive for everyone:
 //! what a hand-over carries is bounded, a visitor holds only a few open
 //! conversations, queue events read no transcripts, and abandoned queued
-//! conversations are closed. (Issue 13; the socket bounds are tested in
+//! conversations are closed; a queue event costs a bounded frame however
+//! long the queue is. (Issue 13; the socket bounds are tested in
 //! `socket.rs`; the rest of its abuse suite is still to come.)
 
 use std::time::Duration;
@@ -75,12 +76,65 @@ async fn queue_events_read_no_transcripts() {
     let token = Some(visitor.visitor_token.as_str());
     let (status, body) = server.call(Method::POST, "/api/v1/conversations", token, Some(start("q", 5, 3_000))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let queued = server.db().queued().await.unwrap();
+    let queued = server.db().queued_page(None, 10).await.unwrap();
     assert_eq!(queued.len(), 1);
     assert!(queued[0].transcript.is_empty() && queued[0].fields.is_empty(), "the queue is read without them");
     // The conversation itself keeps them.
     let whole = server.db().conversation(&queued[0].id).await.unwrap().unwrap();
     assert_eq!(whole.transcript.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_queue_costs_agents_and_visitors_a_bounded_frame_per_event() {
+    let server = TestServer::with(|c| c.queue.shown_to_agents = 5).await;
+    let password = server.add_agent("pat@example.com", "Pat", AgentRole::Agent, &[]).await;
+    let pat = server.login("pat@example.com", &password).await;
+    let mut console = pat.socket().await;
+    // Forty visitors wait, each hand-over as large as allowed.
+    let mut waiting = Vec::new();
+    for i in 0..40 {
+        let visitor = server.visitor().await;
+        let token = Some(visitor.visitor_token.as_str());
+        let (status, body) =
+            server.call(Method::POST, "/api/v1/conversations", token, Some(start(&format!("q{i}"), 5, 3_900))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        waiting.push((visitor, body["id"].as_str().unwrap().to_string()));
+    }
+    // The agent hears of every start, with the first five and the count:
+    // no transcript, and the same size whether 6 or 40 wait.
+    let mut last = None;
+    while last.as_ref().is_none_or(|(_, total)| *total < 40) {
+        if let ServerFrame::QueueChanged { waiting: list, total } = console.recv().await {
+            let size = ServerFrame::QueueChanged { waiting: list.clone(), total }.to_json().len();
+            assert!(size < 2_500, "a queue_changed of {size} bytes");
+            assert!(list.len() <= 5, "{} listed", list.len());
+            last = Some((list, total.expect("the reference server counts")));
+        }
+    }
+    let (list, _) = last.unwrap();
+    let firsts: Vec<&str> = waiting.iter().take(5).map(|(_, id)| id.as_str()).collect();
+    assert_eq!(list.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), firsts, "oldest first");
+    assert_eq!(list[4].queue.as_ref().map(|q| q.position), Some(5));
+    let response =
+        pat.http.get(format!("{}/console/api/queue", pat.url)).header("cookie", &pat.cookie).send().await.unwrap();
+    assert_eq!(response.headers()["x-total-count"], "40");
+    assert_eq!(response.json::<Vec<Value>>().await.unwrap().len(), 5);
+
+    // The second in line hears nothing when others join behind them; when
+    // the first is taken, they move up to first.
+    let (second, second_id) = &waiting[1];
+    let mut socket = server.visitor_socket(&second.visitor_token, Vec::new()).await;
+    let late = server.visitor().await;
+    server.start_conversation(&late.visitor_token, "late", "deposit-not-arrived").await;
+    assert!(socket.nothing_pending().await.iter().all(|f| !matches!(f, ServerFrame::Queue { .. })));
+    console.send(&ClientFrame::Accept { conversation: waiting[0].1.clone() }).await;
+    let (frame, _) = socket.recv_until(|f| matches!(f, ServerFrame::Queue { .. })).await;
+    let ServerFrame::Queue { conversation, queue } = frame else { unreachable!() };
+    assert_eq!((conversation.as_str(), queue.position), (second_id.as_str(), 1));
+    let (frame, _) =
+        console.recv_until(|f| matches!(f, ServerFrame::QueueChanged { total: Some(total), .. } if *total == 40)).await;
+    let ServerFrame::QueueChanged { waiting: list, .. } = frame else { unreachable!() };
+    assert_eq!(list[0].id, *second_id);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -143,7 +143,7 @@ async fn conversation_across(a: &TestServer, b: &TestServer) -> (ConversationSum
     let mut visitor_ws = a.visitor_socket(&visitor.visitor_token, vec![]).await;
     // A published the queue change; B delivers it to Kim.
     kim_ws
-        .recv_until(|f| matches!(f, ServerFrame::QueueChanged { waiting } if waiting.iter().any(|w| w.id == c.id)))
+        .recv_until(|f| matches!(f, ServerFrame::QueueChanged { waiting, .. } if waiting.iter().any(|w| w.id == c.id)))
         .await;
     kim_ws.send(&ClientFrame::Accept { conversation: c.id.clone() }).await;
     kim_ws.recv_until(|f| matches!(f, ServerFrame::Assigned { .. })).await;

@@ -100,8 +100,8 @@ async fn accept_conflict_transfer_close_and_rating() {
     // Both agents hear of it.
     for ws in [&mut mei_ws, &mut tom_ws] {
         let (frame, _) =
-            ws.recv_until(|f| matches!(f, ServerFrame::QueueChanged { waiting } if !waiting.is_empty())).await;
-        let ServerFrame::QueueChanged { waiting } = frame else { unreachable!() };
+            ws.recv_until(|f| matches!(f, ServerFrame::QueueChanged { waiting, .. } if !waiting.is_empty())).await;
+        let ServerFrame::QueueChanged { waiting, .. } = frame else { unreachable!() };
         assert_eq!(waiting[0].id, c.id);
     }
     // A rating before the end is refused.
@@ -207,9 +207,9 @@ async fn accept_conflict_transfer_close_and_rating() {
     let (queued, _) = visitor_ws.recv_until(|f| matches!(f, ServerFrame::Queue { .. })).await;
     assert!(matches!(queued, ServerFrame::Queue { queue, .. } if queue.position == 1));
     let (frame, _) =
-        mei_ws.recv_until(|f| matches!(f, ServerFrame::QueueChanged { waiting } if !waiting.is_empty())).await;
+        mei_ws.recv_until(|f| matches!(f, ServerFrame::QueueChanged { waiting, .. } if !waiting.is_empty())).await;
     assert!(
-        matches!(frame, ServerFrame::QueueChanged { waiting } if waiting[0].topic.as_deref() == Some("kyc-rejected"))
+        matches!(frame, ServerFrame::QueueChanged { waiting, .. } if waiting[0].topic.as_deref() == Some("kyc-rejected"))
     );
     // Mei accepts it again and closes it.
     mei_ws.send(&ClientFrame::Accept { conversation: c.id.clone() }).await;
