@@ -9,10 +9,15 @@ fn server(json: &str) -> ServerFrame {
 }
 
 /// Reads a server frame with the derived decoder and with the widget's
-/// ([`decode::server_frame`]), and checks they agree.
+/// ([`decode::server_frame`]), and checks they agree (the widget reads the
+/// console's frames as unknown: a visitor never gets them).
 fn server_both_ways(json: &str) -> Result<ServerFrame, serde_json::Error> {
     let derived = ServerFrame::from_json(json);
     let by_hand = decode::server_frame(json);
+    if let Ok(ServerFrame::QueueChanged { .. } | ServerFrame::Assigned { .. }) = derived {
+        assert_eq!(by_hand.ok(), Some(ServerFrame::Unknown), "{json} is the console's");
+        return derived;
+    }
     match (&derived, &by_hand) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "the two decoders read {json} differently"),
         (Err(_), Err(_)) => {}
