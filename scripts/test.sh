@@ -16,7 +16,7 @@ node scripts/check-css.mjs
 step "lints (native core and CLI, wasm widget)"
 cargo clippy -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema --all-targets -- -D warnings
 cargo clippy -p helpdock -p helpdock-example-leptos-host --target wasm32-unknown-unknown -- -D warnings
-cargo clippy -p helpdock-server -p helpdock-conformance --all-targets -- -D warnings
+cargo clippy -p helpdock-server -p helpdock-conformance -p helpdock-fuzz --all-targets -- -D warnings
 
 step "core and CLI tests"
 cargo test -p helpdock-core -p helpdock-cli --features helpdock-core/build,helpdock-core/schema
@@ -36,6 +36,9 @@ node scripts/size-budget.mjs dist
 step "reference server tests (SQLite), and the conformance suite's own tests against it"
 cargo test -p helpdock-server
 cargo test -p helpdock-conformance
+
+step "the fuzz targets over their corpora and past crashes (scripts/fuzz.sh fuzzes them)"
+cargo test -p helpdock-fuzz
 
 step "reference server tests (PostgreSQL)"
 pg_url=$(scripts/postgres.sh start)

@@ -208,6 +208,11 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     };
     let mut parts = date.split('-');
     let year: i64 = parts.next()?.parse().ok()?;
+    // RFC 3339's four-digit years (a longer one would overflow the
+    // seconds; found by the content fuzzer).
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
     let month: u32 = parts.next()?.parse().ok()?;
     let day: u32 = parts.next()?.parse().ok()?;
     if parts.next().is_some() || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
@@ -250,7 +255,16 @@ mod tests {
         assert_eq!(parse_timestamp("2026-11-24T02:00:00Z"), Some(1_795_485_600));
         assert_eq!(parse_timestamp("2026-11-24T10:00+08:00"), Some(1_795_485_600));
         assert_eq!(parse_timestamp("2024-02-29"), Some(1_709_164_800));
-        for bad in ["2023-02-29", "2026-13-01", "2026-11-24T02:00", "yesterday", "2026-11-24T25:00Z", ""] {
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "2026-11-24T02:00",
+            "yesterday",
+            "2026-11-24T25:00Z",
+            "",
+            "99999999999999-01-01",
+            "-5-01-01",
+        ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }
     }

@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use crate::bot::{Conversation, Speaker};
 use crate::fields::{validate, FieldFormat, Now};
 use crate::flow::Flow;
-use crate::guard::{self, Guard, Stopped};
+use crate::guard::{Guard, Stopped};
 use crate::locale::Locale;
 use crate::protocol::{
     Attachment, AuthorKind, Field, NewTicket, ServerFrame, TicketDetail, TicketReply, TicketSummary, TranscriptLine,
@@ -225,14 +225,7 @@ impl Draft {
     /// stops is hidden (`[hidden: password]`), so a half-written ticket
     /// survives a reload but a secret typed into it does not.
     pub fn redacted(&self, guard: &Guard) -> Draft {
-        let hide = |text: &str| {
-            let findings = guard.scan(text);
-            if guard::blocks(&findings) {
-                guard::redact(text, &findings)
-            } else {
-                text.to_owned()
-            }
-        };
+        let hide = |text: &str| guard.hide(text).unwrap_or_else(|| text.to_owned());
         Draft {
             title: hide(&self.title),
             description: hide(&self.description),

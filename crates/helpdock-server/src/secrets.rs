@@ -11,7 +11,7 @@
 
 use std::sync::OnceLock;
 
-use helpdock_core::guard::{self, Guard, Stopped};
+use helpdock_core::guard::{Guard, Stopped};
 use helpdock_core::locale::Locale;
 
 use crate::error::AppError;
@@ -33,11 +33,9 @@ pub fn refuse(field: &str, text: &str) -> Result<(), AppError> {
 
 /// `text` with every secret hidden, and whether anything was.
 pub fn redact(text: &str) -> (String, bool) {
-    let findings = guard().scan(text);
-    if guard::blocks(&findings) {
-        (guard::redact(text, &findings), true)
-    } else {
-        (text.to_owned(), false)
+    match guard().hide(text) {
+        Some(hidden) => (hidden, true),
+        None => (text.to_owned(), false),
     }
 }
 

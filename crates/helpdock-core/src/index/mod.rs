@@ -383,10 +383,13 @@ fn next_posting(bytes: &[u8], pos: &mut usize, article: &mut u32) -> Option<u8> 
     while b >= 0x80 {
         b = *bytes.get(*pos)?;
         *pos += 1;
-        delta |= u32::from(b & 0x7f) << shift;
+        // Wrapping, as a release build does anyway: a corrupt list gives
+        // article numbers that `accumulate` and `occurs` stay within
+        // (found by the pack fuzzer; no check on the hot path).
+        delta |= u32::from(b & 0x7f).wrapping_shl(shift);
         shift += 7;
     }
-    *article += delta;
+    *article = article.wrapping_add(delta);
     let impact = *bytes.get(*pos)?;
     *pos += 1;
     Some(impact)
@@ -395,7 +398,9 @@ fn next_posting(bytes: &[u8], pos: &mut usize, article: &mut u32) -> Option<u8> 
 fn read_terms(payload: &[u8], version: u8) -> Result<Vec<TermEntry>, IndexError> {
     let mut r = Reader::new(payload, "TERMS");
     let n = r.usize()?;
-    let mut terms = Vec::with_capacity(n);
+    // Not `with_capacity(n)`: `n` is the pack's word, and a hostile pack
+    // could ask for terabytes (found by the pack fuzzer).
+    let mut terms = Vec::new();
     let mut previous = String::new();
     let mut offset = 0u32;
     for _ in 0..n {

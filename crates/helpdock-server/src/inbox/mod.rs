@@ -12,13 +12,12 @@
 //! server itself failed.
 
 pub mod reply;
-mod smtp;
+pub mod smtp;
 pub mod thread;
 
 use std::sync::Arc;
 
 use helpdock_core::protocol::{ticket_number, ErrorCode, TicketStatus};
-use mail_parser::{MessageParser, MimeHeaders};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::task::{JoinHandle, JoinSet};
@@ -30,7 +29,6 @@ use crate::state::AppState;
 use crate::tickets::NUMBER_PREFIX;
 use crate::token::sha256_hex;
 use smtp::{Mailbox, Reply};
-use thread::MailedFile;
 
 /// Connections served at once; more are told to come back later.
 const MAX_CONNECTIONS: usize = 32;
@@ -133,10 +131,10 @@ impl Inbox {
     }
 
     async fn store(&self, ticket: &TicketRow, envelope: &str, message: &[u8]) -> Reply {
-        let Some(parsed) = MessageParser::default().parse(message) else {
+        let Some(mail) = reply::read(message) else {
             return Reply::new(554, "5.6.0", "The message could not be read");
         };
-        let from = parsed.from().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("");
+        let from = mail.from.as_str();
         let expected = ticket.email.as_deref().unwrap_or("");
         if expected.is_empty() || !from.trim().eq_ignore_ascii_case(expected.trim()) {
             tracing::warn!(ticket = %ticket.id, from = %from, "inbound mail refused: the sender is not the ticket's address");
@@ -175,25 +173,14 @@ impl Inbox {
         }
         // An out-of-office answer is not a reply: accepted, not stored, so
         // the sender's system does not answer the bounce in turn.
-        let auto = parsed.header_raw("Auto-Submitted").map(str::trim).is_some_and(|v| !v.eq_ignore_ascii_case("no"));
-        if auto {
+        if mail.automatic {
             tracing::info!(ticket = %ticket.id, "inbound mail: automatic reply ignored");
             return Reply::new(250, "2.0.0", "Automatic reply ignored");
         }
-        let text = parsed.body_text(0).unwrap_or_default();
-        let body = reply::strip_quoted(&text);
-        let files: Vec<MailedFile> = parsed
-            .attachments()
-            .map(|part| MailedFile {
-                name: part.attachment_name().unwrap_or("attachment").to_string(),
-                data: part.contents().to_vec(),
-            })
-            .collect();
         // A mail delivered twice (the sender's system retrying after a lost
         // answer) has the same Message-ID, or at least the same bytes.
-        let identity = parsed.message_id().map_or_else(|| sha256_hex(&String::from_utf8_lossy(message)), sha256_hex);
-        let client_id = format!("email-{}", &identity[..32]);
-        match thread::reply_by_email(&self.state, ticket, client_id, body, files).await {
+        let client_id = format!("email-{}", &mail.identity[..32]);
+        match thread::reply_by_email(&self.state, ticket, client_id, mail.body, mail.files).await {
             Ok(reply) => {
                 tracing::info!(ticket = %ticket.id, seq = reply.seq, "reply by e-mail added");
                 Reply::new(250, "2.0.0", format!("Added to {}", number(ticket)))

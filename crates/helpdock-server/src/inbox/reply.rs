@@ -1,5 +1,43 @@
-//! What an e-mailed reply says: the words the user wrote above the e-mail
-//! they answered.
+//! What an e-mailed reply says: who sent it, the words the user wrote
+//! above the e-mail they answered, and its files.
+
+use mail_parser::{MessageParser, MimeHeaders};
+
+use super::thread::MailedFile;
+use crate::token::sha256_hex;
+
+/// An e-mailed reply, read from its bytes (nothing checked yet).
+#[derive(Debug, Clone)]
+pub struct MailReply {
+    /// The `From` address (empty when there is none).
+    pub from: String,
+    /// An out-of-office or other automatic answer (`Auto-Submitted`).
+    pub automatic: bool,
+    /// The user's own words ([`strip_quoted`]).
+    pub body: String,
+    /// Its attachments.
+    pub files: Vec<MailedFile>,
+    /// The same for a mail delivered twice: a hash of its Message-ID, or of
+    /// its bytes when it has none.
+    pub identity: String,
+}
+
+/// Reads a mail as a reply; `None` when it cannot be read as a mail.
+pub fn read(message: &[u8]) -> Option<MailReply> {
+    let parsed = MessageParser::default().parse(message)?;
+    let from = parsed.from().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_string();
+    let automatic = parsed.header_raw("Auto-Submitted").map(str::trim).is_some_and(|v| !v.eq_ignore_ascii_case("no"));
+    let body = strip_quoted(&parsed.body_text(0).unwrap_or_default());
+    let files = parsed
+        .attachments()
+        .map(|part| MailedFile {
+            name: part.attachment_name().unwrap_or("attachment").to_string(),
+            data: part.contents().to_vec(),
+        })
+        .collect();
+    let identity = parsed.message_id().map_or_else(|| sha256_hex(&String::from_utf8_lossy(message)), sha256_hex);
+    Some(MailReply { from, automatic, body, files, identity })
+}
 
 /// The user's own words in a reply: lines quoted with `>` dropped, and
 /// everything from the line that introduces the answered e-mail on ("On …

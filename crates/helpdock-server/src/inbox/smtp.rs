@@ -306,6 +306,53 @@ async fn read_data<R: AsyncBufRead + Unpin>(
     }
 }
 
+/// A mailbox that has every `support+…` address and keeps what it is given.
+struct Recorder(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Mailbox for Recorder {
+    async fn recipient(&self, address: &str) -> Result<String, Reply> {
+        if address.starts_with("support+") {
+            Ok(address.to_string())
+        } else {
+            Err(Reply::new(550, "5.1.1", "No such mailbox"))
+        }
+    }
+
+    async fn deliver(&self, _key: &str, _from: &str, message: &[u8]) -> Reply {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(message.to_vec());
+        Reply::ok("Stored")
+    }
+}
+
+/// Plays `input` as the client's side of one connection (then the client
+/// stops sending) against a mailbox that has every `support+…` address:
+/// answers the server's replies and the messages it delivered. For the
+/// tests and the fuzzer (`crates/helpdock-fuzz`), which see the whole
+/// conversation without a socket or a database.
+pub async fn rehearse(input: &[u8], max_bytes: usize) -> std::io::Result<(String, Vec<Vec<u8>>)> {
+    use tokio::io::AsyncReadExt;
+    let (client, server) = tokio::io::duplex(1 << 16);
+    let mailbox = Recorder(std::sync::Mutex::new(Vec::new()));
+    let (mut read, mut write) = tokio::io::split(client);
+    // The client writes and reads while the server answers (either side
+    // would otherwise wait for the other once the pipe is full).
+    let writing = async move {
+        write.write_all(input).await?;
+        write.shutdown().await
+    };
+    let reading = async move {
+        let mut out = Vec::new();
+        read.read_to_end(&mut out).await.map(|_| out)
+    };
+    let (written, served, out) = tokio::join!(writing, serve(server, &mailbox, "mx.example", max_bytes), reading);
+    served?;
+    // A client the server hung up on stops writing: not a failure.
+    drop(written);
+    let out = out?;
+    let delivered = mailbox.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok((String::from_utf8_lossy(&out).into_owned(), delivered))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,35 +380,11 @@ mod tests {
         assert_eq!(Reply::new(550, "5.1.1", "No such\r\nticket").to_string(), "550 5.1.1 No such  ticket\r\n");
     }
 
-    struct Recorder(std::sync::Mutex<Vec<Vec<u8>>>);
-
-    impl Mailbox for Recorder {
-        async fn recipient(&self, address: &str) -> Result<String, Reply> {
-            if address.starts_with("support+") {
-                Ok(address.to_string())
-            } else {
-                Err(Reply::new(550, "5.1.1", "No such mailbox"))
-            }
-        }
-
-        async fn deliver(&self, _key: &str, _from: &str, message: &[u8]) -> Reply {
-            self.0.lock().unwrap().push(message.to_vec());
-            Reply::ok("Stored")
-        }
-    }
-
     /// The server's replies to a scripted client, one line each.
     async fn converse(script: &str, max_bytes: usize) -> (Vec<String>, Vec<Vec<u8>>) {
-        let (client, server) = tokio::io::duplex(1 << 16);
-        let mailbox = Recorder(std::sync::Mutex::new(Vec::new()));
-        let (mut read, mut write) = tokio::io::split(client);
-        write.write_all(script.as_bytes()).await.unwrap();
-        write.shutdown().await.unwrap();
-        serve(server, &mailbox, "mx.example", max_bytes).await.unwrap();
-        let mut out = String::new();
-        tokio::io::AsyncReadExt::read_to_string(&mut read, &mut out).await.unwrap();
+        let (out, delivered) = rehearse(script.as_bytes(), max_bytes).await.unwrap();
         let codes = out.lines().map(|l| l.chars().take(9).collect()).collect();
-        (codes, mailbox.0.into_inner().unwrap())
+        (codes, delivered)
     }
 
     #[tokio::test]
