@@ -24,7 +24,10 @@ export interface HelpdockTheme {
 export interface HelpdockIdentity {
   /** The host's id for the user. */
   userId: string;
-  /** hex(HMAC-SHA256(key = the host secret, message = userId)), computed on the host's server, never in the page. */
+  /**
+   * hex(HMAC-SHA256(key = the host secret, message = userId)), computed on the host's server, never in the page;
+   * or with message = `${userId}\n${name}\n${email}` (absent ones empty) to vouch for the name and e-mail too.
+   */
   userHash: string;
   /** Shown to agents. */
   name?: string;

@@ -22,6 +22,7 @@ import {
   topicName,
 } from "../../crates/helpdock-server/console/model.js";
 import { unofficialLinks } from "../../crates/helpdock-server/console/links.js";
+import { visitorRows } from "../../crates/helpdock-server/console/details.js";
 import { axeViolations, png, startAll } from "./harness.mjs";
 
 // ---------------------------------------------------------------------------
@@ -90,6 +91,22 @@ describe("console model", () => {
     w.assign(summary("a", { updatedAt: 40 }));
     assert.deepEqual(w.queue.map((s) => s.id), ["b", "c"]);
     assert.deepEqual(w.mine().map((c) => c.id), ["a"]);
+  });
+
+  it("labels a signed-in user's name and e-mail as theirs unless the host's userHash covered them", () => {
+    const base = { id: "v1", identified: true, userId: "42", name: "Li Wei", email: "li@example.com", locale: null };
+    assert.deepEqual(visitorRows({ ...base, profileVerified: false }), [
+      ["Name", "Li Wei (given by the user)"],
+      ["Status", "Verified by the host (user 42)"],
+      ["E-mail (given by the user)", "li@example.com", true],
+    ]);
+    assert.deepEqual(visitorRows({ ...base, profileVerified: true }), [
+      ["Name", "Li Wei"],
+      ["Status", "Verified by the host (user 42, name and e-mail)"],
+      ["E-mail", "li@example.com", true],
+    ]);
+    const anonymous = visitorRows({ id: "v2", identified: false, name: null, email: null }, "typed@example.com");
+    assert.deepEqual(anonymous, [["Name", "Not given"], ["Status", "Anonymous: not signed in to the host"], ["E-mail", "typed@example.com", true]]);
   });
 
   it("counts everyone waiting when the server lists only the first, and knows one beyond the list may still wait", () => {

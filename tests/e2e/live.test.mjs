@@ -433,7 +433,7 @@ describe("live chat", () => {
     await context.close();
   });
 
-  it("e-mails the transcript when the server can send mail, to the address the host vouched for", async () => {
+  it("e-mails the transcript when the server can send mail, to the address the host vouched for (userHash over userId, name and e-mail)", async () => {
     const shared = env.server;
     const smtp = await startSmtpSink();
     env.server = await startHelpdockServer({
@@ -446,7 +446,8 @@ describe("live chat", () => {
     });
     try {
       const agent = await signInAgent(env.server);
-      const hash = createHmac("sha256", env.server.hostSecret).update("43").digest("hex");
+      // The host signs the user's id, name and e-mail, one a line.
+      const hash = createHmac("sha256", env.server.hostSecret).update("43\nAna\nana@example.com").digest("hex");
       const { page, context } = await openChat(`?lang=en&userId=43&userHash=${hash}&name=Ana&email=ana%40example.com`);
       const id = await reachPerson(page);
       await agent.accept(id);

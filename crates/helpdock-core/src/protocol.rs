@@ -82,8 +82,9 @@ wire! {
     pub struct Identify {
         /// The host's id for the user.
         pub user_id: String,
-        /// Lower-case hex HMAC-SHA256 of `userId`, keyed with the host's
-        /// secret (computed by the host's server, never in the browser).
+        /// Lower-case hex HMAC-SHA256, keyed with the host's secret
+        /// (computed by the host's server, never in the browser), of
+        /// `userId`, or of `userId\nname\nemail` to vouch for those too.
         pub user_hash: String,
         /// Display name, shown to agents.
         #[serde(default)]
@@ -728,6 +729,11 @@ wire! {
         pub id: String,
         /// Whether the host vouched for them (`identify`).
         pub identified: bool,
+        /// Whether the host's `userHash` covered the name and e-mail as
+        /// well as the user id; otherwise they are what the user's browser
+        /// sent.
+        #[serde(default)]
+        pub profile_verified: bool,
         /// The host's user id, when identified.
         #[serde(default)]
         pub user_id: Option<String>,

@@ -31,15 +31,17 @@ export function renderFields(list, empty, fields, loaded) {
 
 /**
  * Who the user is, as [label, value, copyable] rows: name, verified or
- * anonymous, `email` (copyable), language.
+ * anonymous, `email` (copyable), language. A name or e-mail the host's
+ * `userHash` did not cover is labelled as the user's own word.
  */
 export function visitorRows(v, email = v?.email) {
   const rows = [];
+  const given = v?.identified && !v.profileVerified ? " (given by the user)" : "";
   if (v) {
-    rows.push(["Name", v.name ?? "Not given"]);
-    rows.push(["Status", v.identified ? `Verified by the host${v.userId ? ` (user ${v.userId})` : ""}` : "Anonymous: not signed in to the host"]);
+    rows.push(["Name", v.name ? v.name + given : "Not given"]);
+    rows.push(["Status", v.identified ? `Verified by the host${v.userId ? ` (user ${v.userId}${v.profileVerified ? ", name and e-mail" : ""})` : ""}` : "Anonymous: not signed in to the host"]);
   }
-  if (email) rows.push(["E-mail", email, true]);
+  if (email) rows.push([`E-mail${email === v?.email ? given : ""}`, email, true]);
   if (v?.locale) rows.push(["Language", localeName(v.locale)]);
   return rows;
 }

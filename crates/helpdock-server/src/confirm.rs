@@ -48,7 +48,10 @@ pub const LINK_VALID_MS: i64 = 7 * 24 * 3600 * 1000;
 /// How far `address` is trusted for `visitor`.
 pub async fn trust(state: &AppState, visitor: &VisitorRow, address: &str) -> Result<Trust, AppError> {
     let address = address.trim().to_ascii_lowercase();
-    if visitor.user_id.is_some() && visitor.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(&address)) {
+    if visitor.user_id.is_some()
+        && visitor.profile_verified
+        && visitor.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(&address))
+    {
         return Ok(Trust::Vouched);
     }
     let row = state.db.mail_address(&visitor.id, &address).await?;

@@ -44,6 +44,16 @@ pub fn user_hash(secret: &str, user_id: &str) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
+/// What `userHash` signs when it vouches for the user's name and e-mail
+/// too: the user id, the name and the e-mail on three lines (an absent one
+/// is an empty line). `None` when a value holds a line break, which would
+/// make the form ambiguous.
+pub fn profile_message(user_id: &str, name: Option<&str>, email: Option<&str>) -> Option<String> {
+    let (name, email) = (name.unwrap_or(""), email.unwrap_or(""));
+    let plain = |s: &str| !s.contains(['\n', '\r']);
+    (plain(user_id) && plain(name) && plain(email)).then(|| format!("{user_id}\n{name}\n{email}"))
+}
+
 /// Whether `given` is the right `userHash` for `user_id`, compared in
 /// constant time (upper-case hex is accepted too).
 pub fn verify_user_hash(secret: &str, user_id: &str, given: &str) -> bool {

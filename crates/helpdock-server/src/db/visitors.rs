@@ -19,6 +19,10 @@ pub struct VisitorRow {
     pub email: Option<String>,
     /// The widget's locale.
     pub locale: Option<String>,
+    /// Whether the host's `userHash` covered the name and e-mail as well
+    /// as the user id (in the latest session); otherwise they are what the
+    /// user's browser sent.
+    pub profile_verified: bool,
 }
 
 impl VisitorRow {
@@ -29,11 +33,12 @@ impl VisitorRow {
             name: row.try_get("name")?,
             email: row.try_get("email")?,
             locale: row.try_get("locale")?,
+            profile_verified: row.try_get::<Option<i64>, _>("profile_verified_at")?.is_some(),
         })
     }
 }
 
-const COLUMNS: &str = "v.id, v.user_id, v.name, v.email, v.locale";
+const COLUMNS: &str = "v.id, v.user_id, v.name, v.email, v.locale, v.profile_verified_at";
 
 /// A token's use is written at most once a day.
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -43,7 +48,8 @@ impl Db {
     /// that another request created a moment ago, returns that visitor.
     pub async fn create_visitor(&self, visitor: &VisitorRow) -> Result<VisitorRow, sqlx::Error> {
         let result = sqlx::query(
-            "INSERT INTO visitors (id, user_id, name, email, locale, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO visitors (id, user_id, name, email, locale, created_at, profile_verified_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&visitor.id)
         .bind(&visitor.user_id)
@@ -51,6 +57,7 @@ impl Db {
         .bind(&visitor.email)
         .bind(&visitor.locale)
         .bind(now_ms())
+        .bind(visitor.profile_verified.then(now_ms))
         .execute(&self.writer)
         .await;
         match (result, &visitor.user_id) {
@@ -136,6 +143,27 @@ impl Db {
         .bind(locale)
         .execute(&self.writer)
         .await?;
+        Ok(())
+    }
+
+    /// An identified visitor's name and e-mail from this session. When its
+    /// `userHash` covered them (`verified`) they are set as given, absent
+    /// ones cleared (the host vouched for exactly these); otherwise the
+    /// given ones replace the stored ones, which are no longer vouched for.
+    pub async fn set_identified_profile(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        email: Option<&str>,
+        verified: bool,
+    ) -> Result<(), sqlx::Error> {
+        let sql = if verified {
+            "UPDATE visitors SET name = $2, email = $3, profile_verified_at = $4 WHERE id = $1"
+        } else {
+            "UPDATE visitors SET name = COALESCE($2, name), email = COALESCE($3, email), profile_verified_at = $4 \
+             WHERE id = $1"
+        };
+        sqlx::query(sql).bind(id).bind(name).bind(email).bind(verified.then(now_ms)).execute(&self.writer).await?;
         Ok(())
     }
 

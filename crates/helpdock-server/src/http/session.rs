@@ -8,7 +8,7 @@ use helpdock_core::protocol::{ErrorCode, ErrorInfo, Limits, Session, SessionRequ
 use super::{AppError, AppState, JsonBody};
 use crate::db::VisitorRow;
 use crate::sniff::ACCEPTED;
-use crate::token::{random_id, random_secret, sha256_hex, verify_user_hash};
+use crate::token::{profile_message, random_id, random_secret, sha256_hex, verify_user_hash};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/session", post(start))
@@ -41,11 +41,18 @@ async fn start(
         if user.user_id.trim().is_empty() || user.user_id.chars().count() > 256 {
             return Err(AppError::invalid("user.userId", "userId must have 1 to 256 characters."));
         }
-        if !verify_user_hash(secret, &user.user_id, &user.user_hash) {
+        // The hash covers the user id alone, or the name and e-mail too.
+        let profile = profile_message(&user.user_id, user.name.as_deref(), user.email.as_deref());
+        let profile_verified = if verify_user_hash(secret, &user.user_id, &user.user_hash) {
+            false
+        } else if profile.is_some_and(|m| verify_user_hash(secret, &m, &user.user_hash)) {
+            true
+        } else {
             return Err(identity_refused(
-                "The signed-in user could not be verified: userHash does not match userId for this site's secret.",
+                "The signed-in user could not be verified: userHash does not match userId (nor userId, \
+                 name and e-mail) for this site's secret.",
             ));
-        }
+        };
         let name = clean(user.name.as_deref(), 200);
         let email = clean(user.email.as_deref(), 254);
         let visitor = match state.db.visitor_by_user(&user.user_id).await? {
@@ -57,11 +64,13 @@ async fn start(
                     name: name.map(str::to_string),
                     email: email.map(str::to_string),
                     locale: locale.map(str::to_string),
+                    profile_verified,
                 };
                 state.db.create_visitor(&new).await?
             }
         };
-        state.db.update_visitor_profile(&visitor.id, name, email, locale).await?;
+        state.db.set_identified_profile(&visitor.id, name, email, profile_verified).await?;
+        state.db.update_visitor_profile(&visitor.id, None, None, locale).await?;
         // A token this browser already holds for the same user is kept; an
         // anonymous one is ignored (its conversations stay anonymous).
         let reuse = match request.visitor_token.as_deref() {
@@ -94,6 +103,7 @@ async fn start(
                     name: None,
                     email: None,
                     locale: locale.map(str::to_string),
+                    profile_verified: false,
                 };
                 let visitor = state.db.create_visitor(&new).await?;
                 let token = new_token(&state, &visitor.id).await?;

@@ -91,11 +91,26 @@ async fn an_unconfirmed_address_gets_one_fixed_request_within_the_budget_and_a_l
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_signed_in_user_whose_email_the_host_did_not_sign_confirms_it_first() {
+    let sink = SmtpSink::start().await;
+    let smtp = sink.config();
+    let server = TestServer::with(|config| config.smtp = Some(smtp)).await;
+    // userHash over the user id only: the e-mail is the browser's word.
+    let li = server.identified("u-41").await;
+    let (status, body) = server
+        .call(Method::POST, "/api/v1/tickets", Some(&li.visitor_token), Some(ticket("t-1", "Card", "li@example.com")))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let mail = sink.wait_for("Confirm your address").await;
+    assert!(!mail.contains("Card"), "no visitor text before the address is confirmed: {mail}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_hosts_signed_in_user_is_written_to_at_once() {
     let sink = SmtpSink::start().await;
     let smtp = sink.config();
     let server = TestServer::with(|config| config.smtp = Some(smtp)).await;
-    let li = server.identified("u-42").await;
+    let li = server.identified_with_profile("u-42").await;
     let (status, body) = server
         .call(
             Method::POST,

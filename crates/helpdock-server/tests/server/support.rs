@@ -164,10 +164,26 @@ impl TestServer {
         self.session(&SessionRequest { locale: Some("en".into()), ..Default::default() }).await.unwrap()
     }
 
+    /// The host's signed-in user `user_id`, Li Wei <li@example.com>, with
+    /// a `userHash` over the user id alone (name and e-mail as the browser
+    /// says).
     pub async fn identified(&self, user_id: &str) -> Session {
         let user = Identify {
             user_id: user_id.into(),
             user_hash: helpdock_server::token::user_hash(HOST_SECRET, user_id),
+            name: Some("Li Wei".into()),
+            email: Some("li@example.com".into()),
+        };
+        self.session(&SessionRequest { user: Some(user), ..Default::default() }).await.unwrap()
+    }
+
+    /// The same user with a `userHash` over the user id, name and e-mail:
+    /// the host vouches for the e-mail too.
+    pub async fn identified_with_profile(&self, user_id: &str) -> Session {
+        let message = helpdock_server::token::profile_message(user_id, Some("Li Wei"), Some("li@example.com")).unwrap();
+        let user = Identify {
+            user_id: user_id.into(),
+            user_hash: helpdock_server::token::user_hash(HOST_SECRET, &message),
             name: Some("Li Wei".into()),
             email: Some("li@example.com".into()),
         };

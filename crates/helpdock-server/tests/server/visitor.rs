@@ -2,7 +2,8 @@
 //! attachments and limits.
 
 use helpdock_core::protocol::{
-    ClientFrame, ConversationDetail, ConversationSummary, ErrorCode, Identify, Resume, ServerFrame, SessionRequest,
+    AgentRole, ClientFrame, ConversationDetail, ConversationSummary, ErrorCode, Identify, Resume, ServerFrame,
+    SessionRequest,
 };
 use reqwest::{Method, StatusCode};
 
@@ -62,6 +63,46 @@ async fn a_verified_user_is_one_visitor_on_every_device_and_a_wrong_hash_creates
     };
     assert!(server.session(&SessionRequest { user: Some(wrong_key), ..Default::default() }).await.is_err());
     assert_eq!(server.db().count_visitors().await.unwrap(), before, "a refused identity creates nothing");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_hash_over_name_and_email_vouches_for_them_and_a_changed_one_is_refused() {
+    let server = TestServer::start().await;
+    let by_id = server.identified("42").await;
+    let visitor = server.db().visitor(&by_id.visitor_id).await.unwrap().unwrap();
+    assert!(!visitor.profile_verified, "a hash over the id alone leaves name and e-mail the browser's");
+    let signed = server.identified_with_profile("42").await;
+    assert_eq!(signed.visitor_id, by_id.visitor_id, "the same user");
+    let visitor = server.db().visitor(&signed.visitor_id).await.unwrap().unwrap();
+    assert!(visitor.profile_verified);
+    assert_eq!((visitor.name.as_deref(), visitor.email.as_deref()), (Some("Li Wei"), Some("li@example.com")));
+    // The page changes the e-mail the host signed: refused, nothing changed.
+    let message = helpdock_server::token::profile_message("42", Some("Li Wei"), Some("li@example.com")).unwrap();
+    let tampered = Identify {
+        user_id: "42".into(),
+        user_hash: helpdock_server::token::user_hash(HOST_SECRET, &message),
+        name: Some("Li Wei".into()),
+        email: Some("attacker@example.com".into()),
+    };
+    let (status, _) = server.session(&SessionRequest { user: Some(tampered), ..Default::default() }).await.unwrap_err();
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        server.db().visitor(&signed.visitor_id).await.unwrap().unwrap().email.as_deref(),
+        Some("li@example.com")
+    );
+    // A line break would make the signed form ambiguous: such a name is never covered.
+    assert_eq!(helpdock_server::token::profile_message("42", Some("Li\nWei"), None), None);
+    // The console says which.
+    let conversation = server.start_conversation(&signed.visitor_token, "c-1", "deposit-not-arrived").await;
+    let password = server.add_agent("bo@example.com", "Bo", AgentRole::Admin, &[]).await;
+    let bo = server.login("bo@example.com", &password).await;
+    let (_, detail) =
+        bo.call(Method::GET, &format!("/console/api/conversations/{}", conversation.id), false, None).await;
+    assert_eq!(detail["visitor"]["profileVerified"], true, "{detail}");
+    server.identified("42").await;
+    let (_, detail) =
+        bo.call(Method::GET, &format!("/console/api/conversations/{}", conversation.id), false, None).await;
+    assert_eq!(detail["visitor"]["profileVerified"], false, "a later session signed the id alone: {detail}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -426,7 +467,7 @@ async fn a_silent_socket_is_closed_after_the_idle_timeout() {
 #[tokio::test(flavor = "multi_thread")]
 async fn queue_places_move_up_live_when_a_conversation_ahead_is_taken() {
     let server = TestServer::start().await;
-    let password = server.add_agent("agent@example.com", "Mei", helpdock_core::protocol::AgentRole::Agent, &[]).await;
+    let password = server.add_agent("agent@example.com", "Mei", AgentRole::Agent, &[]).await;
     let first = server.visitor().await;
     let second = server.visitor().await;
     let ahead = server.start_conversation(&first.visitor_token, "c-a", "deposit-not-arrived").await;
