@@ -44,7 +44,14 @@ pub enum Peer {
     /// A visitor, who identifies with the token in `hello`.
     Visitor,
     /// An agent, authenticated by the console session cookie.
-    Agent(AgentRow),
+    Agent {
+        /// Who.
+        agent: AgentRow,
+        /// The session's hash: checked again at each ping, so an agent
+        /// signed out, disabled or given a new password since the socket
+        /// opened is cut off within one ping interval.
+        session: String,
+    },
 }
 
 enum Who {
@@ -304,7 +311,22 @@ impl Connection {
                     out.push(error_frame(e, None, Some(conversation)));
                 }
             }
-            ClientFrame::Ping => out.push(ServerFrame::Pong),
+            ClientFrame::Ping => {
+                if let Peer::Agent { session, .. } = &self.peer {
+                    match state.db.agent_session(session).await {
+                        Ok(Some(_)) => {}
+                        Ok(None) => {
+                            let ended = "Your console session has ended; sign in again.";
+                            out.push(ServerFrame::error(ErrorCode::Unauthorized, ended));
+                            return Next::Close;
+                        }
+                        // The store is away: the socket goes on (the next
+                        // ping checks again).
+                        Err(e) => tracing::warn!(error = %e, "checking an agent's session at a ping"),
+                    }
+                }
+                out.push(ServerFrame::Pong);
+            }
             ClientFrame::Hello { .. } | ClientFrame::Unknown => {}
         }
         Next::Continue
@@ -323,7 +345,7 @@ impl Connection {
             return Next::Continue;
         }
         let who = match &self.peer {
-            Peer::Agent(agent) => Who::Agent(agent.clone()),
+            Peer::Agent { agent, .. } => Who::Agent(agent.clone()),
             Peer::Visitor => match self.state.db.visitor_by_token(&sha256_hex(token)).await {
                 Ok(Some(visitor)) => Who::Visitor(visitor),
                 Ok(None) => {

@@ -176,7 +176,8 @@ pub async fn console_agent(state: &AppState, headers: &HeaderMap) -> Result<(Age
         .ok_or_else(|| AppError::unauthorized("Your console session has ended; sign in again."))
 }
 
-fn session_hash(headers: &HeaderMap) -> Option<String> {
+/// The hash of the console session cookie's value, if there is one.
+pub(crate) fn session_hash(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -11,7 +11,7 @@ use helpdock_core::protocol::{AgentRole, ClientFrame, ConversationStatus, Server
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::TestServer;
+use crate::support::{error_code, TestServer};
 
 fn start(client_id: &str, lines: usize, chars: usize) -> Value {
     let transcript: Vec<Value> = (0..lines).map(|_| json!({"from": "user", "text": "a".repeat(chars)})).collect();
@@ -457,6 +457,22 @@ async fn a_new_password_ends_sessions_and_a_disabled_agent_is_out() {
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert!(server.db().agents().await.unwrap().iter().all(|a| a.email != "mei@example.com"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_console_socket_ends_at_the_next_ping_once_its_session_has() {
+    let server = TestServer::start().await;
+    let pw = server.add_agent("mei@example.com", "Mei", AgentRole::Agent, &[]).await;
+    let mei = server.login("mei@example.com", &pw).await;
+    let mut socket = mei.socket().await;
+    socket.send(&ClientFrame::Ping).await;
+    socket.recv_until(|f| *f == ServerFrame::Pong).await;
+    // Disabled while her console is open: the next ping ends the socket.
+    assert!(server.db().disable_agent("mei@example.com", 1).await.unwrap().is_some());
+    socket.send(&ClientFrame::Ping).await;
+    let (frame, _) = socket.recv_until(|f| matches!(f, ServerFrame::Error { .. })).await;
+    assert_eq!(error_code(&frame), helpdock_core::protocol::ErrorCode::Unauthorized);
+    assert!(socket.closed_by_server().await, "the socket is closed");
 }
 
 #[tokio::test(flavor = "multi_thread")]
