@@ -23,7 +23,7 @@ import {
 } from "../../crates/helpdock-server/console/model.js";
 import { unofficialLinks } from "../../crates/helpdock-server/console/links.js";
 import { visitorRows } from "../../crates/helpdock-server/console/details.js";
-import { axeViolations, png, startAll } from "./harness.mjs";
+import { axeViolations, png, startAll, startHelpdockServer } from "./harness.mjs";
 
 // ---------------------------------------------------------------------------
 // The console's state, natively
@@ -621,6 +621,48 @@ describe("agent console", () => {
     await page.getByRole("button", { name: "Sign in" }).waitFor();
     const me = await page.evaluate(() => fetch("/console/api/me").then((r) => r.status));
     assert.equal(me, 401);
+  });
+});
+
+describe("agent console, a long queue", () => {
+  it("counts everyone waiting, lists the oldest and says how many more wait, live", async () => {
+    // A server that lists two: what `queue.shown_to_agents` (50) does to
+    // a long queue, with a short one.
+    const shared = env.server;
+    env.server = await startHelpdockServer({ env: { HELPDOCK_QUEUE_SHOWN_TO_AGENTS: "2" } });
+    const visitors = [];
+    let opened;
+    try {
+      for (const note of ["first in line", "second in line", "third in line"]) {
+        const v = await Visitor.start("en");
+        visitors.push(v);
+        await v.startConversation(deposit(note));
+      }
+      opened = await openConsole();
+      const { page } = opened;
+      await signIn(page);
+      await page.locator("#queue-count", { hasText: /^3$/ }).waitFor();
+      await page.locator("#queue-more", { hasText: "1 more waiting; the oldest are listed." }).waitFor();
+      await page.locator(".queue-item", { hasText: "second in line" }).waitFor();
+      assert.equal(await page.locator(".queue-item").count(), 2, "the oldest two");
+      assert.match(await page.title(), /3 waiting/);
+      // Another joins at the end: the count moves, the list does not.
+      const late = await Visitor.start("en");
+      visitors.push(late);
+      await late.startConversation(deposit("fourth in line"));
+      await page.locator("#queue-more", { hasText: "2 more waiting" }).waitFor();
+      assert.equal(await page.locator("#queue-count").textContent(), "4");
+      // The first is taken: the third moves into the list.
+      await page.locator(".queue-item", { hasText: "first in line" }).getByRole("button", { name: /^Accept/ }).click();
+      await page.locator(".queue-item", { hasText: "third in line" }).waitFor();
+      await page.locator("#queue-count", { hasText: /^3$/ }).waitFor();
+      assert.equal(await page.locator(".queue-item").count(), 2);
+    } finally {
+      for (const v of visitors) await v.close();
+      await opened?.context.close();
+      await env.server.close();
+      env.server = shared;
+    }
   });
 });
 
