@@ -93,16 +93,16 @@ describe("console model", () => {
     assert.deepEqual(w.mine().map((c) => c.id), ["a"]);
   });
 
-  it("labels a signed-in user's name and e-mail as theirs unless the host's userHash covered them", () => {
+  it("says a signed-in user's name and e-mail are theirs unless the host's userHash covered them", () => {
     const base = { id: "v1", identified: true, userId: "42", name: "Li Wei", email: "li@example.com", locale: null };
     assert.deepEqual(visitorRows({ ...base, profileVerified: false }), [
-      ["Name", "Li Wei (given by the user)"],
-      ["Status", "Verified by the host (user 42)"],
-      ["E-mail (given by the user)", "li@example.com", true],
+      ["Name", "Li Wei"],
+      ["Status", "Verified by the host (user 42); name and e-mail given by the user"],
+      ["E-mail", "li@example.com", true],
     ]);
     assert.deepEqual(visitorRows({ ...base, profileVerified: true }), [
       ["Name", "Li Wei"],
-      ["Status", "Verified by the host (user 42, name and e-mail)"],
+      ["Status", "Verified by the host (user 42), with name and e-mail"],
       ["E-mail", "li@example.com", true],
     ]);
     const anonymous = visitorRows({ id: "v2", identified: false, name: null, email: null }, "typed@example.com");

@@ -31,19 +31,25 @@ export function renderFields(list, empty, fields, loaded) {
 
 /**
  * Who the user is, as [label, value, copyable] rows: name, verified or
- * anonymous, `email` (copyable), language. A name or e-mail the host's
- * `userHash` did not cover is labelled as the user's own word.
+ * anonymous, `email` (copyable), language. The status says whether the
+ * host's `userHash` covered the name and e-mail or they are the user's word.
  */
 export function visitorRows(v, email = v?.email) {
   const rows = [];
-  const given = v?.identified && !v.profileVerified ? " (given by the user)" : "";
   if (v) {
-    rows.push(["Name", v.name ? v.name + given : "Not given"]);
-    rows.push(["Status", v.identified ? `Verified by the host${v.userId ? ` (user ${v.userId}${v.profileVerified ? ", name and e-mail" : ""})` : ""}` : "Anonymous: not signed in to the host"]);
+    rows.push(["Name", v.name ?? "Not given"]);
+    rows.push(["Status", v.identified ? verifiedStatus(v) : "Anonymous: not signed in to the host"]);
   }
-  if (email) rows.push([`E-mail${email === v?.email ? given : ""}`, email, true]);
+  if (email) rows.push(["E-mail", email, true]);
   if (v?.locale) rows.push(["Language", localeName(v.locale)]);
   return rows;
+}
+
+/** "Verified by the host (user 42); name and e-mail given by the user". */
+function verifiedStatus(v) {
+  const user = v.userId ? ` (user ${v.userId})` : "";
+  if (v.profileVerified) return `Verified by the host${user}, with name and e-mail`;
+  return `Verified by the host${user}${v.name || v.email ? "; name and e-mail given by the user" : ""}`;
 }
 
 /** [label, value, copyable] rows into the <dl> `el`, redrawn only when they change. */

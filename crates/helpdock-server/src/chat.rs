@@ -32,16 +32,16 @@ async fn place(state: &AppState, c: &ConversationRow) -> Result<QueueInfo, AppEr
 
 /// Summaries of conversations, with their agents and queue places.
 pub async fn summaries(state: &AppState, rows: &[ConversationRow]) -> Result<Vec<ConversationSummary>, AppError> {
-    let mut places = HashMap::new();
-    for c in rows.iter().filter(|c| c.status == ConversationStatus::Queued) {
-        places.insert(c.id.clone(), place(state, c).await?);
+    let mut places = Vec::with_capacity(rows.len());
+    for c in rows {
+        places.push(if c.status == ConversationStatus::Queued { Some(place(state, c).await?) } else { None });
     }
     let agents: HashMap<String, AgentInfo> = if rows.iter().any(|c| c.agent_id.is_some()) {
         state.db.agents().await?.into_iter().map(|a| (a.id.clone(), agent_info(&a))).collect()
     } else {
         HashMap::new()
     };
-    Ok(rows.iter().map(|c| summary_with(c, &places, &agents)).collect())
+    Ok(rows.iter().zip(places).map(|(c, place)| summary_with(c, place, &agents)).collect())
 }
 
 /// One summary.
@@ -49,9 +49,10 @@ pub async fn summary(state: &AppState, row: &ConversationRow) -> Result<Conversa
     Ok(summaries(state, std::slice::from_ref(row)).await?.remove(0))
 }
 
+/// A summary, with its queue place (when queued) and the agents by id.
 fn summary_with(
     c: &ConversationRow,
-    places: &HashMap<String, QueueInfo>,
+    place: Option<QueueInfo>,
     agents: &HashMap<String, AgentInfo>,
 ) -> ConversationSummary {
     ConversationSummary {
@@ -62,7 +63,7 @@ fn summary_with(
         updated_at: c.updated_at,
         last_seq: u64::try_from(c.last_seq).unwrap_or(0),
         agent: c.agent_id.as_ref().and_then(|id| agents.get(id)).cloned(),
-        queue: if c.status == ConversationStatus::Queued { places.get(&c.id).cloned() } else { None },
+        queue: place.filter(|_| c.status == ConversationStatus::Queued),
         rating: c.rating.clone(),
     }
 }
@@ -698,10 +699,10 @@ async fn waiting_lists(
         for c in &page {
             let position = positions.entry(c.queue.clone()).or_default();
             *position += 1;
-            let places = HashMap::from([(c.id.clone(), place_info(state, *position))]);
+            let place = place_info(state, *position);
             for (agent, (list, _)) in agents.iter().zip(lists.iter_mut()) {
                 if list.len() < shown && agent.serves(c.topic.as_deref(), &c.queue) {
-                    list.push(summary_with(c, &places, &HashMap::new()));
+                    list.push(summary_with(c, Some(place.clone()), &HashMap::new()));
                 }
             }
         }

@@ -459,14 +459,7 @@ mod tests {
 
     /// A visitor and a token for it.
     async fn visitor(state: &AppState) -> (VisitorRow, String) {
-        let visitor = VisitorRow {
-            id: random_id("v_"),
-            user_id: None,
-            name: None,
-            email: None,
-            locale: None,
-            profile_verified: false,
-        };
+        let visitor = VisitorRow::anonymous(None);
         state.db.create_visitor(&visitor).await.unwrap();
         let token = random_secret("vt_");
         state.db.add_visitor_token(&sha256_hex(&token), &visitor.id).await.unwrap();
@@ -569,17 +562,7 @@ mod tests {
     #[tokio::test]
     async fn hello_first_then_frames_and_bad_frames_are_named_without_closing() {
         let (state, dir) = state(60).await;
-        let visitor = VisitorRow {
-            id: random_id("v_"),
-            user_id: None,
-            name: None,
-            email: None,
-            locale: None,
-            profile_verified: false,
-        };
-        state.db.create_visitor(&visitor).await.unwrap();
-        let token = random_secret("vt_");
-        state.db.add_visitor_token(&sha256_hex(&token), &visitor.id).await.unwrap();
+        let (visitor, token) = visitor(&state).await;
         let (mut pipe, task) = open(&state, Peer::Visitor);
 
         pipe.send(&ClientFrame::Ping.to_json());

@@ -126,7 +126,7 @@ pub async fn visitor_info(state: &AppState, row: &TicketRow) -> Result<VisitorIn
     Ok(VisitorInfo {
         id: visitor.id,
         identified: visitor.user_id.is_some(),
-        profile_verified: visitor.user_id.is_some() && visitor.profile_verified,
+        profile_verified: visitor.profile_verified,
         user_id: visitor.user_id,
         name: visitor.name,
         email: visitor.email,

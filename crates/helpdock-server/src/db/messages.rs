@@ -313,14 +313,7 @@ mod tests {
         let dir = std::env::temp_dir().join(random_id("helpdock-db-"));
         std::fs::create_dir_all(&dir).unwrap();
         let db = Db::open(&dir.join("t.sqlite").display().to_string()).await.unwrap();
-        let visitor = VisitorRow {
-            id: random_id("v_"),
-            user_id: None,
-            name: None,
-            email: None,
-            locale: None,
-            profile_verified: false,
-        };
+        let visitor = VisitorRow::anonymous(None);
         db.create_visitor(&visitor).await.unwrap();
         let new = NewConversation {
             id: random_id("c_"),

@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{is_unique_violation, Db};
-use crate::token::now_ms;
+use crate::token::{now_ms, random_id};
 
 /// A visitor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,11 @@ pub struct VisitorRow {
 }
 
 impl VisitorRow {
+    /// A new anonymous visitor (not stored yet).
+    pub fn anonymous(locale: Option<String>) -> VisitorRow {
+        VisitorRow { id: random_id("v_"), user_id: None, name: None, email: None, locale, profile_verified: false }
+    }
+
     fn from_row(row: &AnyRow) -> Result<VisitorRow, sqlx::Error> {
         Ok(VisitorRow {
             id: row.try_get("id")?,
@@ -125,45 +130,39 @@ impl Db {
         row.as_ref().map(VisitorRow::from_row).transpose()
     }
 
-    /// Updates what the host or widget told about a visitor (absent values
-    /// keep what was known).
-    pub async fn update_visitor_profile(
-        &self,
-        id: &str,
-        name: Option<&str>,
-        email: Option<&str>,
-        locale: Option<&str>,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE visitors SET name = COALESCE($2, name), email = COALESCE($3, email), locale = COALESCE($4, locale) WHERE id = $1",
-        )
-        .bind(id)
-        .bind(name)
-        .bind(email)
-        .bind(locale)
-        .execute(&self.writer)
-        .await?;
+    /// The locale an anonymous visitor's widget reports (absent: the
+    /// stored one stays).
+    pub async fn update_visitor_locale(&self, id: &str, locale: Option<&str>) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE visitors SET locale = COALESCE($2, locale) WHERE id = $1")
+            .bind(id)
+            .bind(locale)
+            .execute(&self.writer)
+            .await?;
         Ok(())
     }
 
-    /// An identified visitor's name and e-mail from this session. When its
-    /// `userHash` covered them (`verified`) they are set as given, absent
-    /// ones cleared (the host vouched for exactly these); otherwise the
-    /// given ones replace the stored ones, which are no longer vouched for.
+    /// An identified visitor's name, e-mail and locale from this session.
+    /// When its `userHash` covered name and e-mail (`verified`) they are
+    /// set as given, absent ones cleared (the host vouched for exactly
+    /// these); otherwise the given ones replace the stored ones, which are
+    /// no longer vouched for. An absent locale keeps the stored one.
     pub async fn set_identified_profile(
         &self,
         id: &str,
         name: Option<&str>,
         email: Option<&str>,
+        locale: Option<&str>,
         verified: bool,
     ) -> Result<(), sqlx::Error> {
         let sql = if verified {
-            "UPDATE visitors SET name = $2, email = $3, profile_verified_at = $4 WHERE id = $1"
-        } else {
-            "UPDATE visitors SET name = COALESCE($2, name), email = COALESCE($3, email), profile_verified_at = $4 \
+            "UPDATE visitors SET name = $2, email = $3, locale = COALESCE($4, locale), profile_verified_at = $5 \
              WHERE id = $1"
+        } else {
+            "UPDATE visitors SET name = COALESCE($2, name), email = COALESCE($3, email), \
+             locale = COALESCE($4, locale), profile_verified_at = $5 WHERE id = $1"
         };
-        sqlx::query(sql).bind(id).bind(name).bind(email).bind(verified.then(now_ms)).execute(&self.writer).await?;
+        let at = verified.then(now_ms);
+        sqlx::query(sql).bind(id).bind(name).bind(email).bind(locale).bind(at).execute(&self.writer).await?;
         Ok(())
     }
 

@@ -183,7 +183,7 @@ async fn conversation(
         visitor: VisitorInfo {
             id: visitor.id,
             identified: visitor.user_id.is_some(),
-            profile_verified: visitor.user_id.is_some() && visitor.profile_verified,
+            profile_verified: visitor.profile_verified,
             user_id: visitor.user_id,
             name: visitor.name,
             email: visitor.email,

@@ -166,18 +166,19 @@ pub struct AgentAuth {
     pub session_hash: String,
 }
 
-/// The agent behind a request's session cookie (and the CSRF token).
-pub async fn console_agent(state: &AppState, headers: &HeaderMap) -> Result<(AgentRow, String), AppError> {
+/// The agent behind a request's session cookie, with the session's CSRF
+/// token and the cookie's hash (the CSRF token is not checked here).
+pub async fn console_agent(state: &AppState, headers: &HeaderMap) -> Result<AgentAuth, AppError> {
     let hash = session_hash(headers).ok_or_else(|| AppError::unauthorized("Sign in to the console first."))?;
-    state
+    let (agent, csrf_token) = state
         .db
         .agent_session(&hash)
         .await?
-        .ok_or_else(|| AppError::unauthorized("Your console session has ended; sign in again."))
+        .ok_or_else(|| AppError::unauthorized("Your console session has ended; sign in again."))?;
+    Ok(AgentAuth { agent, csrf_token, session_hash: hash })
 }
 
-/// The hash of the console session cookie's value, if there is one.
-pub(crate) fn session_hash(headers: &HeaderMap) -> Option<String> {
+fn session_hash(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -192,17 +193,16 @@ impl FromRequestParts<AppState> for AgentAuth {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<AgentAuth, AppError> {
-        let (agent, csrf_token) = console_agent(state, &parts.headers).await?;
+        let auth = console_agent(state, &parts.headers).await?;
         if !matches!(parts.method, Method::GET | Method::HEAD) {
             let given = parts.headers.get("x-csrf-token").map(|v| v.as_bytes()).unwrap_or_default();
-            if !constant_time_eq(given, csrf_token.as_bytes()) {
+            if !constant_time_eq(given, auth.csrf_token.as_bytes()) {
                 return Err(AppError::forbidden(
                     "This request needs the session's CSRF token in the X-CSRF-Token header.",
                 ));
             }
         }
-        let session_hash = session_hash(&parts.headers).unwrap_or_default();
-        Ok(AgentAuth { agent, csrf_token, session_hash })
+        Ok(auth)
     }
 }
 

@@ -69,8 +69,7 @@ async fn start(
                 state.db.create_visitor(&new).await?
             }
         };
-        state.db.set_identified_profile(&visitor.id, name, email, profile_verified).await?;
-        state.db.update_visitor_profile(&visitor.id, None, None, locale).await?;
+        state.db.set_identified_profile(&visitor.id, name, email, locale, profile_verified).await?;
         // A token this browser already holds for the same user is kept; an
         // anonymous one is ignored (its conversations stay anonymous).
         let reuse = match request.visitor_token.as_deref() {
@@ -91,21 +90,13 @@ async fn start(
         };
         match known {
             Some((visitor, token)) => {
-                state.db.update_visitor_profile(&visitor.id, None, None, locale).await?;
+                state.db.update_visitor_locale(&visitor.id, locale).await?;
                 (visitor, token)
             }
             None => {
                 // No token, or one this server does not know (a reset
                 // database, another deployment): a fresh visitor.
-                let new = VisitorRow {
-                    id: random_id("v_"),
-                    user_id: None,
-                    name: None,
-                    email: None,
-                    locale: locale.map(str::to_string),
-                    profile_verified: false,
-                };
-                let visitor = state.db.create_visitor(&new).await?;
+                let visitor = state.db.create_visitor(&VisitorRow::anonymous(locale.map(str::to_string))).await?;
                 let token = new_token(&state, &visitor.id).await?;
                 (visitor, token)
             }

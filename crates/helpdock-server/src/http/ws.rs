@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{future, Sink, SinkExt, Stream, StreamExt};
 use helpdock_core::protocol::{ErrorCode, ErrorInfo};
 
-use super::{console_agent, session_hash, AppError, AppState, ClientIp};
+use super::{console_agent, AppError, AppState, ClientIp};
 use crate::socket::{run, Inbound, Peer};
 
 /// Largest frame read, in bytes (a message of the longest allowed length in
@@ -82,10 +82,9 @@ pub(super) async fn console_socket(
             ErrorInfo::new(ErrorCode::Forbidden, "The console socket only accepts pages of this server (Origin).");
         return AppError::Client(info).into_response();
     }
-    let (agent, session) = match (console_agent(&state, &headers).await, session_hash(&headers)) {
-        (Ok((agent, _csrf)), Some(session)) => (agent, session),
-        (Err(e), _) => return e.into_response(),
-        (Ok(_), None) => return AppError::unauthorized("Sign in to the console first.").into_response(),
+    let (agent, session) = match console_agent(&state, &headers).await {
+        Ok(auth) => (auth.agent, auth.session_hash),
+        Err(e) => return e.into_response(),
     };
     upgrade.max_message_size(MAX_FRAME_BYTES).read_buffer_size(READ_BUFFER_BYTES).on_upgrade(move |socket| {
         let (sink, stream) = adapt(socket);
