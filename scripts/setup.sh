@@ -74,4 +74,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
 
+# 7. The crates the workspace builds with: the build scripts compile
+#    offline (`--offline`), so a fresh machine fetches them here first
+#    (nothing is downloaded when they are already there).
+cargo fetch --quiet
+
 say "ready: $(rustc --version | cut -d' ' -f1-2), $(wasm-bindgen --version), wasm-split-cli $SPLIT_VERSION, $(wasm-opt --version 2>/dev/null), $(chromium --version 2>/dev/null)"

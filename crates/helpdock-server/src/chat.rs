@@ -599,16 +599,15 @@ pub enum QueueChange<'a> {
 }
 
 /// The queue changed: the visitors whose place it moved get their new
-/// place, and every online agent who serves that queue the first
-/// `queue.shown_to_agents` of what waits for them and how many wait in all.
-/// A conversation joining at the end moves nobody else, so a start costs
-/// the same however long the queue is.
+/// place, and every node is told, so that it sends its online agents the
+/// first `queue.shown_to_agents` of what waits for them and how many wait
+/// in all ([`send_queue_lists`]). A conversation joining at the end moves
+/// nobody else, so a start costs the same however long the queue is.
 pub async fn notify_queue(state: &AppState, change: QueueChange<'_>) -> Result<(), AppError> {
-    let c = match change {
+    match change {
         QueueChange::Joined(c) => {
             let frame = ServerFrame::Queue { conversation: c.id.clone(), queue: place(state, c).await? };
             state.hub.publish(&Channel::Visitor(c.visitor_id.clone()), &frame);
-            c
         }
         QueueChange::Left(c) => {
             // Everyone behind it moves up one.
@@ -618,24 +617,46 @@ pub async fn notify_queue(state: &AppState, change: QueueChange<'_>) -> Result<(
                 let frame = ServerFrame::Queue { conversation: id, queue: place_info(state, position) };
                 state.hub.publish(&Channel::Visitor(visitor), &frame);
             }
-            c
         }
-    };
-    let online = state.hub.online_agents().await;
+    }
+    // Agents: one broadcast, and each node sends its own agents' lists.
+    state.hub.queue_changed();
+    Ok(())
+}
+
+/// Sends the agents whose sockets this node holds their waiting lists
+/// each time some node says a list changed: at once for the first change,
+/// then at most once per `queue.agents_refresh_ms`, however many changes
+/// come meanwhile. The queue is read once for all of them, and an agent
+/// whose list did not change is sent nothing. Runs while the server does.
+pub async fn send_queue_lists(state: AppState) {
+    let every = std::time::Duration::from_millis(u64::from(state.config.queue.agents_refresh_ms));
+    let mut changes = state.hub.here().queue_events();
+    // What each agent here was sent last (as sent), to skip repeats.
+    let mut sent: HashMap<String, ServerFrame> = HashMap::new();
+    while changes.changed().await.is_ok() {
+        let started = tokio::time::Instant::now();
+        if let Err(e) = send_queue_lists_once(&state, &mut sent).await {
+            tracing::warn!(error = ?e, "sending the waiting lists failed");
+        }
+        tokio::time::sleep_until(started + every).await;
+    }
+}
+
+async fn send_queue_lists_once(state: &AppState, sent: &mut HashMap<String, ServerFrame>) -> Result<(), AppError> {
+    let here = state.hub.here();
+    let online = here.agents();
+    sent.retain(|id, _| online.contains(id));
     if online.is_empty() {
         return Ok(());
     }
-    let agents: Vec<AgentRow> = state
-        .db
-        .agents()
-        .await?
-        .into_iter()
-        .filter(|a| online.contains(&a.id) && a.serves(c.topic.as_deref(), &c.queue))
-        .collect();
+    let agents: Vec<AgentRow> = state.db.agents().await?.into_iter().filter(|a| online.contains(&a.id)).collect();
     for (agent, (waiting, total)) in agents.iter().zip(waiting_lists(state, &agents).await?) {
-        state
-            .hub
-            .publish(&Channel::Agent(agent.id.clone()), &ServerFrame::QueueChanged { waiting, total: Some(total) });
+        let frame = ServerFrame::QueueChanged { waiting, total: Some(total) };
+        if sent.get(&agent.id) != Some(&frame) {
+            here.deliver(&Channel::Agent(agent.id.clone()), &frame);
+            sent.insert(agent.id.clone(), frame);
+        }
     }
     Ok(())
 }

@@ -79,6 +79,10 @@ pub struct QueueConfig {
     /// first) beside the count of all of them: what one queue event costs
     /// per agent, however long the queue grows.
     pub shown_to_agents: u32,
+    /// How often at most (ms) a node sends its agents their waiting lists
+    /// while the queue keeps changing: the first change is sent at once,
+    /// and what changes meanwhile is sent together this long after.
+    pub agents_refresh_ms: u32,
 }
 
 /// Limits, checked before anything is stored.
@@ -263,7 +267,13 @@ impl Default for Config {
 
 impl Default for QueueConfig {
     fn default() -> QueueConfig {
-        QueueConfig { default: "general".into(), topics: BTreeMap::new(), secs_per_position: 60, shown_to_agents: 50 }
+        QueueConfig {
+            default: "general".into(),
+            topics: BTreeMap::new(),
+            secs_per_position: 60,
+            shown_to_agents: 50,
+            agents_refresh_ms: 250,
+        }
     }
 }
 
@@ -322,6 +332,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("queue.topics", "HELPDOCK_QUEUE_TOPICS"),
     ("queue.secs_per_position", "HELPDOCK_QUEUE_SECS_PER_POSITION"),
     ("queue.shown_to_agents", "HELPDOCK_QUEUE_SHOWN_TO_AGENTS"),
+    ("queue.agents_refresh_ms", "HELPDOCK_QUEUE_AGENTS_REFRESH_MS"),
     ("limits.max_message_chars", "HELPDOCK_MAX_MESSAGE_CHARS"),
     ("limits.max_attachment_bytes", "HELPDOCK_MAX_ATTACHMENT_BYTES"),
     ("limits.messages_per_minute", "HELPDOCK_MESSAGES_PER_MINUTE"),

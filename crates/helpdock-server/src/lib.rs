@@ -89,6 +89,7 @@ pub struct Running {
     task: JoinHandle<Result<(), std::io::Error>>,
     inbox: Option<JoinHandle<()>>,
     sweeper: JoinHandle<()>,
+    queue_lists: JoinHandle<()>,
 }
 
 impl Running {
@@ -104,6 +105,7 @@ impl Running {
             inbox.abort();
         }
         self.sweeper.abort();
+        self.queue_lists.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -160,11 +162,12 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let mail_addr = mail_listener.as_ref().map(|(_, bound)| *bound);
     let inbox = mail_listener.map(|(listener, _)| inbox::spawn(listener, state.clone()));
     let sweeper = tokio::spawn(sweep(state.clone()));
+    let queue_lists = tokio::spawn(chat::send_queue_lists(state.clone()));
     let app = http::app(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let header_timeout = std::time::Duration::from_secs(u64::from(state.config.limits.header_read_timeout_secs));
     let task = tokio::spawn(serve::serve(listener, app, header_timeout, rx));
-    Ok(Running { addr, mail_addr, state, shutdown: Some(tx), task, inbox, sweeper })
+    Ok(Running { addr, mail_addr, state, shutdown: Some(tx), task, inbox, sweeper, queue_lists })
 }
 
 /// An upload never sent is deleted this long after it was made.

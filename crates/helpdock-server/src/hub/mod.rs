@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use futures_util::future::BoxFuture;
 use helpdock_core::protocol::ServerFrame;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 type Subscribers = HashMap<Channel, Vec<(u64, mpsc::Sender<ServerFrame>)>>;
 
@@ -55,16 +55,39 @@ pub trait Hub: Send + Sync + std::fmt::Debug {
 
     /// The agents with a socket open, on any node.
     fn online_agents(&self) -> BoxFuture<'_, Vec<String>>;
+
+    /// Tells every node that a waiting list changed. Each node then sends
+    /// the agents whose sockets it holds their lists, coalescing what
+    /// changes meanwhile (`chat::send_queue_lists`): one small broadcast
+    /// per event instead of one list per online agent.
+    fn queue_changed(&self);
+
+    /// This node's sockets, for what only this node sends (see
+    /// [`Hub::queue_changed`]).
+    fn here(&self) -> &Arc<Local>;
 }
 
 /// The sockets of this node, by channel.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Local {
     subscribers: Mutex<Subscribers>,
     next_id: AtomicU64,
     /// Told the channel whenever its number of subscribers changes (the
     /// Redis hub keeps the cluster's presence from it).
     changes: Option<mpsc::UnboundedSender<Channel>>,
+    /// Counts the waiting-list changes heard of, from any node.
+    queue: watch::Sender<u64>,
+}
+
+impl Default for Local {
+    fn default() -> Local {
+        Local {
+            subscribers: Mutex::default(),
+            next_id: AtomicU64::default(),
+            changes: None,
+            queue: watch::channel(0).0,
+        }
+    }
 }
 
 /// A live subscription; dropping it unsubscribes.
@@ -148,6 +171,17 @@ impl Local {
             .collect()
     }
 
+    /// Notes that a waiting list changed (here or on another node).
+    pub fn queue_changed(&self) {
+        self.queue.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Wakes on every [`Local::queue_changed`] after the call (several
+    /// while nobody looks count as one).
+    pub fn queue_events(&self) -> watch::Receiver<u64> {
+        self.queue.subscribe()
+    }
+
     /// Ends every subscription: each socket closes and its client resumes
     /// from the store (after frames may have been lost, e.g. while Redis
     /// was unreachable).
@@ -216,6 +250,14 @@ impl Hub for InProcess {
 
     fn online_agents(&self) -> BoxFuture<'_, Vec<String>> {
         Box::pin(std::future::ready(self.local.agents()))
+    }
+
+    fn queue_changed(&self) {
+        self.local.queue_changed();
+    }
+
+    fn here(&self) -> &Arc<Local> {
+        &self.local
     }
 }
 

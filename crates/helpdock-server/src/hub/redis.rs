@@ -68,6 +68,8 @@ pub struct RedisHub {
 enum Outgoing {
     /// A frame for a channel.
     Frame(Channel, Box<ServerFrame>),
+    /// A waiting list changed.
+    Queue,
     /// Told once everything before it has left.
     Flushed(tokio::sync::oneshot::Sender<()>),
 }
@@ -98,6 +100,8 @@ fn presence_key(node: &str, channel: &Channel) -> (String, String) {
 }
 
 const NODES: &str = "helpdock:nodes";
+/// Where nodes say that a waiting list changed (the message is empty).
+const QUEUE: &str = "helpdock:queue";
 
 impl RedisHub {
     /// Connects to Redis (failing when it cannot be reached now: a wrong URL
@@ -224,6 +228,17 @@ impl Hub for RedisHub {
             agents.into_iter().collect()
         })
     }
+
+    fn queue_changed(&self) {
+        // In order with the frames; this node hears it back from Redis.
+        if self.outbox.send(Outgoing::Queue).is_err() {
+            self.local.queue_changed();
+        }
+    }
+
+    fn here(&self) -> &Arc<Local> {
+        &self.local
+    }
 }
 
 /// A token bucket in a Redis hash (`t` tokens, `at` ms, Redis' own clock so
@@ -276,6 +291,7 @@ impl SharedBuckets for RedisHub {
 async fn subscribe(client: &redis::Client) -> redis::RedisResult<PubSub> {
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.psubscribe(format!("{PREFIX}f:*")).await?;
+    pubsub.subscribe(QUEUE).await?;
     Ok(pubsub)
 }
 
@@ -288,21 +304,30 @@ async fn forward(mut conn: ConnectionManager, local: Arc<Local>, mut queued: mps
     while queued.recv_many(&mut batch, 256).await > 0 {
         let mut frames = Vec::new();
         let mut flushed = Vec::new();
+        // One broadcast for all the queue changes of a batch.
+        let mut queue = false;
         for out in batch.drain(..) {
             match out {
                 Outgoing::Frame(channel, frame) => frames.push((channel, frame)),
+                Outgoing::Queue => queue = true,
                 Outgoing::Flushed(done) => flushed.push(done),
             }
         }
-        if !frames.is_empty() {
+        if !frames.is_empty() || queue {
             let mut pipe = redis::pipe();
             for (channel, frame) in &frames {
                 pipe.cmd("PUBLISH").arg(topic(channel)).arg(frame.to_json()).ignore();
+            }
+            if queue {
+                pipe.cmd("PUBLISH").arg(QUEUE).arg("").ignore();
             }
             if let Err(e) = pipe.query_async::<()>(&mut conn).await {
                 tracing::warn!(error = %e, frames = frames.len(), "Redis unreachable: frames delivered on this node only");
                 for (channel, frame) in &frames {
                     local.deliver(channel, frame);
+                }
+                if queue {
+                    local.queue_changed();
                 }
             }
         }
@@ -323,6 +348,8 @@ async fn listen(client: redis::Client, local: Arc<Local>, first: PubSub) {
             Some(p) => p,
             None => match subscribe(&client).await {
                 Ok(p) => {
+                    // Lists changed meanwhile are sent again too.
+                    local.queue_changed();
                     let ended = local.end_all();
                     tracing::info!(sockets = ended, "Redis is back: this node's sockets resume from the store");
                     backoff = Duration::from_millis(100);
@@ -338,6 +365,10 @@ async fn listen(client: redis::Client, local: Arc<Local>, first: PubSub) {
         };
         let mut messages = current.on_message();
         while let Some(message) = messages.next().await {
+            if message.get_channel_name() == QUEUE {
+                local.queue_changed();
+                continue;
+            }
             let Some(channel) = channel_of(message.get_channel_name()) else {
                 continue;
             };

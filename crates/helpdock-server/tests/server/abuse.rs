@@ -138,6 +138,42 @@ async fn a_long_queue_costs_agents_and_visitors_a_bounded_frame_per_event() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_queue_events_costs_an_agent_a_few_lists_and_others_none() {
+    let server = TestServer::with(|c| c.queue.agents_refresh_ms = 1_000).await;
+    let password = server.add_agent("pat@example.com", "Pat", AgentRole::Agent, &[]).await;
+    let pat = server.login("pat@example.com", &password).await;
+    let password = server.add_agent("kim@example.com", "Kim", AgentRole::Agent, &["kyc-rejected"]).await;
+    let kim = server.login("kim@example.com", &password).await;
+    let mut pat_ws = pat.socket().await;
+    let mut kim_ws = kim.socket().await;
+    // A first start: each node's sender learns what it sent whom.
+    let visitor = server.visitor().await;
+    server.start_conversation(&visitor.visitor_token, "first", "deposit-not-arrived").await;
+    pat_ws.recv_until(|f| matches!(f, ServerFrame::QueueChanged { total: Some(1), .. })).await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    kim_ws.nothing_pending().await;
+    // Twelve more starts within a refresh period.
+    let started = std::time::Instant::now();
+    for i in 0..12 {
+        let visitor = server.visitor().await;
+        server.start_conversation(&visitor.visitor_token, &format!("b{i}"), "deposit-not-arrived").await;
+    }
+    assert!(started.elapsed() < Duration::from_millis(900), "the starts took {:?}", started.elapsed());
+    // The first is sent at once, what came after it together a period
+    // later: two lists, the last with all thirteen.
+    let (_, before) =
+        pat_ws.recv_until(|f| matches!(f, ServerFrame::QueueChanged { total: Some(total), .. } if *total == 13)).await;
+    let lists = 1 + before.iter().filter(|f| matches!(f, ServerFrame::QueueChanged { .. })).count();
+    assert!(lists <= 2, "{lists} lists for one burst");
+    // Kim serves none of these topics: her list did not change.
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let pending = kim_ws.nothing_pending().await;
+    assert!(pending.iter().all(|f| !matches!(f, ServerFrame::QueueChanged { .. })), "{pending:?}");
+    let pending = pat_ws.nothing_pending().await;
+    assert!(pending.iter().all(|f| !matches!(f, ServerFrame::QueueChanged { .. })), "{pending:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_abandoned_queued_conversation_is_closed_and_a_waiting_one_kept() {
     let server = TestServer::with(|c| c.limits.queued_expiry_secs = 1).await;
     let gone = server.visitor().await;
