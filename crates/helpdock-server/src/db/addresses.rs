@@ -1,44 +1,34 @@
 //! `mail_addresses`: addresses a visitor asked to be written to, and
 //! whether their owners confirmed them (migration 0005).
 
-use sqlx::Row;
-
 use super::Db;
 
-/// An address's request and confirmation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AddressRow {
-    /// The visitor who gave it.
-    pub visitor_id: String,
-    /// Lower-case.
-    pub address: String,
-    /// When the last confirmation e-mail went out (ms).
-    pub requested_at: i64,
-    /// When its owner confirmed it (ms).
-    pub confirmed_at: Option<i64>,
-    /// What goes out on confirmation: `conversation:<id>` (its transcript)
-    /// or `ticket:<id>` (its confirmation).
-    pub held: Option<String>,
+row! {
+    /// An address's request and confirmation.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AddressRow as "" {
+        /// The visitor who gave it.
+        pub visitor_id: String = "visitor_id",
+        /// Lower-case.
+        pub address: String = "address",
+        /// When the last confirmation e-mail went out (ms).
+        pub requested_at: i64 = "requested_at",
+        /// When its owner confirmed it (ms).
+        pub confirmed_at: Option<i64> = "confirmed_at",
+        /// What goes out on confirmation: `conversation:<id>` (its
+        /// transcript) or `ticket:<id>` (its confirmation).
+        pub held: Option<String> = "held",
+    }
 }
 
-const COLUMNS: &str = "visitor_id, address, requested_at, confirmed_at, held";
-
-fn from_row(row: &sqlx::any::AnyRow) -> Result<AddressRow, sqlx::Error> {
-    Ok(AddressRow {
-        visitor_id: row.try_get("visitor_id")?,
-        address: row.try_get("address")?,
-        requested_at: row.try_get("requested_at")?,
-        confirmed_at: row.try_get("confirmed_at")?,
-        held: row.try_get("held")?,
-    })
-}
+const COLUMNS: &str = AddressRow::COLUMNS;
 
 impl Db {
     /// What is known of `address` (lower-case) for a visitor.
     pub async fn mail_address(&self, visitor_id: &str, address: &str) -> Result<Option<AddressRow>, sqlx::Error> {
         let sql = format!("SELECT {COLUMNS} FROM mail_addresses WHERE visitor_id = $1 AND address = $2");
         let row = sqlx::query(&sql).bind(visitor_id).bind(address).fetch_optional(&self.pool).await?;
-        row.as_ref().map(from_row).transpose()
+        row.as_ref().map(AddressRow::from_row).transpose()
     }
 
     /// Records a confirmation request: a new token (by hash) and time, and
@@ -93,7 +83,7 @@ impl Db {
         let Some(row) = sqlx::query(&sql).bind(token_hash).bind(since).fetch_optional(&self.writer).await? else {
             return Ok(None);
         };
-        let found = from_row(&row)?;
+        let found = AddressRow::from_row(&row)?;
         sqlx::query(
             "UPDATE mail_addresses SET confirmed_at = COALESCE(confirmed_at, $2), held = NULL \
              WHERE token_hash = $1",

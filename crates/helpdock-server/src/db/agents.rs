@@ -7,37 +7,37 @@ use sqlx::Row;
 use super::Db;
 use crate::token::now_ms;
 
-/// An agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgentRow {
-    /// Id (`ag_…`).
-    pub id: String,
-    /// Sign-in e-mail.
-    pub email: String,
-    /// Display name.
-    pub name: String,
-    /// Role.
-    pub role: AgentRole,
-    /// Topics or queues served (empty: all).
-    pub topics: Vec<String>,
-    /// argon2 PHC string.
-    pub password_hash: String,
+row! {
+    /// An agent.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AgentRow as "a." {
+        /// Id (`ag_…`).
+        pub id: String = "id",
+        /// Sign-in e-mail.
+        pub email: String = "email",
+        /// Display name.
+        pub name: String = "name",
+        /// Role.
+        pub role: AgentRole = "role" via role_column,
+        /// Topics or queues served (empty: all).
+        pub topics: Vec<String> = "topics" via topics_column,
+        /// argon2 PHC string.
+        pub password_hash: String = "password_hash",
+    }
+}
+
+fn role_column(row: &AnyRow, column: &str) -> Result<AgentRole, sqlx::Error> {
+    let role: String = row.try_get(column)?;
+    Ok(if role == "admin" { AgentRole::Admin } else { AgentRole::Agent })
+}
+
+/// Stored comma-separated.
+fn topics_column(row: &AnyRow, column: &str) -> Result<Vec<String>, sqlx::Error> {
+    let topics: String = row.try_get(column)?;
+    Ok(topics.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect())
 }
 
 impl AgentRow {
-    fn from_row(row: &AnyRow) -> Result<AgentRow, sqlx::Error> {
-        let role: String = row.try_get("role")?;
-        let topics: String = row.try_get("topics")?;
-        Ok(AgentRow {
-            id: row.try_get("id")?,
-            email: row.try_get("email")?,
-            name: row.try_get("name")?,
-            role: if role == "admin" { AgentRole::Admin } else { AgentRole::Agent },
-            topics: topics.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
-            password_hash: row.try_get("password_hash")?,
-        })
-    }
-
     /// Whether this agent serves a conversation with this topic and queue.
     pub fn serves(&self, topic: Option<&str>, queue: &str) -> bool {
         self.role == AgentRole::Admin
@@ -53,7 +53,7 @@ fn role_name(role: AgentRole) -> &'static str {
     }
 }
 
-const COLUMNS: &str = "a.id, a.email, a.name, a.role, a.topics, a.password_hash";
+const COLUMNS: &str = AgentRow::COLUMNS;
 
 impl Db {
     /// Adds an agent, or updates the one with this e-mail (name, role,

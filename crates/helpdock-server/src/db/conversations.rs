@@ -4,47 +4,50 @@ use helpdock_core::protocol::{ConversationStatus, Field, Rating, TranscriptLine}
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{is_unique_violation, Db};
+use super::{is_unique_violation, json_column, rating_columns, Db};
 
-/// A stored conversation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConversationRow {
-    /// Id (`c_…`, unguessable).
-    pub id: String,
-    /// Whose.
-    pub visitor_id: String,
-    /// The widget's id for the start request.
-    pub client_id: String,
-    /// Topic (the bot's flow).
-    pub topic: Option<String>,
-    /// The queue routing chose.
-    pub queue: String,
-    /// Locale.
-    pub locale: Option<String>,
-    /// Why the bot handed over.
-    pub reason: Option<String>,
-    /// The bot transcript.
-    pub transcript: Vec<TranscriptLine>,
-    /// Collected fields.
-    pub fields: Vec<Field>,
-    /// Where it stands.
-    pub status: ConversationStatus,
-    /// The agent handling it.
-    pub agent_id: Option<String>,
-    /// When it (re)entered its queue.
-    pub queued_at: i64,
-    /// Started.
-    pub created_at: i64,
-    /// Last changed.
-    pub updated_at: i64,
-    /// Highest message seq.
-    pub last_seq: i64,
-    /// What the visitor has read.
-    pub visitor_read_seq: i64,
-    /// What the agent has read.
-    pub agent_read_seq: i64,
-    /// The visitor's rating.
-    pub rating: Option<Rating>,
+row! {
+    /// A stored conversation.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ConversationRow as "" {
+        /// Id (`c_…`, unguessable).
+        pub id: String = "id",
+        /// Whose.
+        pub visitor_id: String = "visitor_id",
+        /// The widget's id for the start request.
+        pub client_id: String = "client_id",
+        /// Topic (the bot's flow).
+        pub topic: Option<String> = "topic",
+        /// The queue routing chose.
+        pub queue: String = "queue",
+        /// Locale.
+        pub locale: Option<String> = "locale",
+        /// Why the bot handed over.
+        pub reason: Option<String> = "reason",
+        /// The bot transcript.
+        pub transcript: Vec<TranscriptLine> = "transcript" via json_column,
+        /// Collected fields.
+        pub fields: Vec<Field> = "fields" via json_column,
+        /// Where it stands.
+        pub status: ConversationStatus = "status" via status_column,
+        /// The agent handling it.
+        pub agent_id: Option<String> = "agent_id",
+        /// When it (re)entered its queue.
+        pub queued_at: i64 = "queued_at",
+        /// Started.
+        pub created_at: i64 = "created_at",
+        /// Last changed.
+        pub updated_at: i64 = "updated_at",
+        /// Highest message seq.
+        pub last_seq: i64 = "last_seq",
+        /// What the visitor has read.
+        pub visitor_read_seq: i64 = "visitor_read_seq",
+        /// What the agent has read.
+        pub agent_read_seq: i64 = "agent_read_seq",
+        /// The visitor's rating.
+        pub rating: Option<Rating> = "rating_score" via rating_columns,
+    }
+    also "rating_comment";
 }
 
 /// What starting a conversation stores.
@@ -80,58 +83,32 @@ pub(crate) fn status_name(status: ConversationStatus) -> &'static str {
     }
 }
 
-fn status_from(name: &str) -> ConversationStatus {
-    match name {
+fn status_column(row: &AnyRow, column: &str) -> Result<ConversationStatus, sqlx::Error> {
+    let name: String = row.try_get(column)?;
+    Ok(match name.as_str() {
         "queued" => ConversationStatus::Queued,
         "active" => ConversationStatus::Active,
         _ => ConversationStatus::Closed,
-    }
+    })
 }
 
-fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
-    let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::ColumnDecode { index: column.into(), source: Box::new(e) })
-}
+const COLUMNS: &str = ConversationRow::COLUMNS;
 
-impl ConversationRow {
-    fn from_row(row: &AnyRow) -> Result<ConversationRow, sqlx::Error> {
-        let status: String = row.try_get("status")?;
-        let score: Option<i64> = row.try_get("rating_score")?;
-        Ok(ConversationRow {
-            id: row.try_get("id")?,
-            visitor_id: row.try_get("visitor_id")?,
-            client_id: row.try_get("client_id")?,
-            topic: row.try_get("topic")?,
-            queue: row.try_get("queue")?,
-            locale: row.try_get("locale")?,
-            reason: row.try_get("reason")?,
-            transcript: json_column(row, "transcript")?,
-            fields: json_column(row, "fields")?,
-            status: status_from(&status),
-            agent_id: row.try_get("agent_id")?,
-            queued_at: row.try_get("queued_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            last_seq: row.try_get("last_seq")?,
-            visitor_read_seq: row.try_get("visitor_read_seq")?,
-            agent_read_seq: row.try_get("agent_read_seq")?,
-            rating: score
-                .map(|s| -> Result<Rating, sqlx::Error> {
-                    Ok(Rating { score: u8::try_from(s).unwrap_or(0), comment: row.try_get("rating_comment")? })
-                })
-                .transpose()?,
-        })
-    }
-}
-
-const COLUMNS: &str = "id, visitor_id, client_id, topic, queue, locale, reason, transcript, fields, status, agent_id, \
-     queued_at, created_at, updated_at, last_seq, visitor_read_seq, agent_read_seq, rating_score, rating_comment";
-
-/// [`COLUMNS`] without the transcript and fields, read as empty: what the
+/// [`ConversationRow::COLUMNS`] without the transcript and fields, read as empty: what the
 /// queue's lists need.
-const QUEUE_COLUMNS: &str = "id, visitor_id, client_id, topic, queue, locale, reason, '[]' AS transcript, \
-     '[]' AS fields, status, agent_id, queued_at, created_at, updated_at, last_seq, visitor_read_seq, agent_read_seq, \
-     rating_score, rating_comment";
+fn queue_columns() -> &'static str {
+    static COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        ConversationRow::COLUMNS
+            .split(", ")
+            .map(|c| match c {
+                "transcript" | "fields" => format!("'[]' AS {c}"),
+                c => c.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    &COLUMNS
+}
 
 impl Db {
     /// Starts a conversation; if this visitor already started one with this
@@ -212,8 +189,9 @@ impl Db {
         limit: u32,
     ) -> Result<Vec<ConversationRow>, sqlx::Error> {
         let (at, id) = after.unwrap_or((i64::MIN, ""));
+        let columns = queue_columns();
         let sql = format!(
-            "SELECT {QUEUE_COLUMNS} FROM conversations WHERE status = 'queued' \
+            "SELECT {columns} FROM conversations WHERE status = 'queued' \
              AND (queued_at > $1 OR (queued_at = $1 AND id > $2)) ORDER BY queued_at, id LIMIT $3"
         );
         let rows = sqlx::query(&sql).bind(at).bind(id).bind(i64::from(limit)).fetch_all(&self.pool).await?;
@@ -273,8 +251,9 @@ impl Db {
     /// Queued conversations unchanged since `before` (ms), oldest first,
     /// without transcripts and fields.
     pub async fn queued_idle(&self, before: i64) -> Result<Vec<ConversationRow>, sqlx::Error> {
+        let columns = queue_columns();
         let sql = format!(
-            "SELECT {QUEUE_COLUMNS} FROM conversations WHERE status = 'queued' AND updated_at <= $1 \
+            "SELECT {columns} FROM conversations WHERE status = 'queued' AND updated_at <= $1 \
              ORDER BY queued_at, id"
         );
         let rows = sqlx::query(&sql).bind(before).fetch_all(&self.pool).await?;

@@ -19,6 +19,78 @@
 //! once (waiting on `busy_timeout`, for another process such as `agent
 //! add`) instead of failing to upgrade a read.
 
+/// A table's row in one spelling: each field with the column it is read
+/// from (and, for a computed one, the SQL expression), giving the struct,
+/// `COLUMNS` for `SELECT` (each column behind the table's alias) and
+/// `from_row`. A field is read with `try_get` unless `via` names a reader,
+/// `fn(&AnyRow, &str) -> Result<T, sqlx::Error>` (an enum stored as text,
+/// JSON text, a time that stands for a flag); `also` lists the columns a
+/// reader reads besides its own.
+macro_rules! row {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident as $alias:literal {
+            $(
+                $(#[$fmeta:meta])*
+                pub $field:ident: $ty:ty = $column:literal $(is $expr:literal)? $(via $read:path)?,
+            )*
+        }
+        $(also $($extra:literal),+;)?
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        impl $name {
+            /// What `SELECT` lists to read one.
+            pub(crate) const COLUMNS: &'static str =
+                row!(@columns $alias; [] $( ($column $(, $expr)?) )* $($( ($extra) )+)?);
+
+            pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<$name, sqlx::Error> {
+                Ok($name { $( $field: row!(@read row, $column $(, $read)?), )* })
+            }
+        }
+    };
+    (@read $row:ident, $column:literal) => {
+        sqlx::Row::try_get($row, $column)?
+    };
+    (@read $row:ident, $column:literal, $read:path) => {
+        $read($row, $column)?
+    };
+    (@columns $alias:literal; [$($done:tt)*]) => {
+        concat!($($done)*)
+    };
+    (@columns $alias:literal; [] ($column:literal) $($rest:tt)*) => {
+        row!(@columns $alias; [$alias, $column] $($rest)*)
+    };
+    (@columns $alias:literal; [] ($column:literal, $expr:literal) $($rest:tt)*) => {
+        row!(@columns $alias; [$expr, " AS ", $column] $($rest)*)
+    };
+    (@columns $alias:literal; [$($done:tt)+] ($column:literal) $($rest:tt)*) => {
+        row!(@columns $alias; [$($done)+, ", ", $alias, $column] $($rest)*)
+    };
+    (@columns $alias:literal; [$($done:tt)+] ($column:literal, $expr:literal) $($rest:tt)*) => {
+        row!(@columns $alias; [$($done)+, ", ", $expr, " AS ", $column] $($rest)*)
+    };
+}
+
+/// Reads JSON text.
+fn json_column<T: serde::de::DeserializeOwned>(row: &sqlx::any::AnyRow, column: &str) -> Result<T, sqlx::Error> {
+    use sqlx::Row;
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::ColumnDecode { index: column.into(), source: Box::new(e) })
+}
+
+/// Reads a rating from `rating_score` and `rating_comment` (none without a
+/// score).
+fn rating_columns(row: &sqlx::any::AnyRow, _: &str) -> Result<Option<helpdock_core::protocol::Rating>, sqlx::Error> {
+    use sqlx::Row;
+    let Some(score) = row.try_get::<Option<i64>, _>("rating_score")? else { return Ok(None) };
+    let comment = row.try_get("rating_comment")?;
+    Ok(Some(helpdock_core::protocol::Rating { score: u8::try_from(score).unwrap_or(0), comment }))
+}
+
 mod addresses;
 mod agents;
 mod attachments;
@@ -208,5 +280,15 @@ mod tests {
         assert_eq!(database_url("postgres://u:p@h/db").unwrap().1, Backend::Postgres);
         assert!(database_url("mysql://x").is_err());
         assert_eq!(redact("postgres://u:secret@h:5/db"), "postgres://…@h:5/db");
+    }
+
+    #[test]
+    fn a_row_lists_its_columns_behind_its_alias_computed_ones_named() {
+        assert_eq!(AgentRow::COLUMNS, "a.id, a.email, a.name, a.role, a.topics, a.password_hash");
+        assert_eq!(AddressRow::COLUMNS, "visitor_id, address, requested_at, confirmed_at, held");
+        assert!(ConversationRow::COLUMNS.ends_with("agent_read_seq, rating_score, rating_comment"));
+        let tickets = TicketRow::COLUMNS;
+        assert!(tickets.starts_with("t.id, t.number, "), "{tickets}");
+        assert!(!tickets.contains("t.e.") && tickets.contains(") AS agent_unread, t.rating_comment"), "{tickets}");
     }
 }

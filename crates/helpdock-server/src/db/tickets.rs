@@ -9,61 +9,70 @@ use helpdock_core::protocol::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::{is_unique_violation, Db};
+use super::{is_unique_violation, json_column, rating_columns, Db};
 
-/// A stored ticket, with the unread counts of both sides.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TicketRow {
-    /// Id (`t_…`, unguessable).
-    pub id: String,
-    /// The `n` of `HD-00000n`.
-    pub number: i64,
-    /// The visitor who wrote it.
-    pub visitor_id: String,
-    /// Their verified user id, if they were one.
-    pub user_id: Option<String>,
-    /// The widget's id for the create request.
-    pub client_id: String,
-    /// One line.
-    pub title: String,
-    /// A flow's id or `other`.
-    pub category: String,
-    /// How urgent.
-    pub urgency: Urgency,
-    /// The queue routing chose.
-    pub queue: String,
-    /// What the user wrote.
-    pub description: String,
-    /// The category's fields.
-    pub fields: Vec<Field>,
-    /// Files attached at creation.
-    pub attachments: Vec<Attachment>,
-    /// The bot conversation it came from.
-    pub transcript: Vec<TranscriptLine>,
-    /// Where replies are e-mailed.
-    pub email: Option<String>,
-    /// The widget's locale.
-    pub locale: Option<String>,
-    /// Where it stands.
-    pub status: TicketStatus,
-    /// The agent it is assigned to.
-    pub agent_id: Option<String>,
-    /// Created.
-    pub created_at: i64,
-    /// Last changed.
-    pub updated_at: i64,
-    /// Highest thread seq.
-    pub last_seq: i64,
-    /// What the visitor has read.
-    pub visitor_read_seq: i64,
-    /// What the agents have read.
-    pub agent_read_seq: i64,
-    /// The visitor's rating.
-    pub rating: Option<Rating>,
-    /// The team's replies the visitor has not read.
-    pub visitor_unread: i64,
-    /// The visitor's replies the agents have not read.
-    pub agent_unread: i64,
+row! {
+    /// A stored ticket, with the unread counts of both sides.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TicketRow as "t." {
+        /// Id (`t_…`, unguessable).
+        pub id: String = "id",
+        /// The `n` of `HD-00000n`.
+        pub number: i64 = "number",
+        /// The visitor who wrote it.
+        pub visitor_id: String = "visitor_id",
+        /// Their verified user id, if they were one.
+        pub user_id: Option<String> = "user_id",
+        /// The widget's id for the create request.
+        pub client_id: String = "client_id",
+        /// One line.
+        pub title: String = "title",
+        /// A flow's id or `other`.
+        pub category: String = "category",
+        /// How urgent.
+        pub urgency: Urgency = "urgency" via urgency_column,
+        /// The queue routing chose.
+        pub queue: String = "queue",
+        /// What the user wrote.
+        pub description: String = "description",
+        /// The category's fields.
+        pub fields: Vec<Field> = "fields" via json_column,
+        /// Files attached at creation.
+        pub attachments: Vec<Attachment> = "attachments" via json_column,
+        /// The bot conversation it came from.
+        pub transcript: Vec<TranscriptLine> = "transcript" via json_column,
+        /// Where replies are e-mailed.
+        pub email: Option<String> = "email",
+        /// The widget's locale.
+        pub locale: Option<String> = "locale",
+        /// Where it stands.
+        pub status: TicketStatus = "status" via status_column,
+        /// The agent it is assigned to.
+        pub agent_id: Option<String> = "agent_id",
+        /// Created.
+        pub created_at: i64 = "created_at",
+        /// Last changed.
+        pub updated_at: i64 = "updated_at",
+        /// Highest thread seq.
+        pub last_seq: i64 = "last_seq",
+        /// What the visitor has read.
+        pub visitor_read_seq: i64 = "visitor_read_seq",
+        /// What the agents have read.
+        pub agent_read_seq: i64 = "agent_read_seq",
+        /// The visitor's rating.
+        pub rating: Option<Rating> = "rating_score" via rating_columns,
+        /// The team's replies the visitor has not read: entries that say
+        /// something (a bare status change does not), from the team, not
+        /// internal.
+        pub visitor_unread: i64 = "visitor_unread" is "(SELECT COUNT(*) FROM ticket_entries e \
+            WHERE e.ticket_id = t.id AND e.seq > t.visitor_read_seq AND e.internal = 0 \
+            AND e.author_kind <> 'visitor' AND (e.body <> '' OR e.attachments <> '[]'))",
+        /// The visitor's replies the agents have not read.
+        pub agent_unread: i64 = "agent_unread" is "(SELECT COUNT(*) FROM ticket_entries e \
+            WHERE e.ticket_id = t.id AND e.seq > t.agent_read_seq AND e.author_kind = 'visitor' \
+            AND (e.body <> '' OR e.attachments <> '[]'))",
+    }
+    also "rating_comment";
 }
 
 /// What creating a ticket stores.
@@ -165,8 +174,12 @@ pub struct TicketFilter {
     pub visible_to: Option<(String, Vec<String>)>,
 }
 
-fn urgency_from(name: &str) -> Urgency {
-    Urgency::parse(name).unwrap_or_default()
+fn urgency_column(row: &AnyRow, column: &str) -> Result<Urgency, sqlx::Error> {
+    Ok(Urgency::parse(&row.try_get::<String, _>(column)?).unwrap_or_default())
+}
+
+fn status_column(row: &AnyRow, column: &str) -> Result<TicketStatus, sqlx::Error> {
+    Ok(status_from(&row.try_get::<String, _>(column)?))
 }
 
 fn status_from(name: &str) -> TicketStatus {
@@ -181,52 +194,8 @@ fn kind_name(kind: AuthorKind) -> &'static str {
     }
 }
 
-fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
-    let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::ColumnDecode { index: column.into(), source: Box::new(e) })
-}
-
 fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("protocol values serialise")
-}
-
-impl TicketRow {
-    fn from_row(row: &AnyRow) -> Result<TicketRow, sqlx::Error> {
-        let urgency: String = row.try_get("urgency")?;
-        let status: String = row.try_get("status")?;
-        let score: Option<i64> = row.try_get("rating_score")?;
-        Ok(TicketRow {
-            id: row.try_get("id")?,
-            number: row.try_get("number")?,
-            visitor_id: row.try_get("visitor_id")?,
-            user_id: row.try_get("user_id")?,
-            client_id: row.try_get("client_id")?,
-            title: row.try_get("title")?,
-            category: row.try_get("category")?,
-            urgency: urgency_from(&urgency),
-            queue: row.try_get("queue")?,
-            description: row.try_get("description")?,
-            fields: json_column(row, "fields")?,
-            attachments: json_column(row, "attachments")?,
-            transcript: json_column(row, "transcript")?,
-            email: row.try_get("email")?,
-            locale: row.try_get("locale")?,
-            status: status_from(&status),
-            agent_id: row.try_get("agent_id")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            last_seq: row.try_get("last_seq")?,
-            visitor_read_seq: row.try_get("visitor_read_seq")?,
-            agent_read_seq: row.try_get("agent_read_seq")?,
-            rating: score
-                .map(|s| -> Result<Rating, sqlx::Error> {
-                    Ok(Rating { score: u8::try_from(s).unwrap_or(0), comment: row.try_get("rating_comment")? })
-                })
-                .transpose()?,
-            visitor_unread: row.try_get("visitor_unread")?,
-            agent_unread: row.try_get("agent_unread")?,
-        })
-    }
 }
 
 impl EntryRow {
@@ -259,17 +228,7 @@ impl EntryRow {
     }
 }
 
-/// A thread entry counts as unread when it says something (a bare status
-/// change does not) and comes from the other side; internal notes never
-/// count for the visitor.
-const SELECT: &str = "SELECT t.id, t.number, t.visitor_id, t.user_id, t.client_id, t.title, t.category, t.urgency, \
-     t.queue, t.description, t.fields, t.attachments, t.transcript, t.email, t.locale, t.status, t.agent_id, \
-     t.created_at, t.updated_at, t.last_seq, t.visitor_read_seq, t.agent_read_seq, t.rating_score, t.rating_comment, \
-     (SELECT COUNT(*) FROM ticket_entries e WHERE e.ticket_id = t.id AND e.seq > t.visitor_read_seq \
-        AND e.internal = 0 AND e.author_kind <> 'visitor' AND (e.body <> '' OR e.attachments <> '[]')) AS visitor_unread, \
-     (SELECT COUNT(*) FROM ticket_entries e WHERE e.ticket_id = t.id AND e.seq > t.agent_read_seq \
-        AND e.author_kind = 'visitor' AND (e.body <> '' OR e.attachments <> '[]')) AS agent_unread \
-     FROM tickets t";
+const COLUMNS: &str = TicketRow::COLUMNS;
 
 const ENTRY_SELECT: &str = "SELECT ticket_id, seq, client_id, author_kind, author_name, agent_id, body, attachments, \
      internal, status, by_email, at FROM ticket_entries";
@@ -373,14 +332,14 @@ impl Db {
 
     /// A ticket by id.
     pub async fn ticket(&self, id: &str) -> Result<Option<TicketRow>, sqlx::Error> {
-        let sql = format!("{SELECT} WHERE t.id = $1");
+        let sql = format!("SELECT {COLUMNS} FROM tickets t WHERE t.id = $1");
         let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(TicketRow::from_row).transpose()
     }
 
     /// The ticket a visitor created with this `client_id`.
     pub async fn ticket_by_client(&self, visitor_id: &str, client_id: &str) -> Result<Option<TicketRow>, sqlx::Error> {
-        let sql = format!("{SELECT} WHERE t.visitor_id = $1 AND t.client_id = $2");
+        let sql = format!("SELECT {COLUMNS} FROM tickets t WHERE t.visitor_id = $1 AND t.client_id = $2");
         let row = sqlx::query(&sql).bind(visitor_id).bind(client_id).fetch_optional(&self.pool).await?;
         row.as_ref().map(TicketRow::from_row).transpose()
     }
@@ -393,7 +352,7 @@ impl Db {
         user_id: Option<&str>,
     ) -> Result<Vec<TicketRow>, sqlx::Error> {
         let sql = format!(
-            "{SELECT} WHERE t.visitor_id = $1 OR (t.user_id IS NOT NULL AND t.user_id = $2) \
+            "SELECT {COLUMNS} FROM tickets t WHERE t.visitor_id = $1 OR (t.user_id IS NOT NULL AND t.user_id = $2) \
              ORDER BY t.updated_at DESC, t.id LIMIT 500"
         );
         let rows = sqlx::query(&sql).bind(visitor_id).bind(user_id).fetch_all(&self.pool).await?;
@@ -407,7 +366,7 @@ impl Db {
 
     /// The console's list: filtered, most urgent then oldest first.
     pub async fn console_tickets(&self, filter: &TicketFilter) -> Result<Vec<TicketRow>, sqlx::Error> {
-        let mut sql = format!("{SELECT} WHERE 1 = 1");
+        let mut sql = format!("SELECT {COLUMNS} FROM tickets t WHERE 1 = 1");
         let mut binds: Vec<String> = Vec::new();
         let mut bind = |sql: &mut String, value: &str| {
             binds.push(value.to_string());
@@ -580,7 +539,7 @@ impl Db {
     /// was made after `since` (ms).
     pub async fn ticket_by_reply_token(&self, token_hash: &str, since: i64) -> Result<Option<TicketRow>, sqlx::Error> {
         let sql = format!(
-            "{SELECT} JOIN ticket_reply_tokens r ON r.ticket_id = t.id WHERE r.token_hash = $1 AND r.created_at > $2"
+            "SELECT {COLUMNS} FROM tickets t JOIN ticket_reply_tokens r ON r.ticket_id = t.id WHERE r.token_hash = $1 AND r.created_at > $2"
         );
         let row = sqlx::query(&sql).bind(token_hash).bind(since).fetch_optional(&self.pool).await?;
         row.as_ref().map(TicketRow::from_row).transpose()

@@ -6,23 +6,30 @@ use sqlx::Row;
 use super::{is_unique_violation, Db};
 use crate::token::{now_ms, random_id};
 
-/// A visitor.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VisitorRow {
-    /// Id.
-    pub id: String,
-    /// The host's user id, when verified.
-    pub user_id: Option<String>,
-    /// Name, when the host gave one.
-    pub name: Option<String>,
-    /// E-mail, when the host gave one.
-    pub email: Option<String>,
-    /// The widget's locale.
-    pub locale: Option<String>,
-    /// Whether the host's `userHash` covered the name and e-mail as well
-    /// as the user id (in the latest session); otherwise they are what the
-    /// user's browser sent.
-    pub profile_verified: bool,
+row! {
+    /// A visitor.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct VisitorRow as "v." {
+        /// Id.
+        pub id: String = "id",
+        /// The host's user id, when verified.
+        pub user_id: Option<String> = "user_id",
+        /// Name, when the host gave one.
+        pub name: Option<String> = "name",
+        /// E-mail, when the host gave one.
+        pub email: Option<String> = "email",
+        /// The widget's locale.
+        pub locale: Option<String> = "locale",
+        /// Whether the host's `userHash` covered the name and e-mail as
+        /// well as the user id (in the latest session); otherwise they are
+        /// what the user's browser sent.
+        pub profile_verified: bool = "profile_verified_at" via is_set,
+    }
+}
+
+/// A time that stands for a flag: set or not.
+fn is_set(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    Ok(row.try_get::<Option<i64>, _>(column)?.is_some())
 }
 
 impl VisitorRow {
@@ -30,20 +37,9 @@ impl VisitorRow {
     pub fn anonymous(locale: Option<String>) -> VisitorRow {
         VisitorRow { id: random_id("v_"), user_id: None, name: None, email: None, locale, profile_verified: false }
     }
-
-    fn from_row(row: &AnyRow) -> Result<VisitorRow, sqlx::Error> {
-        Ok(VisitorRow {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            name: row.try_get("name")?,
-            email: row.try_get("email")?,
-            locale: row.try_get("locale")?,
-            profile_verified: row.try_get::<Option<i64>, _>("profile_verified_at")?.is_some(),
-        })
-    }
 }
 
-const COLUMNS: &str = "v.id, v.user_id, v.name, v.email, v.locale, v.profile_verified_at";
+const COLUMNS: &str = VisitorRow::COLUMNS;
 
 /// A token's use is written at most once a day.
 const DAY_MS: i64 = 24 * 3600 * 1000;
